@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EspacesConfig(AppConfig):
+    name = "espaces"
+    verbose_name = "Espaces"

@@ -1,0 +1,89 @@
+"""Lectures sur les habitants, pour les vues et pour les autres apps (rapports, espaces…)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from .models import ChiffresAnnuels, Domaine, Membre, Structure
+
+
+def structures_presentes(*, le: datetime.date) -> QuerySet[Structure]:
+    """Structures hébergées le jour `le` (dates d'arrivée et de départ incluses)."""
+    return Structure.objects.actives().presentes(le).select_related("domaine")
+
+
+def structures_presentes_pendant(*, annee: int) -> QuerySet[Structure]:
+    """Structures hébergées au moins un jour de l'année civile `annee`."""
+    return (
+        Structure.objects.actives()
+        .presentes_entre(datetime.date(annee, 1, 1), datetime.date(annee, 12, 31))
+        .select_related("domaine")
+    )
+
+
+def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
+    """Qui est dans le lieu aujourd'hui, avec ses référents (pour les joindre)."""
+    le = le or timezone.localdate()
+    referents = Membre.objects.actifs(le).filter(role=Membre.Role.REFERENT).select_related("user")
+    return structures_presentes(le=le).prefetch_related(
+        Prefetch("membres", queryset=referents, to_attr="referents")
+    )
+
+
+def par_domaine(structures) -> list[tuple[Domaine | None, list[Structure]]]:
+    """Regroupe des structures par domaine, dans l'ordre des domaines."""
+    groups: dict[int | None, list[Structure]] = {}
+    domaines: dict[int | None, Domaine | None] = {None: None}
+    for s in structures:
+        groups.setdefault(s.domaine_id, []).append(s)
+        domaines[s.domaine_id] = s.domaine
+    order = sorted(groups, key=lambda k: (k is None, (domaines[k].ordre, domaines[k].nom) if k else ()))
+    return [(domaines[k], groups[k]) for k in order]
+
+
+def structures_of_member(user, *, le: datetime.date | None = None) -> QuerySet[Structure]:
+    if not user.is_authenticated:
+        return Structure.objects.none()
+    le = le or timezone.localdate()
+    return Structure.objects.actives().filter(
+        membres__in=Membre.objects.actifs(le).filter(user=user)
+    ).distinct()
+
+
+def membership(user, structure: Structure, *, le: datetime.date | None = None) -> Membre | None:
+    if not user.is_authenticated:
+        return None
+    return Membre.objects.actifs(le).filter(user=user, structure=structure).first()
+
+
+def get_structure_for_member(user, slug: str) -> tuple[Structure, Membre]:
+    """La structure `slug` si `user` en est membre actif, sinon 404 (jamais 403 :
+    on ne révèle pas les données d'une autre structure)."""
+    structure = Structure.objects.actives().filter(slug=slug).select_related("domaine").first()
+    m = membership(user, structure) if structure else None
+    if m is None:
+        raise Http404("Structure introuvable.")
+    return structure, m
+
+
+def membres_actifs(structure: Structure) -> QuerySet[Membre]:
+    return Membre.objects.actifs().filter(structure=structure).select_related("user")
+
+
+def chiffres_annuels(*, annee: int) -> QuerySet[ChiffresAnnuels]:
+    return ChiffresAnnuels.objects.filter(annee=annee).select_related("structure")
+
+
+def totaux_annuels(*, annee: int) -> dict[str, int]:
+    """Somme des chiffres déclarés pour l'année `annee` (règle du rapport)."""
+    agg = ChiffresAnnuels.objects.filter(annee=annee).aggregate(
+        emplois_permanents=Sum("emplois_permanents"),
+        salaries_insertion=Sum("salaries_insertion"),
+        services_civiques=Sum("services_civiques"),
+        benevoles=Sum("benevoles"),
+    )
+    return {k: v or 0 for k, v in agg.items()}

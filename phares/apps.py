@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PharesConfig(AppConfig):
+    name = "phares"
+    verbose_name = "PHARES"

@@ -1,0 +1,32 @@
+from django.conf import settings
+
+from phares import roles
+
+
+def navigation(request):
+    """Ce que la navigation montre à chacun (le contrôle d'accès, lui, est dans les vues)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}, "PHARES_CONTACT": settings.PHARES_CONTACT}
+
+    def lazy(fn):
+        cache = {}
+
+        def get():
+            if "v" not in cache:
+                cache["v"] = fn()
+            return cache["v"]
+
+        return get
+
+    from habitants.selectors import structures_of_member
+
+    return {
+        "nav": {
+            "gestion": roles.is_gestion(user),
+            "staff": roles.is_staff_member(user),
+            "comptable": roles.is_comptable(user),
+            "mes_structures": lazy(lambda: list(structures_of_member(user))),
+        },
+        "PHARES_CONTACT": settings.PHARES_CONTACT,
+    }

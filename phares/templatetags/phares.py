@@ -1,0 +1,17 @@
+from django import template
+
+from phares.lib import dates
+
+register = template.Library()
+
+
+@register.filter
+def periode(structure_or_pair):
+    """« depuis octobre 2015 », « juin – août 2015 » pour un objet ayant arrivee/depart."""
+    return dates.periode(getattr(structure_or_pair, "arrivee", None), getattr(structure_or_pair, "depart", None))
+
+
+@register.filter
+def call(fn):
+    """Évalue paresseusement une valeur de navigation coûteuse."""
+    return fn() if callable(fn) else fn

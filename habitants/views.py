@@ -1,0 +1,429 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from phares.roles import gestion_required, is_gestion, staff_required
+
+from . import selectors, services
+from .filters import AnnuaireFilter, StructureFilter
+from .forms import (
+    AccepterInvitationForm,
+    ChiffresForm,
+    DomaineForm,
+    InvitationForm,
+    ProfilPublicForm,
+    StructureForm,
+)
+from .models import ChiffresAnnuels, Domaine, Invitation, Membre, Structure
+
+# --- Scoped lookups: the only places views turn a URL into an object. ---------
+
+
+def _staff_structure(slug: str) -> Structure:
+    return get_object_or_404(Structure.objects.select_related("domaine"), slug=slug)
+
+
+def _annee_or_404(annee: int) -> int:
+    if annee not in services.annees_declarables():
+        raise Http404("Année hors de la période de déclaration.")
+    return annee
+
+
+def _member_of_structure(structure: Structure, pk: int) -> Membre:
+    return get_object_or_404(Membre.objects.actifs().select_related("user"), pk=pk, structure=structure)
+
+
+def _pending_invitation(structure: Structure, pk: int) -> Invitation:
+    return get_object_or_404(Invitation.objects.en_attente(), pk=pk, structure=structure)
+
+
+def _invite_url_builder(request):
+    return lambda token: request.build_absolute_uri(reverse("habitants:invitation-accepter", args=[token]))
+
+
+# --- Annuaire (toute personne connectée) ------------------------------------------
+
+
+@login_required
+def annuaire(request):
+    f = AnnuaireFilter(request.GET, queryset=selectors.annuaire())
+    groupes = selectors.par_domaine(f.qs)
+    return render(request, "habitants/annuaire.html", {"filter": f, "groupes": groupes})
+
+
+@login_required
+def annuaire_detail(request, slug):
+    structure = get_object_or_404(
+        selectors.annuaire(), slug=slug
+    )
+    return render(request, "habitants/annuaire_detail.html", {"structure": structure})
+
+
+# --- Gestion des structures (équipe) ---------------------------------------------
+
+
+@staff_required
+def structure_liste(request):
+    f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
+    page = Paginator(f.qs.order_by("nom"), 50).get_page(request.GET.get("page"))
+    from gouvernance.selectors import structures_associees_ids
+
+    associees = structures_associees_ids(le=timezone.localdate())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "habitants/structure_liste.html",
+        {"filter": f, "page": page, "associees": associees, "query": query.urlencode(),
+         "today": timezone.localdate(), "peut_modifier": is_gestion(request.user)},
+    )
+
+
+@gestion_required
+def structure_nouvelle(request):
+    form = StructureForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        structure = form.save()
+        messages.success(request, f"La structure « {structure.nom} » est créée.")
+        return redirect("habitants:structure-detail", structure.slug)
+    return render(request, "habitants/structure_form.html", {"form": form, "structure": None})
+
+
+@staff_required
+def structure_detail(request, slug):
+    structure = _staff_structure(slug)
+    membres = selectors.membres_actifs(structure)
+    anciens = Membre.objects.filter(structure=structure, fin__lt=timezone.localdate()).select_related("user")
+    invitations = Invitation.objects.en_attente().filter(structure=structure).select_related("invitee_par")
+    chiffres = ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee")
+    from gouvernance.selectors import structures_associees_ids
+
+    return render(
+        request,
+        "habitants/structure_detail.html",
+        {
+            "structure": structure,
+            "membres": membres,
+            "anciens": anciens,
+            "invitations": invitations,
+            "chiffres": chiffres,
+            "est_associee": structure.pk in structures_associees_ids(le=timezone.localdate()),
+            "peut_modifier": is_gestion(request.user),
+            "annees": services.annees_declarables(),
+        },
+    )
+
+
+@gestion_required
+def structure_modifier(request, slug):
+    structure = _staff_structure(slug)
+    form = StructureForm(request.POST or None, request.FILES or None, instance=structure)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Les modifications sont enregistrées.")
+        return redirect("habitants:structure-detail", structure.slug)
+    return render(request, "habitants/structure_form.html", {"form": form, "structure": structure})
+
+
+@gestion_required
+@require_POST
+def structure_archiver(request, slug):
+    structure = _staff_structure(slug)
+    try:
+        services.archiver_structure(structure=structure, par=request.user)
+    except services.HabitantsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"« {structure.nom} » est archivée : son historique est conservé.")
+    return redirect("habitants:structure-detail", structure.slug)
+
+
+@gestion_required
+@require_POST
+def structure_restaurer(request, slug):
+    structure = _staff_structure(slug)
+    try:
+        services.restaurer_structure(structure=structure, par=request.user)
+    except services.HabitantsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"« {structure.nom} » est de nouveau active.")
+    return redirect("habitants:structure-detail", structure.slug)
+
+
+def _inviter(request, structure, *, template, retour):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inviter(
+                structure=structure,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                par=request.user,
+                build_url=_invite_url_builder(request),
+            )
+        except services.HabitantsError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            return redirect(retour)
+    return render(request, template, {"form": form, "structure": structure, "retour": retour})
+
+
+@gestion_required
+def structure_inviter(request, slug):
+    structure = _staff_structure(slug)
+    retour = reverse("habitants:structure-detail", args=[structure.slug])
+    return _inviter(request, structure, template="habitants/inviter.html", retour=retour)
+
+
+def _retirer(request, structure, pk, retour):
+    membre = _member_of_structure(structure, pk)
+    try:
+        services.retirer_membre(membre=membre, par=request.user)
+    except services.HabitantsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{membre.user} ne fait plus partie de {structure.nom}.")
+    return redirect(retour)
+
+
+def _annuler_invitation(request, structure, pk, retour):
+    invitation = _pending_invitation(structure, pk)
+    try:
+        services.annuler_invitation(invitation=invitation, par=request.user)
+    except services.HabitantsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"L'invitation de {invitation.email} est annulée.")
+    return redirect(retour)
+
+
+@gestion_required
+@require_POST
+def structure_membre_retirer(request, slug, pk):
+    structure = _staff_structure(slug)
+    return _retirer(request, structure, pk, reverse("habitants:structure-detail", args=[slug]))
+
+
+@gestion_required
+@require_POST
+def structure_invitation_annuler(request, slug, pk):
+    structure = _staff_structure(slug)
+    return _annuler_invitation(request, structure, pk, reverse("habitants:structure-detail", args=[slug]))
+
+
+@gestion_required
+def structure_chiffres(request, slug, annee):
+    structure = _staff_structure(slug)
+    annee = _annee_or_404(annee)
+    instance = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
+    form = ChiffresForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.valider_chiffres(
+            structure=structure, annee=annee, valeurs=form.cleaned_data, par=request.user,
+            commentaire=form.cleaned_data.get("commentaire", ""),
+        )
+        messages.success(request, f"Chiffres {annee} de {structure.nom} validés.")
+        return redirect("habitants:structure-detail", structure.slug)
+    return render(
+        request, "habitants/chiffres_form.html",
+        {"form": form, "structure": structure, "annee": annee, "instance": instance, "staff": True},
+    )
+
+
+@gestion_required
+def chiffres_liste(request):
+    annees = services.annees_declarables()
+    try:
+        annee = int(request.GET.get("annee") or timezone.localdate().year - 1)
+    except ValueError:
+        annee = timezone.localdate().year - 1
+    if annee not in annees:
+        annee = annees[1]
+    chiffres = ChiffresAnnuels.objects.filter(annee=annee)
+    structures = (
+        selectors.structures_presentes_pendant(annee=annee)
+        .prefetch_related(Prefetch("chiffres", queryset=chiffres, to_attr="chiffres_annee"))
+        .order_by("nom")
+    )
+    return render(
+        request, "habitants/chiffres_liste.html",
+        {"annee": annee, "annees": annees, "structures": structures,
+         "totaux": selectors.totaux_annuels(annee=annee)},
+    )
+
+
+@gestion_required
+def domaine_liste(request):
+    form = DomaineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Domaine « {form.instance.nom} » ajouté.")
+        return redirect("habitants:domaine-liste")
+    domaines = Domaine.objects.all()
+    return render(request, "habitants/domaine_liste.html", {"domaines": domaines, "form": form})
+
+
+@gestion_required
+def domaine_modifier(request, pk):
+    domaine = get_object_or_404(Domaine, pk=pk)
+    form = DomaineForm(request.POST or None, instance=domaine)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Domaine modifié.")
+        return redirect("habitants:domaine-liste")
+    return render(request, "habitants/domaine_form.html", {"form": form, "domaine": domaine})
+
+
+# --- Mon espace (membres d'une structure) ----------------------------------------
+
+
+@login_required
+def mon_espace_index(request):
+    structures = list(selectors.structures_of_member(request.user))
+    if len(structures) == 1:
+        return redirect("habitants:mon-espace", structures[0].slug)
+    return render(request, "habitants/mon_espace_index.html", {"structures": structures})
+
+
+def _referent_only(membre: Membre) -> None:
+    if not membre.est_referent:
+        raise PermissionDenied("Réservé aux référents de la structure.")
+
+
+@login_required
+def mon_espace(request, slug):
+    structure, membre = selectors.get_structure_for_member(request.user, slug)
+    invitations = (
+        Invitation.objects.en_attente().filter(structure=structure) if membre.est_referent else []
+    )
+    return render(
+        request,
+        "habitants/mon_espace.html",
+        {
+            "structure": structure,
+            "moi": membre,
+            "membres": selectors.membres_actifs(structure),
+            "invitations": invitations,
+            "chiffres": ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee"),
+            "annees": services.annees_declarables(),
+        },
+    )
+
+
+@login_required
+def mon_espace_profil(request, slug):
+    structure, _ = selectors.get_structure_for_member(request.user, slug)
+    form = ProfilPublicForm(request.POST or None, request.FILES or None, instance=structure)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le profil de la structure est enregistré.")
+        return redirect("habitants:mon-espace", structure.slug)
+    return render(request, "habitants/profil_form.html", {"form": form, "structure": structure})
+
+
+@login_required
+def mon_espace_chiffres(request, slug, annee):
+    structure, _ = selectors.get_structure_for_member(request.user, slug)
+    annee = _annee_or_404(annee)
+    instance = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
+    form = ChiffresForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declarer_chiffres(
+                structure=structure, annee=annee, valeurs=form.cleaned_data, par=request.user,
+                commentaire=form.cleaned_data.get("commentaire", ""),
+            )
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Chiffres {annee} déclarés. L'équipe du PHARES va les valider.")
+            return redirect("habitants:mon-espace", structure.slug)
+    return render(
+        request, "habitants/chiffres_form.html",
+        {"form": form, "structure": structure, "annee": annee, "instance": instance, "staff": False},
+    )
+
+
+@login_required
+def mon_espace_inviter(request, slug):
+    structure, membre = selectors.get_structure_for_member(request.user, slug)
+    _referent_only(membre)
+    retour = reverse("habitants:mon-espace", args=[structure.slug])
+    return _inviter(request, structure, template="habitants/inviter.html", retour=retour)
+
+
+@login_required
+@require_POST
+def mon_espace_membre_retirer(request, slug, pk):
+    structure, membre = selectors.get_structure_for_member(request.user, slug)
+    _referent_only(membre)
+    return _retirer(request, structure, pk, reverse("habitants:mon-espace", args=[slug]))
+
+
+@login_required
+@require_POST
+def mon_espace_invitation_annuler(request, slug, pk):
+    structure, membre = selectors.get_structure_for_member(request.user, slug)
+    _referent_only(membre)
+    return _annuler_invitation(request, structure, pk, reverse("habitants:mon-espace", args=[slug]))
+
+
+# --- Invitation (lien reçu par e-mail) --------------------------------------------
+
+
+def invitation_accepter(request, token):
+    invitation = services.invitation_par_token(token)
+    if invitation is None:
+        raise Http404("Invitation introuvable.")
+    if not invitation.est_valide:
+        return render(request, "habitants/invitation_invalide.html", {"invitation": invitation}, status=410)
+    from django.contrib.auth import get_user_model
+
+    compte_existe = get_user_model().objects.filter(email__iexact=invitation.email).exists()
+    if compte_existe:
+        return _accepter_compte_existant(request, invitation)
+    form = AccepterInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accepter_invitation_nouveau_compte(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Bienvenue ! Vous faites partie de {invitation.structure.nom}.")
+            return redirect("habitants:mon-espace", invitation.structure.slug)
+    return render(request, "habitants/invitation_accepter.html", {"invitation": invitation, "form": form})
+
+
+def _accepter_compte_existant(request, invitation):
+    if not request.user.is_authenticated:
+        return render(request, "habitants/invitation_connexion.html", {"invitation": invitation})
+    erreur = None
+    if request.method == "POST":
+        try:
+            services.accepter_invitation_compte_existant(invitation=invitation, user=request.user)
+        except services.HabitantsError as exc:
+            erreur = str(exc)
+        else:
+            messages.success(request, f"Vous faites maintenant partie de {invitation.structure.nom}.")
+            return redirect("habitants:mon-espace", invitation.structure.slug)
+    elif request.user.email.lower() != invitation.email.lower():
+        erreur = f"Cette invitation est adressée à {invitation.email} : connectez-vous avec cette adresse."
+    return render(
+        request, "habitants/invitation_confirmer.html", {"invitation": invitation, "erreur": erreur}
+    )

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "django_htmx",
     "allauth",
@@ -125,6 +126,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Base de données : SQLite embarquée par défaut, PostgreSQL via DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")

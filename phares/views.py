@@ -1,8 +1,47 @@
+from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils import timezone
+
+from habitants import selectors as habitants_selectors
+from habitants.models import ChiffresAnnuels, Invitation
+from phares import roles
 
 
 def home(request):
-    return render(request, "phares/home.html")
+    """Page publique pour les visiteurs ; tableau de bord selon le rôle sinon."""
+    if not request.user.is_authenticated:
+        structures = habitants_selectors.structures_presentes(le=timezone.localdate())
+        return render(
+            request, "phares/public.html", {"groupes": habitants_selectors.par_domaine(structures)}
+        )
+    return render(request, "phares/dashboard.html", _dashboard_context(request.user))
+
+
+def _dashboard_context(user):
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "mes_structures": list(habitants_selectors.structures_of_member(user)),
+        "is_staff_member": roles.is_staff_member(user),
+        "is_gestion": roles.is_gestion(user),
+        "is_cogerant": roles.is_cogerant(user),
+        "is_associe": roles.is_associe(user),
+    }
+    if context["is_staff_member"]:
+        annee = today.year - 1
+        chiffres = ChiffresAnnuels.objects.filter(annee=annee).aggregate(
+            declares=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.DECLARE)),
+            valides=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.VALIDE)),
+        )
+        context.update(
+            {
+                "nb_presentes": habitants_selectors.structures_presentes(le=today).count(),
+                "nb_invitations": Invitation.objects.en_attente().count(),
+                "annee_chiffres": annee,
+                "chiffres": chiffres,
+            }
+        )
+    return context
 
 
 def error_403(request, exception=None):

@@ -15,3 +15,11 @@ def periode(structure_or_pair):
 def call(fn):
     """Évalue paresseusement une valeur de navigation coûteuse."""
     return fn() if callable(fn) else fn
+
+
+@register.filter
+def styled(form):
+    """{{ form|styled }} : classes Bootstrap et ARIA, puis rendu par le gabarit de formulaire."""
+    from phares.forms import style_form
+
+    return style_form(form)

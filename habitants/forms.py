@@ -1,0 +1,174 @@
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from .models import ChiffresAnnuels, Domaine, Membre, Structure
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def _site_web_field():
+    return forms.URLField(label="Site web", required=False, assume_scheme="https", max_length=200)
+
+
+class StructureForm(forms.ModelForm):
+    """Fiche complète, pour l'équipe de gestion."""
+
+    site_web = _site_web_field()
+
+    class Meta:
+        model = Structure
+        fields = [
+            "nom", "sigle_developpe", "forme_juridique", "siren", "siret", "domaine",
+            "description", "site_web", "logo", "email_contact", "telephone",
+            "adresse_facturation", "email_facturation", "arrivee", "depart",
+        ]
+        widgets = {
+            "arrivee": DATE_WIDGET,
+            "depart": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "adresse_facturation": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "siren": "9 chiffres, espaces acceptés.",
+            "siret": "14 chiffres, espaces acceptés.",
+        }
+
+    def clean_siren(self):
+        value = _digits(self.cleaned_data.get("siren", ""))
+        if value and (not value.isdigit() or len(value) != 9):
+            raise ValidationError("Le SIREN compte 9 chiffres.")
+        return value
+
+    def clean_siret(self):
+        value = _digits(self.cleaned_data.get("siret", ""))
+        if value and (not value.isdigit() or len(value) != 14):
+            raise ValidationError("Le SIRET compte 14 chiffres.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        arrivee, depart = cleaned.get("arrivee"), cleaned.get("depart")
+        if depart and not arrivee:
+            self.add_error("arrivee", "Indiquez l'arrivée avant le départ.")
+        elif arrivee and depart and depart < arrivee:
+            self.add_error("depart", "Le départ ne peut pas précéder l'arrivée.")
+        return cleaned
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        if not instance.slug:
+            instance.slug = unique_slug(instance.nom)
+        if commit:
+            instance.save()
+        return instance
+
+
+RESERVED_SLUGS = {"nouvelle", "chiffres", "domaines"}
+
+
+def unique_slug(nom: str) -> str:
+    base = slugify(nom)[:70] or "structure"
+    slug, n = base, 2
+    # These slugs are taken by fixed URLs under /habitants/.
+    while slug in RESERVED_SLUGS or Structure.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class ProfilPublicForm(forms.ModelForm):
+    """Ce qu'une structure peut modifier d'elle-même."""
+
+    site_web = _site_web_field()
+
+    class Meta:
+        model = Structure
+        fields = ["description", "site_web", "logo", "email_contact", "telephone"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+
+class DomaineForm(forms.ModelForm):
+    class Meta:
+        model = Domaine
+        fields = ["nom", "ordre"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail de la personne")
+    role = forms.ChoiceField(label="Rôle", choices=Membre.Role.choices, initial=Membre.Role.MEMBRE)
+
+
+class AccepterInvitationForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(
+        label="Mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
+        elif p1:
+            from phares.models import User
+
+            probe = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class ChiffresForm(forms.ModelForm):
+    class Meta:
+        model = ChiffresAnnuels
+        fields = ["emplois_permanents", "salaries_insertion", "services_civiques", "benevoles", "commentaire"]
+        widgets = {"commentaire": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "emplois_permanents": "Salariés hors insertion, au 31 décembre ou en moyenne sur l'année.",
+            "salaries_insertion": "Personnes en contrat d'insertion au cours de l'année.",
+            "services_civiques": "Volontaires accueillis au cours de l'année.",
+            "benevoles": "Bénévoles réguliers.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("emplois_permanents", "salaries_insertion", "services_civiques", "benevoles"):
+            self.fields[name].widget.attrs.update({"min": 0, "max": 100000, "inputmode": "numeric"})
+            self.fields[name].max_value = 100000
+            self.fields[name].validators.append(_max_validator)
+
+
+def _max_validator(value):
+    if value is not None and value > 100000:
+        raise ValidationError("Ce nombre semble trop grand (100 000 au plus).")
+
+
+class AnneeForm(forms.Form):
+    annee = forms.TypedChoiceField(label="Année", coerce=int)
+
+    def __init__(self, *args, annees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [(a, str(a)) for a in annees]

@@ -1,0 +1,138 @@
+"""Personas partagés par toutes les suites : staff gestion, comptable, habitant A
+(référent et membre), habitant B, cogérant, associé, anonyme."""
+
+import datetime
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from habitants.models import Domaine, Membre, Structure
+
+PASSWORD = "mot-de-passe-de-test-42"
+
+# Browser tests drive a live server from the test process's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_user(email, *, groups=(), first_name="", last_name="", **extra):
+    from allauth.account.models import EmailAddress
+    from phares.models import User
+
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, first_name=first_name, last_name=last_name, **extra
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def domaine(db):
+    return Domaine.objects.create(nom="Insertion sociale et professionnelle", ordre=1)
+
+
+@pytest.fixture
+def structure_a(domaine):
+    return Structure.objects.create(
+        nom="Halage", slug="halage", domaine=domaine, arrivee=datetime.date(2010, 1, 1),
+        description="Solidarité et environnement.", email_contact="contact@halage.test",
+    )
+
+
+@pytest.fixture
+def structure_b(domaine):
+    return Structure.objects.create(
+        nom="Mode Estime", slug="mode-estime", domaine=domaine, arrivee=datetime.date(2012, 3, 1),
+        description="Création textile.",
+    )
+
+
+@pytest.fixture
+def gestion(db):
+    return make_user("gestion@phares.test", groups=["gestion"], first_name="Anne", last_name="Hurand")
+
+
+@pytest.fixture
+def comptable(db):
+    return make_user("compta@phares.test", groups=["comptabilité"], first_name="Camille")
+
+
+@pytest.fixture
+def referent_a(structure_a):
+    user = make_user("referent@halage.test", first_name="Rémi", last_name="Référent")
+    Membre.objects.create(user=user, structure=structure_a, role=Membre.Role.REFERENT,
+                          debut=datetime.date(2015, 1, 1))
+    return user
+
+
+@pytest.fixture
+def membre_a(structure_a):
+    user = make_user("membre@halage.test", first_name="Maud", last_name="Membre")
+    Membre.objects.create(user=user, structure=structure_a, role=Membre.Role.MEMBRE,
+                          debut=datetime.date(2015, 1, 1))
+    return user
+
+
+@pytest.fixture
+def habitant_b(structure_b):
+    user = make_user("referent@modeestime.test", first_name="Bea", last_name="Autre")
+    Membre.objects.create(user=user, structure=structure_b, role=Membre.Role.REFERENT,
+                          debut=datetime.date(2015, 1, 1))
+    return user
+
+
+@pytest.fixture
+def cogerant(structure_b):
+    from gouvernance.models import Mandat
+
+    user = make_user("cogerant@phares.test", first_name="Claude", last_name="Cogérant")
+    Membre.objects.create(user=user, structure=structure_b, role=Membre.Role.MEMBRE,
+                          debut=datetime.date(2015, 1, 1))
+    Mandat.objects.create(personne=user, debut=datetime.date(2014, 6, 1))
+    return user
+
+
+@pytest.fixture
+def associe(structure_b):
+    from gouvernance.models import Associe
+
+    user = make_user("associe@phares.test", first_name="Alix", last_name="Associé")
+    Associe.objects.create(personne=user, college=Associe.College.SALARIES, entree=datetime.date(2014, 6, 1))
+    return user
+
+
+PERSONAS = ["anonyme", "gestion", "comptable", "referent_a", "membre_a", "habitant_b", "cogerant", "associe"]
+
+
+@pytest.fixture
+def personas(gestion, comptable, referent_a, membre_a, habitant_b, cogerant, associe):
+    return {
+        "anonyme": None,
+        "gestion": gestion,
+        "comptable": comptable,
+        "referent_a": referent_a,
+        "membre_a": membre_a,
+        "habitant_b": habitant_b,
+        "cogerant": cogerant,
+        "associe": associe,
+    }
+
+
+def client_as(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -14,7 +14,9 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test install migrate demo lint format check-deploy serve clean
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
-run: install migrate demo serve
+run: install migrate
+	@$(PY) manage.py demo || echo "(démo non rechargée : la base contient d'autres données ; 'manage.py demo --force' pour l'imposer)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test : toute la suite (unitaires, vues, permissions, navigateur)
 test: install

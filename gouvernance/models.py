@@ -22,7 +22,10 @@ class Associe(models.Model):
         Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="qualites_associe"
     )
     personne = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="qualites_associe",
     )
     college = models.CharField("collège", max_length=20, choices=College.choices)
@@ -37,7 +40,9 @@ class Associe(models.Model):
                 condition=(Q(structure__isnull=False) & Q(personne__isnull=True))
                 | (Q(structure__isnull=True) & Q(personne__isnull=False)),
                 name="associe_structure_ou_personne",
-                violation_error_message="Un associé est une structure ou une personne, pas les deux.",
+                violation_error_message=(
+                    "Un associé est une structure ou une personne, pas les deux."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(sortie__isnull=True) | Q(sortie__gte=F("entree")),
@@ -67,7 +72,8 @@ class Mandat(models.Model):
         verbose_name_plural = "mandats"
         constraints = [
             models.CheckConstraint(
-                condition=Q(fin__isnull=True) | Q(fin__gte=F("debut")), name="mandat_fin_apres_debut"
+                condition=Q(fin__isnull=True) | Q(fin__gte=F("debut")),
+                name="mandat_fin_apres_debut",
             ),
         ]
 

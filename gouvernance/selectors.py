@@ -31,8 +31,9 @@ def _membres_actifs(le):
 def structures_associees_ids(*, le: datetime.date) -> set[int]:
     """Structures associées de la SCIC au jour `le` (soulignées dans le rapport)."""
     return set(
-        Associe.objects.filter(dates.active_on(le, "entree", "sortie"), structure__isnull=False)
-        .values_list("structure_id", flat=True)
+        Associe.objects.filter(
+            dates.active_on(le, "entree", "sortie"), structure__isnull=False
+        ).values_list("structure_id", flat=True)
     )
 
 

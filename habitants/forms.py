@@ -22,6 +22,14 @@ class StructureForm(forms.ModelForm):
     """Fiche complète, pour l'équipe de gestion."""
 
     site_web = _site_web_field()
+    # Wider than the stored digits: people paste "552 100 554 00013".
+    siren = forms.CharField(
+        label="SIREN", required=False, max_length=20, help_text="9 chiffres, espaces acceptés."
+    )
+    siret = forms.CharField(
+        label="SIRET du siège ou de l'établissement", required=False, max_length=30,
+        help_text="14 chiffres, espaces acceptés.",
+    )
 
     class Meta:
         model = Structure
@@ -36,10 +44,13 @@ class StructureForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "adresse_facturation": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {
-            "siren": "9 chiffres, espaces acceptés.",
-            "siret": "14 chiffres, espaces acceptés.",
-        }
+
+    def clean_nom(self):
+        nom = self.cleaned_data["nom"]
+        # The case-insensitive unique constraint would only give a form-wide error.
+        if Structure.objects.filter(nom__iexact=nom).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("Une structure porte déjà ce nom.")
+        return nom
 
     def clean_siren(self):
         value = _digits(self.cleaned_data.get("siren", ""))

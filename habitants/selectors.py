@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Min, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,10 +17,10 @@ def structures_presentes(*, le: datetime.date) -> QuerySet[Structure]:
 
 
 def structures_presentes_pendant(*, annee: int) -> QuerySet[Structure]:
-    """Structures hébergées au moins un jour de l'année civile `annee`."""
+    """Structures hébergées au moins un jour de l'année civile `annee`, archivées
+    comprises : archiver ne réécrit pas l'histoire d'une année passée."""
     return (
-        Structure.objects.actives()
-        .presentes_entre(datetime.date(annee, 1, 1), datetime.date(annee, 12, 31))
+        Structure.objects.presentes_entre(datetime.date(annee, 1, 1), datetime.date(annee, 12, 31))
         .select_related("domaine")
     )
 
@@ -87,3 +87,9 @@ def totaux_annuels(*, annee: int) -> dict[str, int]:
         benevoles=Sum("benevoles"),
     )
     return {k: v or 0 for k, v in agg.items()}
+
+
+def premiere_annee() -> int | None:
+    """Année de la plus ancienne arrivée enregistrée."""
+    first = Structure.objects.aggregate(first=Min("arrivee"))["first"]
+    return first.year if first else None

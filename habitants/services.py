@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,14 +88,20 @@ def inviter(
             "url": build_url(token),
             "par": par,
             "validite": settings.INVITATION_VALIDITY_DAYS,
+            "PHARES_CONTACT": settings.PHARES_CONTACT,
         }
         # Sent inside the transaction: if the mail server refuses, nothing is recorded.
-        send_mail(
-            subject=render_to_string("habitants/email/invitation_subject.txt", context).strip(),
-            message=render_to_string("habitants/email/invitation_body.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+        try:
+            send_mail(
+                subject=render_to_string("habitants/email/invitation_subject.txt", context).strip(),
+                message=render_to_string("habitants/email/invitation_body.txt", context),
+                from_email=None,
+                recipient_list=[email],
+            )
+        except (smtplib.SMTPException, OSError) as exc:
+            raise HabitantsError(
+                f"L'e-mail n'a pas pu être envoyé à {email} : vérifiez l'adresse ou réessayez plus tard."
+            ) from exc
     return InvitationEnvoyee(invitation=invitation, token=token)
 
 
@@ -219,10 +226,14 @@ def changer_role(*, membre: Membre, role: str, par) -> Membre:
 CHIFFRES_FIELDS = ("emplois_permanents", "salaries_insertion", "services_civiques", "benevoles")
 
 
-def annees_declarables(today: datetime.date | None = None) -> range:
-    """L'année passée et l'année en cours, plus les cinq précédentes (rattrapage)."""
+def annees_declarables(structure: Structure, today: datetime.date | None = None) -> range:
+    """Années pour lesquelles la structure peut déclarer ses chiffres : celles où
+    elle a été présente dans le lieu, jusqu'à l'année en cours (la plus récente d'abord)."""
     year = (today or timezone.localdate()).year
-    return range(year, year - 7, -1)
+    first = structure.arrivee.year if structure.arrivee else year
+    last = min(year, structure.depart.year) if structure.depart else year
+    first = min(first, last)
+    return range(last, first - 1, -1)
 
 
 def declarer_chiffres(

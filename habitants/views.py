@@ -31,8 +31,8 @@ def _staff_structure(slug: str) -> Structure:
     return get_object_or_404(Structure.objects.select_related("domaine"), slug=slug)
 
 
-def _annee_or_404(annee: int) -> int:
-    if annee not in services.annees_declarables():
+def _annee_or_404(structure: Structure, annee: int) -> int:
+    if annee not in services.annees_declarables(structure):
         raise Http404("Année hors de la période de déclaration.")
     return annee
 
@@ -117,7 +117,7 @@ def structure_detail(request, slug):
             "chiffres": chiffres,
             "est_associee": structure.pk in structures_associees_ids(le=timezone.localdate()),
             "peut_modifier": is_gestion(request.user),
-            "annees": services.annees_declarables(),
+            "annees": services.annees_declarables(structure),
         },
     )
 
@@ -224,7 +224,7 @@ def structure_invitation_annuler(request, slug, pk):
 @gestion_required
 def structure_chiffres(request, slug, annee):
     structure = _staff_structure(slug)
-    annee = _annee_or_404(annee)
+    annee = _annee_or_404(structure, annee)
     instance = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
     form = ChiffresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -242,13 +242,15 @@ def structure_chiffres(request, slug, annee):
 
 @gestion_required
 def chiffres_liste(request):
-    annees = services.annees_declarables()
+    this_year = timezone.localdate().year
+    first = selectors.premiere_annee() or this_year
+    annees = range(this_year, first - 1, -1)
     try:
-        annee = int(request.GET.get("annee") or timezone.localdate().year - 1)
+        annee = int(request.GET.get("annee") or this_year - 1)
     except ValueError:
-        annee = timezone.localdate().year - 1
+        annee = this_year - 1
     if annee not in annees:
-        annee = annees[1]
+        annee = annees[min(1, len(annees) - 1)]
     chiffres = ChiffresAnnuels.objects.filter(annee=annee)
     structures = (
         selectors.structures_presentes_pendant(annee=annee)
@@ -315,7 +317,7 @@ def mon_espace(request, slug):
             "membres": selectors.membres_actifs(structure),
             "invitations": invitations,
             "chiffres": ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee"),
-            "annees": services.annees_declarables(),
+            "annees": services.annees_declarables(structure),
         },
     )
 
@@ -334,7 +336,7 @@ def mon_espace_profil(request, slug):
 @login_required
 def mon_espace_chiffres(request, slug, annee):
     structure, _ = selectors.get_structure_for_member(request.user, slug)
-    annee = _annee_or_404(annee)
+    annee = _annee_or_404(structure, annee)
     instance = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
     form = ChiffresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -390,7 +392,8 @@ def invitation_accepter(request, token):
     from django.contrib.auth import get_user_model
 
     compte_existe = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    if compte_existe:
+    # Signed in: never create a second account from someone else's session.
+    if compte_existe or request.user.is_authenticated:
         return _accepter_compte_existant(request, invitation)
     form = AccepterInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():

@@ -28,13 +28,15 @@ def _media_in_tmp(settings, tmp_path):
 
 def make_user(email, *, groups=(), first_name="", last_name="", **extra):
     from allauth.account.models import EmailAddress
+
     from phares.models import User
 
     user = User.objects.create_user(
         email=email, password=PASSWORD, first_name=first_name, last_name=last_name, **extra
     )
     for name in groups:
-        user.groups.add(Group.objects.get(name=name))
+        # get_or_create: transactional (browser) tests flush the data migration away.
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -47,22 +49,31 @@ def domaine(db):
 @pytest.fixture
 def structure_a(domaine):
     return Structure.objects.create(
-        nom="Halage", slug="halage", domaine=domaine, arrivee=datetime.date(2010, 1, 1),
-        description="Solidarité et environnement.", email_contact="contact@halage.test",
+        nom="Halage",
+        slug="halage",
+        domaine=domaine,
+        arrivee=datetime.date(2010, 1, 1),
+        description="Solidarité et environnement.",
+        email_contact="contact@halage.test",
     )
 
 
 @pytest.fixture
 def structure_b(domaine):
     return Structure.objects.create(
-        nom="Mode Estime", slug="mode-estime", domaine=domaine, arrivee=datetime.date(2012, 3, 1),
+        nom="Mode Estime",
+        slug="mode-estime",
+        domaine=domaine,
+        arrivee=datetime.date(2012, 3, 1),
         description="Création textile.",
     )
 
 
 @pytest.fixture
 def gestion(db):
-    return make_user("gestion@phares.test", groups=["gestion"], first_name="Anne", last_name="Hurand")
+    return make_user(
+        "gestion@phares.test", groups=["gestion"], first_name="Anne", last_name="Hurand"
+    )
 
 
 @pytest.fixture
@@ -73,24 +84,27 @@ def comptable(db):
 @pytest.fixture
 def referent_a(structure_a):
     user = make_user("referent@halage.test", first_name="Rémi", last_name="Référent")
-    Membre.objects.create(user=user, structure=structure_a, role=Membre.Role.REFERENT,
-                          debut=datetime.date(2015, 1, 1))
+    Membre.objects.create(
+        user=user, structure=structure_a, role=Membre.Role.REFERENT, debut=datetime.date(2015, 1, 1)
+    )
     return user
 
 
 @pytest.fixture
 def membre_a(structure_a):
     user = make_user("membre@halage.test", first_name="Maud", last_name="Membre")
-    Membre.objects.create(user=user, structure=structure_a, role=Membre.Role.MEMBRE,
-                          debut=datetime.date(2015, 1, 1))
+    Membre.objects.create(
+        user=user, structure=structure_a, role=Membre.Role.MEMBRE, debut=datetime.date(2015, 1, 1)
+    )
     return user
 
 
 @pytest.fixture
 def habitant_b(structure_b):
     user = make_user("referent@modeestime.test", first_name="Bea", last_name="Autre")
-    Membre.objects.create(user=user, structure=structure_b, role=Membre.Role.REFERENT,
-                          debut=datetime.date(2015, 1, 1))
+    Membre.objects.create(
+        user=user, structure=structure_b, role=Membre.Role.REFERENT, debut=datetime.date(2015, 1, 1)
+    )
     return user
 
 
@@ -99,8 +113,9 @@ def cogerant(structure_b):
     from gouvernance.models import Mandat
 
     user = make_user("cogerant@phares.test", first_name="Claude", last_name="Cogérant")
-    Membre.objects.create(user=user, structure=structure_b, role=Membre.Role.MEMBRE,
-                          debut=datetime.date(2015, 1, 1))
+    Membre.objects.create(
+        user=user, structure=structure_b, role=Membre.Role.MEMBRE, debut=datetime.date(2015, 1, 1)
+    )
     Mandat.objects.create(personne=user, debut=datetime.date(2014, 6, 1))
     return user
 
@@ -110,11 +125,22 @@ def associe(structure_b):
     from gouvernance.models import Associe
 
     user = make_user("associe@phares.test", first_name="Alix", last_name="Associé")
-    Associe.objects.create(personne=user, college=Associe.College.SALARIES, entree=datetime.date(2014, 6, 1))
+    Associe.objects.create(
+        personne=user, college=Associe.College.SALARIES, entree=datetime.date(2014, 6, 1)
+    )
     return user
 
 
-PERSONAS = ["anonyme", "gestion", "comptable", "referent_a", "membre_a", "habitant_b", "cogerant", "associe"]
+PERSONAS = [
+    "anonyme",
+    "gestion",
+    "comptable",
+    "referent_a",
+    "membre_a",
+    "habitant_b",
+    "cogerant",
+    "associe",
+]
 
 
 @pytest.fixture

@@ -26,7 +26,9 @@ def overlapping(
     debut: datetime.date, fin: datetime.date, start: str = "debut", end: str = "fin"
 ) -> Q:
     """Filtre : période chevauchant [debut, fin], bornes incluses des deux côtés."""
-    return Q(**{f"{start}__lte": fin}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": debut}))
+    return Q(**{f"{start}__lte": fin}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": debut})
+    )
 
 
 def is_active(debut: datetime.date | None, fin: datetime.date | None, le: datetime.date) -> bool:

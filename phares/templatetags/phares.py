@@ -8,7 +8,9 @@ register = template.Library()
 @register.filter
 def periode(structure_or_pair):
     """« depuis octobre 2015 », « juin – août 2015 » pour un objet ayant arrivee/depart."""
-    return dates.periode(getattr(structure_or_pair, "arrivee", None), getattr(structure_or_pair, "depart", None))
+    return dates.periode(
+        getattr(structure_or_pair, "arrivee", None), getattr(structure_or_pair, "depart", None)
+    )
 
 
 @register.filter

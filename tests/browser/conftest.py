@@ -1,0 +1,52 @@
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("PHARES_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} est absent : `apt-get install chromium` (voir .ci/run)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(10_000)
+    return page
+
+
+def login(page, base_url, email, password):
+    page.goto(f"{base_url}/comptes/login/")
+    field(page, "Courriel").fill(email)
+    field(page, "Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def field(page, label):
+    """Le champ dont le libellé visible est `label` (suivi de « * » s'il est obligatoire)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))

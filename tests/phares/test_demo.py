@@ -1,0 +1,173 @@
+import datetime
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from gouvernance import selectors as gouvernance_selectors
+from gouvernance.models import Associe, Mandat
+from habitants import demo as habitants_demo
+from habitants.models import ChiffresAnnuels, Domaine, Membre, Structure
+from phares import roles
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+d = datetime.date
+
+
+def run_demo(**options) -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Domaine,
+            Structure,
+            User,
+            EmailAddress,
+            Membre,
+            ChiffresAnnuels,
+            Associe,
+            Mandat,
+        )
+    }
+
+
+def test_loads_the_twenty_structures_of_the_report():
+    run_demo()
+    assert Structure.objects.count() == 20
+    # "18 habitants": head count on the mid-year reference date.
+    assert Structure.objects.presentes(d(2015, 6, 30)).count() == 18
+    assert Structure.objects.presentes_entre(d(2015, 1, 1), d(2015, 12, 31)).count() == 20
+
+
+def test_presence_dates_follow_the_report():
+    run_demo()
+    mael = Structure.objects.get(slug="mael")
+    assert (mael.arrivee, mael.depart) == (d(2015, 10, 1), None)
+    assert mael.periode == "depuis octobre 2015"
+    marchambul = Structure.objects.get(slug="marchambul")
+    assert marchambul.periode == "juin – août 2015"
+    novaedia = Structure.objects.get(slug="novaedia")
+    assert novaedia.depart == d(2015, 7, 31)
+    assert novaedia.est_partie(le=d(2016, 1, 1))
+    gone = Structure.objects.parties(d(2016, 1, 1)).values_list("slug", flat=True)
+    assert set(gone) == {"novaedia", "marchambul", "femasif", "la-mission-populaire"}
+
+
+def test_domains_are_ordered_and_mapped_by_meaning():
+    run_demo()
+    assert list(Domaine.objects.values_list("nom", flat=True)) == list(habitants_demo.DOMAINES)
+    assert Structure.objects.get(slug="halage").domaine.nom == habitants_demo.INSERTION
+    assert Structure.objects.get(slug="errc").domaine.nom == habitants_demo.LOBBYING
+    assert Structure.objects.get(slug="terragram").domaine.nom == habitants_demo.CONSO_DURABLE
+
+
+def test_2015_figures_add_up_to_the_report_totals():
+    run_demo()
+    chiffres = ChiffresAnnuels.objects.filter(annee=2015)
+    assert chiffres.count() == 20
+    assert set(chiffres.values_list("statut", flat=True)) == {ChiffresAnnuels.Statut.VALIDE}
+    assert chiffres.aggregate(
+        p=Sum("emplois_permanents"), i=Sum("salaries_insertion"),
+        c=Sum("services_civiques"), b=Sum("benevoles"),
+    ) == {"p": 71, "i": 170, "c": 6, "b": 80}  # fmt: skip
+    assert {c.valide_par.email for c in chiffres} == {"gestion@phares.test"}
+
+
+def test_an_edited_table_that_breaks_the_totals_is_refused(monkeypatch):
+    monkeypatch.setitem(habitants_demo.CHIFFRES_2015, "halage", (19, 95, 1, 6))
+    with pytest.raises(CommandError, match="emplois_permanents : total 72"):
+        run_demo()
+    assert Structure.objects.count() == 0
+
+
+def test_running_twice_changes_nothing():
+    run_demo()
+    first = row_counts()
+    modified = dict(Structure.objects.values_list("slug", "modifiee_le"))
+    out = run_demo()
+    assert row_counts() == first
+    assert dict(Structure.objects.values_list("slug", "modifiee_le")) == modified
+    assert "0 ligne(s) créée(s), 0 modifiée(s)" in out
+
+
+def test_refuses_a_database_with_real_data_unless_forced():
+    User.objects.create_user(email="vraie.personne@exemple.fr", password="x" * 12)
+    with pytest.raises(CommandError, match="--force"):
+        run_demo()
+    assert Structure.objects.count() == 0
+
+    run_demo(force=True)
+    assert Structure.objects.count() == 20
+    assert User.objects.filter(email="vraie.personne@exemple.fr").exists()
+
+
+def test_a_forced_load_that_conflicts_with_real_data_changes_nothing():
+    Structure.objects.create(nom="HALAGE", slug="halage-reel")
+    with pytest.raises(CommandError, match="rien n'a été modifié"):
+        run_demo(force=True)
+    assert list(Structure.objects.values_list("slug", flat=True)) == ["halage-reel"]
+    assert not User.objects.exists()
+
+
+def test_a_real_structure_also_counts_as_real_data():
+    Structure.objects.create(nom="Une vraie structure", slug="une-vraie-structure")
+    with pytest.raises(CommandError, match="--force"):
+        run_demo()
+
+
+def test_demo_logins_work():
+    out = run_demo()
+    assert "gestion@phares.test" in out and "phares2015" in out
+    # The default hasher is slow on purpose: check one login end to end, the rest by hash.
+    assert authenticate(email="cogerant@phares.test", password="phares2015") is not None
+    assert User.objects.get(email="gestion@phares.test").check_password("phares2015")
+    for email in habitants_demo.DEMO_EMAILS:
+        assert EmailAddress.objects.filter(email=email, verified=True, primary=True).exists()
+
+
+def test_each_persona_has_its_role():
+    run_demo()
+    gestion = User.objects.get(email="gestion@phares.test")
+    assert roles.is_gestion(gestion) and not gestion.is_superuser
+    assert roles.is_comptable(User.objects.get(email="compta@phares.test"))
+    referent = Membre.objects.get(user__email="referent.halage@phares.test")
+    assert (referent.structure.slug, referent.role) == ("halage", Membre.Role.REFERENT)
+    membre = Membre.objects.get(user__email="membre.halage@phares.test")
+    assert (membre.structure.slug, membre.role) == ("halage", Membre.Role.MEMBRE)
+    assert Membre.objects.get(user__email="referent.modeestime@phares.test").est_referent
+    associe = User.objects.get(email="associe@phares.test")
+    assert gouvernance_selectors.est_associe(associe, le=d(2015, 12, 31))
+    assert not gouvernance_selectors.est_cogerant(associe, le=d(2015, 12, 31))
+
+
+def test_memberships_follow_the_presence_of_their_structure():
+    run_demo()
+    halage = Membre.objects.get(user__email="referent.halage@phares.test")
+    assert (halage.debut, halage.fin) == (d(2015, 1, 1), None)
+    mael = Membre.objects.get(structure__slug="mael")
+    assert (mael.debut, mael.fin) == (d(2015, 10, 1), None)
+    novaedia = Membre.objects.get(structure__slug="novaedia")
+    assert (novaedia.debut, novaedia.fin) == (d(2015, 1, 1), d(2015, 7, 31))
+
+
+def test_four_cogerants_and_the_scic_associates():
+    run_demo()
+    for le in (d(2015, 6, 30), timezone.localdate()):
+        assert Mandat.objects.filter(fin__isnull=True, debut__lte=le).count() == 4
+    cogerant = User.objects.get(email="cogerant@phares.test")
+    assert gouvernance_selectors.est_cogerant(cogerant, le=d(2015, 6, 30))
+    assert Membre.objects.get(user=cogerant).structure.slug == "etudes-et-chantiers-idf"
+    assert Associe.objects.filter(college=Associe.College.HABITANTS).count() == 11
+    salariee = Associe.objects.get(college=Associe.College.SALARIES)
+    assert salariee.personne.email == "gestion@phares.test"

@@ -1,0 +1,310 @@
+"""Every URL × every persona, with the exact status each one must get.
+
+The table is data: a new URL is a new row (test_every_url_is_in_the_table
+fails until it is). Arguments starting with "$" are looked up in the `world`
+fixture at run time.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from conftest import PERSONAS, client_as
+from habitants.models import Invitation, Membre, Structure, hash_token
+
+LOGIN = "login"  # 302 to the login page, with ?next= back to the URL
+ANON = "anonyme"
+SIGNED_IN = [p for p in PERSONAS if p != ANON]
+STAFF_GESTION = "gestion"
+INVITE_TOKEN = "jeton-de-test-pour-la-matrice-des-permissions"
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    args: tuple = ()
+    method: str = "get"
+    expected: dict = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.label or self.name
+
+
+def everyone(status) -> dict:
+    return {p: status for p in PERSONAS}
+
+
+def signed_in(status, **overrides) -> dict:
+    """Anonymous → login page; every signed-in persona → `status` unless overridden."""
+    return {ANON: LOGIN, **{p: status for p in SIGNED_IN}, **overrides}
+
+
+def gestion_only(ok) -> dict:
+    return signed_in(403, gestion=ok)
+
+
+def staff_read(ok) -> dict:
+    return signed_in(403, gestion=ok, comptable=ok)
+
+
+def members_of_a(ok, *, referent=None, membre=None) -> dict:
+    """/mon-espace/halage/…: 404 for anyone not an active member of Halage, staff included."""
+    return signed_in(
+        404,
+        referent_a=ok if referent is None else referent,
+        membre_a=ok if membre is None else membre,
+    )
+
+
+def referent_of_a(ok) -> dict:
+    return members_of_a(ok, membre=403)
+
+
+ROWS = [
+    # --- phares ---------------------------------------------------------------
+    Row("home", expected=everyone(200)),
+    # allauth pages that must stay reachable without an account
+    Row("account_login", expected={ANON: 200, **{p: 302 for p in SIGNED_IN}}),
+    Row("account_reset_password", expected=everyone(200)),
+    Row("account_email", expected=signed_in(200)),
+    Row("mfa_index", expected=signed_in(200)),
+    # --- annuaire: any signed-in person -----------------------------------------
+    Row("habitants:annuaire", expected=signed_in(200)),
+    Row("habitants:annuaire-detail", ("$slug_a",), expected=signed_in(200)),
+    Row(
+        "habitants:annuaire-detail",
+        ("$slug_archivee",),
+        expected=signed_in(404),
+        label="annuaire-detail-archivee",
+    ),
+    # --- staff pages ------------------------------------------------------------
+    Row("habitants:structure-liste", expected=staff_read(200)),
+    Row("habitants:structure-detail", ("$slug_a",), expected=staff_read(200)),
+    Row(
+        "habitants:structure-detail",
+        ("inconnue",),
+        expected=staff_read(404),
+        label="structure-detail-inconnue",
+    ),
+    Row("habitants:structure-nouvelle", expected=gestion_only(200)),
+    Row("habitants:chiffres-liste", expected=gestion_only(200)),
+    Row("habitants:domaine-liste", expected=gestion_only(200)),
+    Row("habitants:domaine-modifier", ("$domaine_pk",), expected=gestion_only(200)),
+    Row("habitants:structure-modifier", ("$slug_a",), expected=gestion_only(200)),
+    Row("habitants:structure-inviter", ("$slug_a",), expected=gestion_only(200)),
+    Row("habitants:structure-chiffres", ("$slug_a", "$annee"), expected=gestion_only(200)),
+    Row(
+        "habitants:structure-archiver",
+        ("$slug_a",),
+        method="post",
+        expected=gestion_only(302),
+    ),
+    Row(
+        "habitants:structure-restaurer",
+        ("$slug_archivee",),
+        method="post",
+        expected=gestion_only(302),
+    ),
+    Row(
+        "habitants:structure-membre-retirer",
+        ("$slug_a", "$membre_a_pk"),
+        method="post",
+        expected=gestion_only(302),
+    ),
+    Row(
+        "habitants:structure-invitation-annuler",
+        ("$slug_a", "$invitation_a_pk"),
+        method="post",
+        expected=gestion_only(302),
+    ),
+    # --- mon espace ---------------------------------------------------------------
+    # One structure → redirected to it; none → the explanatory page.
+    Row(
+        "habitants:mon-espace-index",
+        expected=signed_in(200, referent_a=302, membre_a=302, habitant_b=302, cogerant=302),
+    ),
+    Row("habitants:mon-espace", ("$slug_a",), expected=members_of_a(200)),
+    Row(
+        "habitants:mon-espace",
+        ("$slug_b",),
+        expected=signed_in(404, habitant_b=200, cogerant=200),
+        label="mon-espace-b",
+    ),
+    Row(
+        "habitants:mon-espace",
+        ("$slug_archivee",),
+        expected=signed_in(404),
+        label="mon-espace-archivee",
+    ),
+    Row("habitants:mon-espace-profil", ("$slug_a",), expected=members_of_a(200)),
+    Row("habitants:mon-espace-chiffres", ("$slug_a", "$annee"), expected=members_of_a(200)),
+    Row("habitants:mon-espace-inviter", ("$slug_a",), expected=referent_of_a(200)),
+    Row(
+        "habitants:mon-espace-membre-retirer",
+        ("$slug_a", "$membre_a_pk"),
+        method="post",
+        expected=referent_of_a(302),
+    ),
+    Row(
+        # Halage's référent cannot reach a Mode Estime membership through Halage's URL.
+        "habitants:mon-espace-membre-retirer",
+        ("$slug_a", "$membre_b_pk"),
+        method="post",
+        expected=members_of_a(404, membre=403),
+        label="mon-espace-membre-retirer-autre-structure",
+    ),
+    Row(
+        "habitants:mon-espace-invitation-annuler",
+        ("$slug_a", "$invitation_a_pk"),
+        method="post",
+        expected=referent_of_a(302),
+    ),
+    Row(
+        "habitants:mon-espace-invitation-annuler",
+        ("$slug_a", "$invitation_b_pk"),
+        method="post",
+        expected=members_of_a(404, membre=403),
+        label="mon-espace-invitation-annuler-autre-structure",
+    ),
+    # --- invitation link: the token is the credential -------------------------------
+    Row("habitants:invitation-accepter", (INVITE_TOKEN,), expected=everyone(200)),
+    Row(
+        "habitants:invitation-accepter",
+        ("jeton-inconnu",),
+        expected=everyone(404),
+        label="invitation-accepter-inconnue",
+    ),
+]
+
+CASES = [
+    pytest.param(row, persona, id=f"{row.id}-{persona}") for row in ROWS for persona in PERSONAS
+]
+
+
+@pytest.fixture
+def world(personas, domaine, structure_a, structure_b, gestion):
+    now = timezone.now()
+
+    def invitation(structure, email, token):
+        return Invitation.objects.create(
+            structure=structure,
+            email=email,
+            token_hash=hash_token(token),
+            invitee_par=gestion,
+            expire_le=now + datetime.timedelta(days=14),
+        )
+
+    archivee = Structure.objects.create(
+        nom="Ancienne",
+        slug="ancienne",
+        arrivee=datetime.date(2010, 1, 1),
+        archivee=True,
+        archivee_le=now,
+    )
+    return {
+        "personas": personas,
+        "slug_a": structure_a.slug,
+        "slug_b": structure_b.slug,
+        "slug_archivee": archivee.slug,
+        "domaine_pk": domaine.pk,
+        "annee": timezone.localdate().year - 1,
+        "membre_a_pk": Membre.objects.get(user=personas["membre_a"]).pk,
+        "membre_b_pk": Membre.objects.get(user=personas["habitant_b"]).pk,
+        "invitation_a_pk": invitation(structure_a, "invitee@halage.test", "jeton-a").pk,
+        "invitation_b_pk": invitation(structure_b, "invitee@modeestime.test", "jeton-b").pk,
+        "invitation_nouvelle_pk": invitation(structure_a, "nouvelle@halage.test", INVITE_TOKEN).pk,
+    }
+
+
+def resolve_args(args, world) -> list:
+    return [world[a[1:]] if isinstance(a, str) and a.startswith("$") else a for a in args]
+
+
+@pytest.mark.parametrize(("row", "persona"), CASES)
+def test_status(row, persona, world):
+    url = reverse(row.name, args=resolve_args(row.args, world))
+    client = client_as(world["personas"][persona])
+    response = getattr(client, row.method)(url)
+    expected = row.expected[persona]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url == f"{reverse('account_login')}?next={quote(url)}"
+    else:
+        assert response.status_code == expected, f"{row.method.upper()} {url} as {persona}"
+        if expected == 302:
+            assert not response.url.startswith(reverse("account_login"))
+
+
+def test_table_covers_every_persona():
+    for row in ROWS:
+        assert set(row.expected) == set(PERSONAS), row.id
+
+
+def _names(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}"
+
+
+def test_every_url_is_in_the_table():
+    """A new page in habitants (or the home page) must get its row above."""
+    names = {n for n in _names(get_resolver().url_patterns) if n.startswith("habitants:")}
+    names.add("home")
+    assert len(names) > 20
+    assert names - {row.name for row in ROWS} == set()
+
+
+POST_ONLY = [row for row in ROWS if row.method == "post" and 302 in row.expected.values()]
+
+
+@pytest.mark.parametrize("row", POST_ONLY, ids=[r.id for r in POST_ONLY])
+def test_post_only_actions_refuse_get(row, world):
+    """A link or a prefetch must never archive or remove anything."""
+    allowed = next(p for p, s in row.expected.items() if s == 302)
+    url = reverse(row.name, args=resolve_args(row.args, world))
+    response = client_as(world["personas"][allowed]).get(url)
+    assert response.status_code == 405
+    assert Structure.objects.filter(archivee=True).count() == 1
+    assert Membre.objects.filter(fin__isnull=False).count() == 0
+    assert Invitation.objects.filter(annulee_le__isnull=False).count() == 0
+
+
+def test_forbidden_post_changes_nothing(world):
+    """403/404 answers are not just pages: the action did not happen."""
+    for persona in ("comptable", "membre_a", "habitant_b"):
+        client = client_as(world["personas"][persona])
+        client.post(reverse("habitants:structure-archiver", args=[world["slug_a"]]))
+        client.post(
+            reverse(
+                "habitants:mon-espace-membre-retirer",
+                args=[world["slug_a"], world["membre_a_pk"]],
+            )
+        )
+        client.post(
+            reverse(
+                "habitants:mon-espace-invitation-annuler",
+                args=[world["slug_a"], world["invitation_a_pk"]],
+            )
+        )
+    assert not Structure.objects.get(slug=world["slug_a"]).archivee
+    assert Membre.objects.get(pk=world["membre_a_pk"]).fin is None
+    assert Invitation.objects.get(pk=world["invitation_a_pk"]).annulee_le is None
+
+
+def test_out_of_range_ids_are_404_not_500(world):
+    client = client_as(world["personas"][STAFF_GESTION])
+    huge = 2**70
+    assert client.get(f"/habitants/domaines/{huge}/").status_code == 404
+    assert client.get(f"/habitants/{world['slug_a']}/chiffres/{huge}/").status_code == 404
+    response = client.post(f"/habitants/{world['slug_a']}/membres/{huge}/retirer/")
+    assert response.status_code == 404
+    assert client.get("/invitation/" + "x" * 500 + "/").status_code == 404

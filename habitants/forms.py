@@ -112,7 +112,8 @@ class DomaineForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Adresse e-mail de la personne")
+    # Same limit as the columns (forms accept up to 320): PostgreSQL would refuse longer.
+    email = forms.EmailField(label="Adresse e-mail de la personne", max_length=254)
     role = forms.ChoiceField(label="Rôle", choices=Membre.Role.choices, initial=Membre.Role.MEMBRE)
 
 

@@ -100,7 +100,8 @@ def inviter(
             )
         except (smtplib.SMTPException, OSError) as exc:
             raise HabitantsError(
-                f"L'e-mail n'a pas pu être envoyé à {email} : vérifiez l'adresse ou réessayez plus tard."
+                f"L'e-mail n'a pas pu être envoyé à {email} : "
+                "vérifiez l'adresse ou réessayez plus tard."
             ) from exc
     return InvitationEnvoyee(invitation=invitation, token=token)
 

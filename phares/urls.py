@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("", include("habitants.urls")),
+    path("", include("espaces.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,8 +13,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from conftest import PERSONAS, client_as
 from habitants.models import Invitation, Membre, Structure, hash_token
+from tests.conftest import PERSONAS, client_as
 
 LOGIN = "login"  # 302 to the login page, with ?next= back to the URL
 ANON = "anonyme"

@@ -25,3 +25,11 @@ def styled(form):
     from phares.forms import style_form
 
     return style_form(form)
+
+
+@register.filter
+def euros(value):
+    """{{ montant|euros }} -> « 1 234,50 € » ; refuse les float."""
+    from phares.lib.money import format_euros
+
+    return format_euros(value)

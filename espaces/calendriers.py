@@ -1,0 +1,87 @@
+"""Flux iCalendar abonnables (Google Agenda, Outlook, Thunderbird) : URL à jeton secret."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from habitants.models import Membre, Structure
+
+from .models import JetonCalendrier, Reservation, Ressource
+
+# A feed covers a bounded window: calendar clients poll often, and history is in the app.
+FENETRE_PASSE = datetime.timedelta(days=90)
+FENETRE_FUTUR = datetime.timedelta(days=400)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def nouveau_jeton(user) -> str:
+    """Révoque le jeton actif et en crée un autre ; renvoie le secret (affiché une fois)."""
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True).update(
+            revoque_le=timezone.now()
+        )
+        JetonCalendrier.objects.create(user=user, token_hash=_hash(token))
+    return token
+
+
+def revoquer(user) -> int:
+    return JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True).update(
+        revoque_le=timezone.now()
+    )
+
+
+def jeton_actif(user) -> JetonCalendrier | None:
+    return JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True).first()
+
+
+def user_for(token: str):
+    if not token or len(token) > 100:
+        return None
+    jeton = (
+        JetonCalendrier.objects.select_related("user")
+        .filter(token_hash=_hash(token), revoque_le__isnull=True, user__is_active=True)
+        .first()
+    )
+    return jeton.user if jeton else None
+
+
+def _fenetre(qs):
+    now = timezone.now()
+    return qs.filter(debut__gte=now - FENETRE_PASSE, debut__lte=now + FENETRE_FUTUR)
+
+
+def mes_structures_ids(user) -> set[int]:
+    return set(Membre.objects.actifs().filter(user=user).values_list("structure_id", flat=True))
+
+
+def flux_salle(ressource: Ressource):
+    return _fenetre(
+        Reservation.objects.bloquantes()
+        .filter(ressource=ressource)
+        .select_related("ressource", "structure", "externe")
+    )
+
+
+def flux_structure(structure: Structure):
+    return _fenetre(
+        Reservation.objects.bloquantes()
+        .filter(structure=structure)
+        .select_related("ressource", "structure", "externe")
+    )
+
+
+def flux_personne(user):
+    return _fenetre(
+        Reservation.objects.bloquantes()
+        .filter(par=user)
+        .select_related("ressource", "structure", "externe")
+    )

@@ -1,0 +1,128 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from habitants.models import Structure
+from phares.lib import dates
+
+from .models import Consommation, Convention, Espace, Etage, Reservation, Ressource, TypeEspace
+
+
+class EspaceFilter(django_filters.FilterSet):
+    etage = django_filters.ModelChoiceFilter(
+        label="Étage", queryset=Etage.objects.all(), empty_label="Tous les étages"
+    )
+    type = django_filters.ChoiceFilter(
+        label="Type", choices=TypeEspace.choices, empty_label="Tous les types"
+    )
+    occupation = django_filters.ChoiceFilter(
+        label="Occupation (à la date)",
+        choices=[("libre", "Libres"), ("occupe", "Occupés")],
+        empty_label="Tous",
+        method="filter_occupation",
+    )
+
+    class Meta:
+        model = Espace
+        fields: list[str] = []
+
+    def __init__(self, *args, le, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.le = le
+
+    @property
+    def qs(self):
+        return super().qs.filter(archive=False)
+
+    def filter_occupation(self, queryset, name, value):
+        """Libre = aucune convention ce jour-là (co-travail : au moins un poste libre)."""
+        tenus = Convention.objects.filter(dates.active_on(self.le), espace=OuterRef("pk"))
+        loues = queryset.filter(type__in=[TypeEspace.BUREAU, TypeEspace.COTRAVAIL])
+        if value == "occupe":
+            return loues.filter(Exists(tenus))
+        if value == "libre":
+            # A coworking area is free while at least one desk is.
+            from django.db.models import Count, F, Q
+
+            return loues.annotate(
+                n=Count(
+                    "conventions",
+                    filter=Q(conventions__in=Convention.objects.filter(dates.active_on(self.le))),
+                )
+            ).filter(
+                Q(type=TypeEspace.BUREAU, n=0) | Q(type=TypeEspace.COTRAVAIL, n__lt=F("nb_postes"))
+            )
+        return queryset
+
+
+class ConventionFilter(django_filters.FilterSet):
+    structure = django_filters.ModelChoiceFilter(
+        label="Structure", queryset=Structure.objects.all(), empty_label="Toutes"
+    )
+    espace = django_filters.ModelChoiceFilter(
+        label="Espace",
+        queryset=Espace.objects.filter(type__in=["bureau", "cotravail"]),
+        empty_label="Tous",
+    )
+    active_le = django_filters.DateFilter(label="En cours le", method="filter_active")
+
+    class Meta:
+        model = Convention
+        fields: list[str] = []
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(dates.active_on(value))
+
+
+class ConsommationFilter(django_filters.FilterSet):
+    structure = django_filters.ModelChoiceFilter(
+        label="Structure", queryset=Structure.objects.none(), empty_label="Toutes"
+    )
+    service = django_filters.ChoiceFilter(
+        label="Service", choices=Consommation.Service.choices, empty_label="Tous"
+    )
+    du = django_filters.DateFilter(label="Du", field_name="date", lookup_expr="gte")
+    au = django_filters.DateFilter(label="Au (inclus)", field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Consommation
+        fields: list[str] = []
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["structure"].queryset = structures
+
+
+class ReservationFilter(django_filters.FilterSet):
+    quand = django_filters.ChoiceFilter(
+        label="Quand",
+        choices=[("a_venir", "À venir"), ("passees", "Passées")],
+        empty_label="Toutes",
+        method="filter_quand",
+    )
+    statut = django_filters.ChoiceFilter(
+        label="Statut", choices=Reservation.Statut.choices, empty_label="Tous"
+    )
+    ressource = django_filters.ModelChoiceFilter(
+        label="Salle ou vélo", queryset=Ressource.objects.all(), empty_label="Toutes"
+    )
+    structure = django_filters.ModelChoiceFilter(
+        label="Structure", queryset=Structure.objects.all(), empty_label="Toutes"
+    )
+
+    class Meta:
+        model = Reservation
+        fields: list[str] = []
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.filters["structure"]
+
+    def filter_quand(self, queryset, name, value):
+        now = timezone.now()
+        if value == "a_venir":
+            return queryset.filter(fin__gt=now).order_by("debut")
+        if value == "passees":
+            return queryset.filter(fin__lte=now)
+        return queryset

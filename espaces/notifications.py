@@ -1,0 +1,57 @@
+"""E-mails de réservation (confirmation, annulation), avec le .ics en pièce jointe."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from phares.lib import temps
+
+from . import ics
+from .models import Reservation
+
+logger = logging.getLogger(__name__)
+
+
+def destinataires(r: Reservation) -> list[str]:
+    emails = []
+    if r.par_id and r.par.email:
+        emails.append(r.par.email)
+    if r.externe_id and r.externe.email:
+        emails.append(r.externe.email)
+    return list(dict.fromkeys(emails))
+
+
+def envoyer(
+    r: Reservation, evenement: str, *, serie: list[Reservation] | None = None, request=None
+) -> None:
+    """Un e-mail à la personne qui a réservé. Un échec d'envoi n'annule pas la réservation
+    (elle est déjà enregistrée et visible dans « Mes réservations ») : il est journalisé."""
+    to = destinataires(r)
+    if not to:
+        return
+    reservations = serie or [r]
+    context = {
+        "r": r,
+        "reservations": reservations,
+        "evenement": evenement,
+        "debut": temps.paris(r.debut),
+        "fin": temps.paris(r.fin),
+        "lieu": settings.PHARES_CONTACT["lieu"],
+        "url": request.build_absolute_uri(f"/reservations/{r.pk}/") if request else "",
+    }
+    subject = render_to_string("espaces/email/reservation_subject.txt", context).strip()
+    body = render_to_string("espaces/email/reservation_body.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=to)
+    message.attach(
+        "reservation.ics",
+        ics.invitation(reservations),
+        "text/calendar; charset=utf-8; method=PUBLISH",
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Envoi de l'e-mail de réservation %s impossible", r.pk)

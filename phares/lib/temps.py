@@ -1,0 +1,35 @@
+"""Heures : stockées en UTC, saisies et affichées à l'heure de Paris."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def paris(dt: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(dt, PARIS)
+
+
+def aware(day: datetime.date, at: datetime.time) -> datetime.datetime:
+    """Date et heure murale de Paris -> datetime conscient (gère les changements d'heure).
+
+    Une heure qui n'existe pas (passage à l'heure d'été, 2 h 30) est décalée d'une heure
+    par fold=0 ; une heure ambiguë (retour à l'heure d'hiver) prend la première occurrence.
+    """
+    naive = datetime.datetime.combine(day, at)
+    local = naive.replace(tzinfo=PARIS, fold=0)
+    # Round-trip through UTC normalises a non-existent wall time.
+    return local.astimezone(datetime.UTC).astimezone(PARIS)
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[début, fin[ d'une journée de Paris, en datetimes conscients (23 h ou 25 h possibles)."""
+    return aware(day, datetime.time(0)), aware(day + datetime.timedelta(days=1), datetime.time(0))
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())

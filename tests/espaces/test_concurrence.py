@@ -1,0 +1,321 @@
+"""Courses réelles : des fils partent ensemble (threading.Barrier), chacun avec sa propre
+connexion, sur le même créneau, le même bureau, les mêmes postes, les mêmes vélos.
+
+PostgreSQL : la course tourne sur la base de test (tests transactionnels) ; la contrainte
+d'exclusion départage. SQLite : la base de test de pytest-django est en mémoire
+partagée (« cache=shared »), où un écrivain bloqué échoue aussitôt (« database table
+is locked ») au lieu d'attendre : la course tourne donc sur une copie fichier de la
+base, ouverte avec les OPTIONS de production (BEGIN IMMEDIATE, WAL, timeout), qui
+sérialisent vérification et écriture.
+"""
+
+import datetime
+import os
+import sqlite3
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from espaces import services
+from espaces.models import Convention, Reservation
+from habitants.models import Structure
+from tests.espaces.conftest import NOW, creneau
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FILS = 20
+
+
+def exiger_postgres():
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("CI") and os.environ.get("DATABASE_URL"):
+        pytest.fail("En CI avec DATABASE_URL, ces tests doivent tourner sur PostgreSQL.")
+    pytest.skip("Contraintes d'exclusion : PostgreSQL seulement (DATABASE_URL).")
+
+
+@pytest.fixture(autouse=True)
+def _base_attendue():
+    if os.environ.get("DATABASE_URL"):
+        assert connection.vendor == "postgresql"
+
+
+class Course:
+    """Lance une fonction dans n fils à la fois, chacun avec sa connexion à la base."""
+
+    def __init__(self, fichier_sqlite):
+        self.fichier = fichier_sqlite
+        self.reglages = None
+
+    def _preparer(self):
+        if connection.vendor != "sqlite" or self.reglages is not None:
+            return
+        # Copy the committed in-memory test database (fixtures included) to a file.
+        connection.ensure_connection()
+        cible = sqlite3.connect(self.fichier)
+        try:
+            connection.connection.backup(cible)
+        finally:
+            cible.close()
+        self.wrapper = type(connections["default"])
+        self.reglages = {**connection.settings_dict, "NAME": str(self.fichier)}
+
+    def _connecter(self):
+        if self.reglages is not None:
+            # Per-thread override: the main thread keeps the in-memory test database.
+            connections["default"] = self.wrapper(dict(self.reglages), "default")
+        connections["default"].ensure_connection()
+
+    def lancer(self, fonction, n=FILS) -> list:
+        """Résultat de fonction(i) pour chaque fil, ou l'exception qu'il a levée."""
+        self._preparer()
+        barriere = threading.Barrier(n)
+        resultats: list = [None] * n
+
+        def fil(i):
+            try:
+                self._connecter()
+                barriere.wait(timeout=10)
+                resultats[i] = fonction(i)
+            except Exception as exc:
+                resultats[i] = exc
+            finally:
+                connections.close_all()
+
+        fils = [threading.Thread(target=fil, args=(i,)) for i in range(n)]
+        for f in fils:
+            f.start()
+        for f in fils:
+            f.join(timeout=30)
+        assert not any(f.is_alive() for f in fils)
+        return resultats
+
+    def lire(self, fonction):
+        """Relit la base où la course a eu lieu."""
+        if self.reglages is None:
+            return fonction()
+        (resultat,) = self.lancer(lambda _: fonction(), n=1)
+        if isinstance(resultat, Exception):
+            raise resultat
+        return resultat
+
+
+@pytest.fixture
+def course(tmp_path):
+    return Course(tmp_path / "course.sqlite3")
+
+
+def trier(resultats, attendu):
+    gagnants = [r for r in resultats if isinstance(r, attendu)]
+    perdants = [r for r in resultats if not isinstance(r, attendu)]
+    # Anything else than a readable refusal (OperationalError, IntegrityError…) fails here.
+    assert all(isinstance(p, services.ConflitError) for p in perdants), perdants
+    return gagnants, [str(p) for p in perdants]
+
+
+def test_une_seule_reservation_gagne_le_creneau(course, salle, structure_a, membre_a):
+    debut, fin = creneau(9, 0, 10, 0)
+
+    def reserver(i):
+        return services.reserver(
+            ressource=salle,
+            debut=debut,
+            fin=fin,
+            titre=f"Réunion {i}",
+            par=membre_a,
+            structure=structure_a,
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(reserver), Reservation)
+
+    assert len(gagnants) == 1
+    assert len(messages) == FILS - 1
+    for m in messages:
+        assert m.startswith("Salle Phare ")
+        assert "déjà réservée" in m or "vient d'être réservée" in m
+    bloquantes = course.lire(
+        lambda: list(
+            Reservation.objects.bloquantes()
+            .filter(ressource=salle)
+            .chevauchant(debut, fin)
+            .values_list("pk", "titre")
+        )
+    )
+    assert bloquantes == [(gagnants[0].pk, gagnants[0].titre)]
+
+
+def test_course_avec_battement_un_seul_gagnant(
+    course, salle_formation, structure_a, structure_b, membre_a, habitant_b
+):
+    """9 h–10 h bloque jusqu'à 10 h 15 : il croise 10 h 10–11 h, quel que soit le premier."""
+    creneaux = [creneau(9, 0, 10, 0), creneau(10, 10, 11, 0)]
+
+    def reserver(i):
+        debut, fin = creneaux[i % 2]
+        return services.reserver(
+            ressource=salle_formation,
+            debut=debut,
+            fin=fin,
+            titre=f"Formation {i}",
+            par=(membre_a, habitant_b)[i % 2],
+            structure=(structure_a, structure_b)[i % 2],
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(reserver), Reservation)
+
+    assert len(gagnants) == 1
+    assert len(messages) == FILS - 1
+    assert course.lire(lambda: Reservation.objects.filter(ressource=salle_formation).count()) == 1
+
+
+def test_un_seul_occupant_pour_un_bureau(course, bureau, tarifs, domaine, gestion):
+    structures = [
+        Structure.objects.create(nom=f"Structure {i}", slug=f"structure-{i}", domaine=domaine)
+        for i in range(FILS)
+    ]
+
+    def attribuer(i):
+        return services.creer_convention(
+            structure=structures[i], espace=bureau, debut=datetime.date(2015, 9, 1), par=gestion
+        )
+
+    gagnants, messages = trier(course.lancer(attribuer), Convention)
+
+    assert len(gagnants) == 1
+    gagnant = gagnants[0]
+    for m in messages:
+        assert (
+            m.startswith(f"Ce bureau est déjà occupé par {gagnant.structure}")
+            or m == "Cet espace vient d'être attribué à une autre structure."
+        )
+    occupants = course.lire(
+        lambda: list(Convention.objects.filter(espace=bureau).values_list("structure", "poste"))
+    )
+    assert occupants == [(gagnant.structure.pk, 0)]
+    assert gagnant.montant_mensuel_ht == Decimal("200.00")
+
+
+def test_huit_structures_pour_cinq_postes(course, cotravail, tarifs, domaine, gestion):
+    structures = [
+        Structure.objects.create(nom=f"Structure {i}", slug=f"structure-{i}", domaine=domaine)
+        for i in range(8)
+    ]
+
+    def attribuer(i):
+        return services.creer_convention(
+            structure=structures[i],
+            espace=cotravail,
+            debut=datetime.date(2015, 9, 1),
+            fin=datetime.date(2016, 8, 31),
+            par=gestion,
+        )
+
+    gagnants, messages = trier(course.lancer(attribuer, n=8), Convention)
+
+    assert sorted(c.poste for c in gagnants) == [1, 2, 3, 4, 5]
+    assert messages == ["Les 5 postes du co-travail sont tous occupés sur cette période."] * 3
+    postes = course.lire(
+        lambda: sorted(Convention.objects.filter(espace=cotravail).values_list("poste", flat=True))
+    )
+    assert postes == [1, 2, 3, 4, 5]
+
+
+def test_dix_demandes_pour_trois_velos(course, velos, structure_a, membre_a):
+    debut, fin = creneau(14, 0, 16, 0)
+
+    def emprunter(i):
+        return services.reserver_velo(
+            debut=debut,
+            fin=fin,
+            titre=f"Tournée {i}",
+            structure=structure_a,
+            par=membre_a,
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(emprunter, n=10), Reservation)
+
+    assert sorted(r.ressource.nom for r in gagnants) == ["Vélo 1", "Vélo 2", "Vélo 3"]
+    assert messages == ["Aucun vélo n'est libre sur ce créneau."] * 7
+    par_velo = course.lire(
+        lambda: sorted(
+            Reservation.objects.bloquantes()
+            .chevauchant(debut, fin)
+            .values_list("ressource__nom", flat=True)
+        )
+    )
+    assert par_velo == ["Vélo 1", "Vélo 2", "Vélo 3"]
+
+
+# --- La base elle-même refuse (PostgreSQL) ---------------------------------------
+
+
+def inserer(salle, structure, debut, fin, statut=Reservation.Statut.CONFIRMEE, battement=0):
+    """Insertion brute, sans passer par le service."""
+    return Reservation.objects.create(
+        ressource=salle,
+        debut=debut,
+        fin=fin,
+        fin_bloquee=fin + datetime.timedelta(minutes=battement),
+        statut=statut,
+        structure=structure,
+        titre="Insertion directe",
+    )
+
+
+def test_la_base_refuse_un_chevauchement(salle, structure_a, structure_b):
+    exiger_postgres()
+    inserer(salle, structure_a, *creneau(9, 0, 10, 0))
+
+    with pytest.raises(IntegrityError, match="reservation_sans_chevauchement"):
+        with transaction.atomic():
+            inserer(salle, structure_b, *creneau(9, 30, 10, 30))
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            inserer(salle, structure_b, *creneau(8, 0, 11, 0), statut=Reservation.Statut.EN_ATTENTE)
+
+    # [) ranges: back to back fits; a cancelled row blocks nothing.
+    inserer(salle, structure_b, *creneau(10, 0, 11, 0))
+    inserer(salle, structure_b, *creneau(9, 0, 10, 0), statut=Reservation.Statut.ANNULEE)
+    assert Reservation.objects.filter(ressource=salle).bloquantes().count() == 2
+
+
+def test_la_base_compte_le_battement(salle_formation, structure_a, structure_b):
+    exiger_postgres()
+    inserer(salle_formation, structure_a, *creneau(9, 0, 10, 0), battement=15)
+
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            inserer(salle_formation, structure_b, *creneau(10, 10, 11, 0), battement=15)
+    inserer(salle_formation, structure_b, *creneau(10, 15, 11, 0), battement=15)
+
+
+def test_la_base_refuse_deux_occupants(bureau, cotravail, structure_a, structure_b):
+    exiger_postgres()
+
+    def convention(structure, espace, debut, fin=None, poste=0):
+        return Convention.objects.create(
+            structure=structure,
+            espace=espace,
+            poste=poste,
+            debut=debut,
+            fin=fin,
+            montant_mensuel_ht=Decimal("200.00"),
+        )
+
+    convention(structure_a, bureau, datetime.date(2015, 1, 1), datetime.date(2015, 8, 31))
+    # Dates are inclusive: the last day of one agreement is not the first of the next.
+    with pytest.raises(IntegrityError, match="convention_un_occupant_par_poste"):
+        with transaction.atomic():
+            convention(structure_b, bureau, datetime.date(2015, 8, 31))
+    convention(structure_b, bureau, datetime.date(2015, 9, 1))
+
+    convention(structure_a, cotravail, datetime.date(2015, 1, 1), poste=1)
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=1)
+    convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=2)

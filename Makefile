@@ -11,7 +11,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install migrate demo lint format check-deploy serve clean
+.PHONY: run test install migrate demo lint format check-deploy serve clean messages
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
 run: install migrate
@@ -40,6 +40,10 @@ demo: install
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## catalogue français : locale/fr/LC_MESSAGES/django.po -> django.mo (versionné)
+messages: install
+	$(PY) manage.py compilemessages -l fr --ignore=.venv --ignore=.tools
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -597,9 +597,9 @@ def check_tables() -> None:
     for quoi, types, nombre in attendus:
         if _compte(*types) != nombre:
             errors.append(f"{_compte(*types)} {quoi}, le rapport en compte {nombre}")
-    for quoi, type_ in (("espace de stockage", T.STOCKAGE), ("vestiaire", T.VESTIAIRE)):
+    for quoi, type_ in (("espaces de stockage", T.STOCKAGE), ("vestiaires", T.VESTIAIRE)):
         if not 1 <= _compte(type_) <= 2:
-            errors.append(f"il faut un ou deux {quoi}s")
+            errors.append(f"il faut un ou deux {quoi}")
     postes = sum(p.nb_postes or 0 for p in ESPACES if p.type == T.COTRAVAIL)
     if postes != 5:
         errors.append(f"{postes} postes de co-travail, le rapport en compte 5")
@@ -645,7 +645,7 @@ def _check_conventions() -> list[str]:
             errors.append(f"{h.nom} occupe {piece.nom} hors de sa présence")
         par_poste[(o.espace, o.poste)].append(o)
     for (espace, poste), occupants in par_poste.items():
-        periodes = sorted(o.periode for o in occupants)
+        periodes = sorted((o.periode for o in occupants), key=lambda p: p[0])
         for (_, fin), (debut, _) in zip(periodes, periodes[1:], strict=False):
             if fin is None or fin >= debut:
                 errors.append(f"{espace} (poste {poste}) a deux occupants à la fois")
@@ -688,9 +688,7 @@ class Agenda:
 
     def __init__(self) -> None:
         self.resas: list[Resa] = []
-        self._pris: dict[str, list[tuple[datetime.datetime, datetime.datetime]]] = defaultdict(
-            list
-        )
+        self._pris: dict[str, list[tuple[datetime.datetime, datetime.datetime]]] = defaultdict(list)
 
     def libre(self, r: Resa) -> bool:
         debut, fin = r.debut_dt, r.fin_bloquee
@@ -707,8 +705,7 @@ class Agenda:
         probleme = _regle(r) or (None if self.libre(r) else "chevauche une autre réservation")
         if probleme:
             raise CommandError(
-                f"Données de démonstration incohérentes : « {r.titre} » le {r.jour} : "
-                f"{probleme}."
+                f"Données de démonstration incohérentes : « {r.titre} » le {r.jour} : {probleme}."
             )
         self.essayer(r)
 

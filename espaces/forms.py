@@ -59,7 +59,7 @@ class EspaceForm(forms.ModelForm):
         base = slugify(nom)[:70] or "espace"
         slug, n = base, 2
         while (
-            slug in {"nouveau", "conventions", "tarifs", "consommations"}
+            slug in {"nouveau", "conventions", "tarifs", "consommations", "forfaits"}
             or Espace.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
         ):
             slug, n = f"{base}-{n}", n + 1
@@ -288,3 +288,38 @@ def parse_date(value: str | None, default: datetime.date) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         return default
+
+
+class ForfaitForm(forms.Form):
+    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
+    heures_par_mois = forms.IntegerField(
+        label="Heures de salle incluses par mois",
+        min_value=0,
+        max_value=744,
+        help_text="0 = illimité.",
+    )
+    debut = forms.DateField(label="À partir du", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.actives().order_by("nom")
+
+
+class DemandePubliqueForm(ExterneForm):
+    salle = forms.ModelChoiceField(label="Salle", queryset=Ressource.objects.none())
+    # Honeypot: hidden from people, filled by bots.
+    site_web = forms.CharField(required=False, label="Laissez ce champ vide")
+
+    field_order = ["salle", "date", "heure_debut", "heure_fin"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salle"].queryset = Ressource.objects.filter(
+            categorie=Ressource.Categorie.SALLE, active=True, ouverte_aux_externes=True
+        ).order_by("nom")
+        self.fields["site_web"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_site_web(self):
+        if self.cleaned_data.get("site_web"):
+            raise forms.ValidationError("Demande refusée.")
+        return ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -331,7 +331,13 @@ def _prix_externe(ressource: Ressource, jour: datetime.date, minutes: int):
     ):
         t = tarif_en_vigueur(code, jour, ressource)
         if t is not None:
-            nb = heures if code == Tarif.Code.SALLE_HEURE else -(-heures // bloc)
+            # Blocks started are due in full. Not -(-h // b): Decimal's // truncates
+            # toward zero, so that idiom gives 0 blocks for less than one block.
+            nb = (
+                heures
+                if code == Tarif.Code.SALLE_HEURE
+                else (heures / bloc).to_integral_value(rounding=ROUND_CEILING)
+            )
             options.append((round_cents(t.montant_ht * nb), t))
     if not options:
         return None, minutes, Decimal("0.00"), Decimal("0.00")
@@ -494,12 +500,15 @@ def decider_demande(*, reservation: Reservation, accepter: bool, par, now=None) 
         r = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if r.statut != Reservation.Statut.EN_ATTENTE:
             raise EspacesError("Cette demande a déjà été traitée.")
-        if r.expire_le and r.expire_le <= now:
+        expiree = r.expire_le is not None and r.expire_le <= now
+        if expiree:
             r.statut = Reservation.Statut.EXPIREE
-            r.save(update_fields=["statut"])
-            raise EspacesError("Cette demande a expiré : le créneau n'est plus tenu.")
-        r.statut = Reservation.Statut.CONFIRMEE if accepter else Reservation.Statut.REFUSEE
+        else:
+            r.statut = Reservation.Statut.CONFIRMEE if accepter else Reservation.Statut.REFUSEE
         r.save(update_fields=["statut"])
+    # Raised after the commit: raising inside atomic() would roll the expiry back.
+    if expiree:
+        raise EspacesError("Cette demande a expiré : le créneau n'est plus tenu.")
     return r
 
 
@@ -700,3 +709,32 @@ def enregistrer_consommation(
 def total_consommations(structure: Structure, debut: datetime.date, fin: datetime.date) -> Decimal:
     rows = Consommation.objects.filter(structure=structure, date__gte=debut, date__lte=fin)
     return sum((round_cents(c.prix_unitaire_ht * c.quantite) for c in rows), Decimal("0.00"))
+
+
+def definir_forfait(
+    *, structure: Structure, heures_par_mois: int, debut: datetime.date, par=None
+) -> ForfaitSalles:
+    """Nouveau forfait mensuel à partir de `debut` : le précédent s'arrête la veille."""
+    if heures_par_mois < 0:
+        raise EspacesError("Le nombre d'heures ne peut pas être négatif.")
+    with transaction.atomic():
+        Structure.objects.select_for_update().get(pk=structure.pk)
+        courant = (
+            ForfaitSalles.objects.filter(structure=structure, fin__isnull=True)
+            .order_by("-debut")
+            .first()
+        )
+        if courant and courant.debut == debut:
+            courant.heures_par_mois = heures_par_mois
+            courant.save(update_fields=["heures_par_mois"])
+            return courant
+        if courant and courant.debut > debut:
+            raise EspacesError(
+                f"Un forfait commence déjà le {courant.debut:%d/%m/%Y} : choisissez une date après."
+            )
+        if courant:
+            courant.fin = debut - datetime.timedelta(days=1)
+            courant.save(update_fields=["fin"])
+        return ForfaitSalles.objects.create(
+            structure=structure, heures_par_mois=heures_par_mois, debut=debut
+        )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from habitants.models import Structure
-from phares.lib import temps
+from phares.lib import dates, temps
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
 from . import calendriers as cal
@@ -22,8 +22,10 @@ from .forms import (
     AnnulationForm,
     ConsommationForm,
     ConventionForm,
+    DemandePubliqueForm,
     EspaceForm,
     ExterneForm,
+    ForfaitForm,
     RegleForm,
     ReservationForm,
     TarifForm,
@@ -31,7 +33,7 @@ from .forms import (
     VeloForm,
     parse_date,
 )
-from .models import Convention, Espace, Reservation, Ressource, Tarif
+from .models import Convention, Espace, ForfaitSalles, Reservation, Ressource, Tarif
 
 # --- Scoped lookups ------------------------------------------------------------------
 
@@ -635,7 +637,7 @@ def calendriers_page(request):
             cal.revoquer(request.user)
             messages.success(
                 request,
-                "Les liens d'abonnement sont révoqués : les agendas abonnés ne se mettent plus à jour.",
+                "Liens révoqués : les agendas abonnés ne se mettent plus à jour.",
             )
             return redirect("espaces:calendriers")
         token = cal.nouveau_jeton(request.user)
@@ -698,3 +700,66 @@ def ics_personne(request, token):
     user = _feed_user(token)
     content = ics.calendrier(cal.flux_personne(user), nom="Mes réservations PHARES")
     return _ics_response(content, "mes-reservations.ics")
+
+
+@gestion_required
+def forfaits(request):
+    initial = {"debut": timezone.localdate().replace(day=1)}
+    if request.GET.get("structure", "").isdigit():
+        initial["structure"] = request.GET["structure"]
+    form = ForfaitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.definir_forfait(
+                structure=c["structure"],
+                heures_par_mois=c["heures_par_mois"],
+                debut=c["debut"],
+                par=request.user,
+            )
+        except services.EspacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Forfait de {c['structure']} enregistré.")
+            return redirect("espaces:forfaits")
+    today = timezone.localdate()
+    courants = (
+        ForfaitSalles.objects.filter(dates.active_on(today))
+        .select_related("structure")
+        .order_by("structure__nom")
+    )
+    return render(request, "espaces/forfaits.html", {"form": form, "forfaits": courants})
+
+
+DELAI_DEMANDE = datetime.timedelta(days=7)
+
+
+def demande_publique(request):
+    """Une organisation extérieure demande une salle : la demande tient le créneau
+    jusqu'à la décision de l'équipe, au plus 7 jours (et jamais au-delà du début)."""
+    form = DemandePubliqueForm(request.POST or None, initial=_initial_creneau(request))
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                client = form.client()
+                client.save()
+                r = services.reserver(
+                    ressource=c["salle"],
+                    debut=c["debut"],
+                    fin=c["fin"],
+                    titre=c["titre"],
+                    par=None,
+                    externe=client,
+                    nb_personnes=c["nb_personnes"],
+                    statut=Reservation.Statut.EN_ATTENTE,
+                    expire_le=min(c["debut"], now + DELAI_DEMANDE),
+                    now=now,
+                )
+        except services.EspacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            notifications.envoyer(r, "demande", request=None)
+            return render(request, "espaces/demande_envoyee.html", {"r": r})
+    return render(request, "espaces/demande_publique.html", {"form": form})

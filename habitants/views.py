@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from phares.lib import panels
 from phares.roles import gestion_required, is_gestion, staff_required
 
 from . import selectors, services
@@ -116,6 +117,7 @@ def structure_detail(request, slug):
             "invitations": invitations,
             "chiffres": chiffres,
             "est_associee": structure.pk in structures_associees_ids(le=timezone.localdate()),
+            "panels": panels.collect("structure", structure=structure, user=request.user),
             "peut_modifier": is_gestion(request.user),
             "annees": services.annees_declarables(structure),
         },
@@ -314,6 +316,7 @@ def mon_espace(request, slug):
         {
             "structure": structure,
             "moi": membre,
+            "panels": panels.collect("mon_espace", structure=structure, user=request.user),
             "membres": selectors.membres_actifs(structure),
             "invitations": invitations,
             "chiffres": ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee"),

@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from espaces.models import Reservation
 from habitants import selectors as habitants_selectors
 from habitants.models import ChiffresAnnuels, Invitation
 from phares import roles
@@ -37,6 +38,9 @@ def _dashboard_context(user):
             {
                 "nb_presentes": habitants_selectors.structures_presentes(le=today).count(),
                 "nb_invitations": Invitation.objects.en_attente().count(),
+                "nb_demandes": Reservation.objects.filter(
+                    statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=timezone.now()
+                ).count(),
                 "annee_chiffres": annee,
                 "chiffres": chiffres,
             }

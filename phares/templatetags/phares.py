@@ -33,3 +33,11 @@ def euros(value):
     from phares.lib.money import format_euros
 
     return format_euros(value)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel):
+    """Rend un encart d'une autre app (phares/lib/panels.py) avec son propre contexte."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(panel.template, panel.context, request=context.get("request"))

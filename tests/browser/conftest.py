@@ -42,7 +42,7 @@ def page(page):
 
 def login(page, base_url, email, password):
     page.goto(f"{base_url}/comptes/login/")
-    field(page, "Courriel").fill(email)
+    field(page, "Adresse e-mail").fill(email)
     field(page, "Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
 

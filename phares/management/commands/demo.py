@@ -19,7 +19,7 @@ from habitants import selectors as habitants_selectors
 from habitants.models import Structure
 
 # Dependency order: each loader may read what the previous ones put in the context.
-LOADERS = ["habitants.demo", "gouvernance.demo"]
+LOADERS = ["habitants.demo", "gouvernance.demo", "espaces.demo"]
 
 PASSWORD = "phares2015"
 

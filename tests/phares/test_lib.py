@@ -1,0 +1,203 @@
+"""Petits outils partagés : argent (Decimal, arrondi, affichage), périodes datées
+(bornes incluses), heures de Paris (changements d'heure)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from habitants.models import Structure
+from phares.lib import dates, money, temps
+
+D = datetime.date
+UTC = datetime.UTC
+NBSP, THIN = "\u00a0", "\u202f"
+
+
+# --- Argent ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [
+        ("0.125", "0.13"),
+        ("0.135", "0.14"),
+        ("0.145", "0.15"),  # half up, not half even (0.14)
+        ("2.675", "2.68"),
+        ("0.124999", "0.12"),
+        ("-0.125", "-0.13"),  # away from zero
+        ("10", "10.00"),
+        ("5.165", "5.17"),
+    ],
+)
+def test_round_cents_demi_superieur(valeur, attendu):
+    resultat = money.round_cents(Decimal(valeur))
+
+    assert resultat == Decimal(attendu)
+    assert str(resultat) == attendu
+
+
+def test_round_cents_accepte_les_entiers():
+    assert money.round_cents(3) == Decimal("3.00")
+
+
+@pytest.mark.parametrize("fonction", [money.round_cents, money.format_euros])
+def test_pas_de_float_pour_de_l_argent(fonction):
+    with pytest.raises(TypeError, match="Pas de float"):
+        fonction(0.1)
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [
+        (Decimal("1234.5"), f"1{THIN}234,50{NBSP}€"),
+        (Decimal("0"), f"0,00{NBSP}€"),
+        (Decimal("999.999"), f"1{THIN}000,00{NBSP}€"),
+        (Decimal("12"), f"12,00{NBSP}€"),
+        (Decimal("-1234567.891"), f"-1{THIN}234{THIN}567,89{NBSP}€"),
+        (Decimal("-0.004"), f"0,00{NBSP}€"),
+        (Decimal("100000"), f"100{THIN}000,00{NBSP}€"),
+        (7, f"7,00{NBSP}€"),
+        (None, ""),
+    ],
+)
+def test_format_euros(valeur, attendu):
+    assert money.format_euros(valeur) == attendu
+
+
+# --- Périodes datées ------------------------------------------------------------
+
+
+def test_is_active_bornes_incluses():
+    assert dates.is_active(D(2015, 6, 1), D(2015, 8, 31), D(2015, 6, 1))
+    assert dates.is_active(D(2015, 6, 1), D(2015, 8, 31), D(2015, 8, 31))
+    assert not dates.is_active(D(2015, 6, 1), D(2015, 8, 31), D(2015, 9, 1))
+    assert not dates.is_active(D(2015, 6, 1), D(2015, 8, 31), D(2015, 5, 31))
+    assert dates.is_active(D(2015, 6, 1), None, D(2040, 1, 1))
+    assert not dates.is_active(None, None, D(2015, 6, 1))
+
+
+@pytest.fixture
+def periodes(db):
+    """Trois structures : l'été 2015, depuis octobre 2015, et jamais arrivée."""
+    return {
+        nom: Structure.objects.create(nom=nom, slug=nom, arrivee=arrivee, depart=depart)
+        for nom, arrivee, depart in [
+            ("ete", D(2015, 6, 1), D(2015, 8, 31)),
+            ("depuis", D(2015, 10, 1), None),
+            ("jamais", None, None),
+        ]
+    }
+
+
+def noms(q):
+    return sorted(Structure.objects.filter(q).values_list("nom", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("le", "attendu"),
+    [
+        (D(2015, 5, 31), []),
+        (D(2015, 6, 1), ["ete"]),
+        (D(2015, 8, 31), ["ete"]),
+        (D(2015, 9, 1), []),
+        (D(2015, 10, 1), ["depuis"]),
+        (D(2030, 1, 1), ["depuis"]),
+    ],
+)
+def test_active_on(periodes, le, attendu):
+    assert noms(dates.active_on(le, "arrivee", "depart")) == attendu
+
+
+@pytest.mark.parametrize(
+    ("debut", "fin", "attendu"),
+    [
+        (D(2015, 1, 1), D(2015, 5, 31), []),
+        (D(2015, 1, 1), D(2015, 6, 1), ["ete"]),  # one common day is an overlap
+        (D(2015, 8, 31), D(2015, 9, 30), ["ete"]),
+        (D(2015, 9, 1), D(2015, 9, 30), []),
+        (D(2015, 9, 1), D(2015, 10, 1), ["depuis"]),
+        (D(2015, 7, 1), D(2015, 7, 1), ["ete"]),
+        (D(2014, 1, 1), D(2099, 1, 1), ["depuis", "ete"]),
+    ],
+)
+def test_overlapping(periodes, debut, fin, attendu):
+    assert noms(dates.overlapping(debut, fin, "arrivee", "depart")) == attendu
+
+
+@pytest.mark.parametrize(
+    ("debut", "fin", "attendu"),
+    [
+        (None, None, ""),
+        (D(2015, 10, 1), None, "depuis octobre 2015"),
+        (D(2015, 6, 1), D(2015, 6, 30), "juin 2015"),
+        (D(2015, 6, 1), D(2015, 8, 31), "juin – août 2015"),
+        (D(2015, 10, 1), D(2016, 3, 31), "octobre 2015 – mars 2016"),
+        (D(2015, 2, 1), D(2015, 12, 31), "février – décembre 2015"),
+    ],
+)
+def test_periode(debut, fin, attendu):
+    assert dates.periode(debut, fin) == attendu
+
+
+def test_mois_annee():
+    assert [dates.mois_annee(D(2015, m, 1)) for m in (1, 8, 12)] == [
+        "janvier 2015",
+        "août 2015",
+        "décembre 2015",
+    ]
+
+
+# --- Heures de Paris ------------------------------------------------------------
+
+
+def test_paris_convertit_l_heure_utc():
+    hiver = datetime.datetime(2026, 1, 15, 8, tzinfo=UTC)
+    ete = datetime.datetime(2026, 7, 15, 8, tzinfo=UTC)
+
+    assert (temps.paris(hiver).hour, temps.paris(ete).hour) == (9, 10)
+    assert temps.paris(ete).utcoffset() == datetime.timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("jour", "heure", "utc"),
+    [
+        (D(2026, 3, 28), datetime.time(9), datetime.datetime(2026, 3, 28, 8, tzinfo=UTC)),
+        (D(2026, 3, 30), datetime.time(9), datetime.datetime(2026, 3, 30, 7, tzinfo=UTC)),
+        # 2:30 does not exist on 29 March: moved one hour on, to 3:30 summer time.
+        (D(2026, 3, 29), datetime.time(2, 30), datetime.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+        # 2:30 happens twice on 25 October: the first one (summer time) is taken.
+        (D(2026, 10, 25), datetime.time(2, 30), datetime.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        (D(2026, 10, 25), datetime.time(9), datetime.datetime(2026, 10, 25, 8, tzinfo=UTC)),
+    ],
+)
+def test_aware(jour, heure, utc):
+    resultat = temps.aware(jour, heure)
+
+    assert resultat == utc
+    assert resultat.tzinfo == temps.PARIS
+
+
+def test_aware_heure_inexistante_decalee():
+    assert temps.aware(D(2026, 3, 29), datetime.time(2, 30)).time() == datetime.time(3, 30)
+
+
+@pytest.mark.parametrize(
+    ("jour", "heures"),
+    [(D(2026, 3, 28), 24), (D(2026, 3, 29), 23), (D(2026, 10, 25), 25), (D(2026, 10, 26), 24)],
+)
+def test_day_bounds_jours_de_23_ou_25_heures(jour, heures):
+    debut, fin = temps.day_bounds(jour)
+
+    assert (temps.paris(debut).date(), temps.paris(debut).time()) == (jour, datetime.time(0))
+    assert temps.paris(fin).date() == jour + datetime.timedelta(days=1)
+    # Subtract in UTC: Python subtracts same-tzinfo datetimes on the wall clock.
+    assert fin.astimezone(UTC) - debut.astimezone(UTC) == datetime.timedelta(hours=heures)
+
+
+@pytest.mark.parametrize(
+    "jour",
+    [D(2026, 3, 2), D(2026, 3, 4), D(2026, 3, 8)],
+)
+def test_monday_of(jour):
+    assert temps.monday_of(jour) == D(2026, 3, 2)

@@ -262,10 +262,12 @@ def _expirer_demandes(ressource: Ressource, now: datetime.datetime) -> None:
     ).update(statut=Reservation.Statut.EXPIREE)
 
 
-def _conflit(ressource: Ressource, debut, fin_bloquee) -> Reservation | None:
+def _conflit(ressource: Ressource, debut, fin_bloquee, now) -> Reservation | None:
+    # A pending request past its deadline no longer holds the slot (reserver expires it).
     return (
         Reservation.objects.bloquantes()
         .filter(ressource=ressource)
+        .exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
         .chevauchant(debut, fin_bloquee)
         .first()
     )
@@ -394,7 +396,7 @@ def reserver(
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
         _expirer_demandes(ressource, now)
-        other = _conflit(ressource, debut, fin_bloquee)
+        other = _conflit(ressource, debut, fin_bloquee, now)
         if other is not None:
             raise ConflitError(_message_conflit(ressource, other))
         tarif, minutes, montant, tva = _prix(ressource, debut, fin, structure, externe)
@@ -589,7 +591,7 @@ def planifier_serie(
             plan.conflits.append((c, str(exc)))
             continue
         fin_bloquee = c.fin + datetime.timedelta(minutes=ressource.battement_minutes)
-        other = _conflit(ressource, c.debut, fin_bloquee)
+        other = _conflit(ressource, c.debut, fin_bloquee, now)
         if other is not None:
             plan.conflits.append((c, _message_conflit(ressource, other)))
         else:

@@ -267,16 +267,18 @@ def inserer(salle, structure, debut, fin, statut=Reservation.Statut.CONFIRMEE, b
     )
 
 
+@pytest.mark.postgres
 def test_la_base_refuse_un_chevauchement(salle, structure_a, structure_b):
     exiger_postgres()
     inserer(salle, structure_a, *creneau(9, 0, 10, 0))
 
-    with pytest.raises(IntegrityError, match="reservation_sans_chevauchement"):
-        with transaction.atomic():
-            inserer(salle, structure_b, *creneau(9, 30, 10, 30))
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            inserer(salle, structure_b, *creneau(8, 0, 11, 0), statut=Reservation.Statut.EN_ATTENTE)
+    with (
+        pytest.raises(IntegrityError, match="reservation_sans_chevauchement"),
+        transaction.atomic(),
+    ):
+        inserer(salle, structure_b, *creneau(9, 30, 10, 30))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        inserer(salle, structure_b, *creneau(8, 0, 11, 0), statut=Reservation.Statut.EN_ATTENTE)
 
     # [) ranges: back to back fits; a cancelled row blocks nothing.
     inserer(salle, structure_b, *creneau(10, 0, 11, 0))
@@ -284,16 +286,17 @@ def test_la_base_refuse_un_chevauchement(salle, structure_a, structure_b):
     assert Reservation.objects.filter(ressource=salle).bloquantes().count() == 2
 
 
+@pytest.mark.postgres
 def test_la_base_compte_le_battement(salle_formation, structure_a, structure_b):
     exiger_postgres()
     inserer(salle_formation, structure_a, *creneau(9, 0, 10, 0), battement=15)
 
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            inserer(salle_formation, structure_b, *creneau(10, 10, 11, 0), battement=15)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        inserer(salle_formation, structure_b, *creneau(10, 10, 11, 0), battement=15)
     inserer(salle_formation, structure_b, *creneau(10, 15, 11, 0), battement=15)
 
 
+@pytest.mark.postgres
 def test_la_base_refuse_deux_occupants(bureau, cotravail, structure_a, structure_b):
     exiger_postgres()
 
@@ -309,13 +312,14 @@ def test_la_base_refuse_deux_occupants(bureau, cotravail, structure_a, structure
 
     convention(structure_a, bureau, datetime.date(2015, 1, 1), datetime.date(2015, 8, 31))
     # Dates are inclusive: the last day of one agreement is not the first of the next.
-    with pytest.raises(IntegrityError, match="convention_un_occupant_par_poste"):
-        with transaction.atomic():
-            convention(structure_b, bureau, datetime.date(2015, 8, 31))
+    with (
+        pytest.raises(IntegrityError, match="convention_un_occupant_par_poste"),
+        transaction.atomic(),
+    ):
+        convention(structure_b, bureau, datetime.date(2015, 8, 31))
     convention(structure_b, bureau, datetime.date(2015, 9, 1))
 
     convention(structure_a, cotravail, datetime.date(2015, 1, 1), poste=1)
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=1)
     convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=2)

@@ -64,7 +64,7 @@ def test_bureau_jour_commun_refuse_lendemain_accepte(
 def test_bureau_chevauchements_refuses(bureau, tarifs, structure_a, structure_b, debut, fin):
     attribuer(bureau, structure_a, D(2015, 1, 1), D(2015, 8, 31))
 
-    with pytest.raises(services.ConflitError, match="^Ce bureau est déjà occupé par Halage"):
+    with pytest.raises(services.ConflitError, match=r"^Ce bureau est déjà occupé par Halage"):
         attribuer(bureau, structure_b, debut, fin)
     assert Convention.objects.count() == 1
 
@@ -206,7 +206,7 @@ def test_loyer_impossible_a_calculer(bureau, tarifs, structure_a, manque):
         Espace.objects.filter(pk=bureau.pk).update(surface_m2=None)
         bureau.refresh_from_db()
 
-    with pytest.raises(services.EspacesError, match="^Indiquez le loyer"):
+    with pytest.raises(services.EspacesError, match=r"^Indiquez le loyer"):
         attribuer(bureau, structure_a, D(2015, 9, 1))
     assert not Convention.objects.exists()
 
@@ -221,7 +221,7 @@ def test_poste_sans_tarif(cotravail, structure_a):
 
 
 def test_salle_de_reunion_pas_en_convention(salle, tarifs, structure_a):
-    with pytest.raises(services.EspacesError, match="^Seuls les bureaux privatifs"):
+    with pytest.raises(services.EspacesError, match=r"^Seuls les bureaux privatifs"):
         attribuer(salle.espace, structure_a, D(2015, 9, 1))
     assert not Convention.objects.exists()
 
@@ -240,7 +240,7 @@ def test_espace_ou_structure_archives(bureau, tarifs, structure_a):
 
 
 def test_fin_avant_debut(bureau, tarifs, structure_a):
-    with pytest.raises(services.EspacesError, match="^La fin ne peut pas précéder le début."):
+    with pytest.raises(services.EspacesError, match=r"^La fin ne peut pas précéder le début\.$"):
         attribuer(bureau, structure_a, D(2015, 9, 1), D(2015, 8, 31))
     # One day long is fine.
     attribuer(bureau, structure_a, D(2015, 9, 1), D(2015, 9, 1))
@@ -286,7 +286,7 @@ def test_avancer_une_fin_mais_pas_la_repousser(convention):
     services.terminer_convention(convention=convention, fin=D(2015, 8, 31))
     services.terminer_convention(convention=convention, fin=D(2015, 6, 30))
 
-    with pytest.raises(services.EspacesError, match="^Pour prolonger une convention terminée"):
+    with pytest.raises(services.EspacesError, match=r"^Pour prolonger une convention terminée"):
         services.terminer_convention(convention=convention, fin=D(2015, 7, 31))
 
     convention.refresh_from_db()

@@ -64,7 +64,10 @@ REGLES = [
         creneau(7, 30, 9, 0), {}, "Salle Phare est ouverte de 08:00 à 20:00.", id="avant-ouverture"
     ),
     pytest.param(
-        creneau(19, 0, 20, 30), {}, "Salle Phare est ouverte de 08:00 à 20:00.", id="apres-fermeture"
+        creneau(19, 0, 20, 30),
+        {},
+        "Salle Phare est ouverte de 08:00 à 20:00.",
+        id="apres-fermeture",
     ),
     pytest.param(
         creneau(9, 0, 10, 0, jour=SAMEDI),
@@ -134,7 +137,7 @@ def test_salle_inactive(salle, structure_a, membre_a):
     Ressource.objects.filter(pk=salle.pk).update(active=False)
     salle.refresh_from_db()
 
-    with pytest.raises(services.EspacesError, match="^Salle Phare n'est pas réservable en ce"):
+    with pytest.raises(services.EspacesError, match=r"^Salle Phare n'est pas réservable en ce"):
         reserver(salle, *creneau(9, 0, 10, 0), structure=structure_a, par=membre_a)
     assert not Reservation.objects.exists()
 
@@ -303,7 +306,9 @@ def test_demande_en_attente_bloque_jusqu_a_expiration(
 
     veille = expire_le - datetime.timedelta(minutes=1)
     with pytest.raises(services.ConflitError, match="déjà réservée de 09:00 à 12:15"):
-        reserver(salle_formation, *creneau(10, 0, 11, 0), structure=structure_a, par=membre_a, now=veille)
+        reserver(
+            salle_formation, *creneau(10, 0, 11, 0), structure=structure_a, par=membre_a, now=veille
+        )
     demande.refresh_from_db()
     assert demande.statut == Statut.EN_ATTENTE
 
@@ -463,7 +468,9 @@ def test_forfait_par_mois_et_par_structure(
     # Structure B has its own allowance; a cancelled booking uses none; April starts afresh.
     autre = reserver(salle, *creneau(11, 0, 12, 0), structure=structure_b, par=habitant_b)
     avril = datetime.date(2026, 4, 7)
-    avril_r = reserver(salle, *creneau(9, 0, 11, 0, jour=avril), structure=structure_a, par=membre_a)
+    avril_r = reserver(
+        salle, *creneau(9, 0, 11, 0, jour=avril), structure=structure_a, par=membre_a
+    )
     mars = reserver(salle, *creneau(14, 0, 14, 30), structure=structure_a, par=membre_a)
 
     assert prix(autre) == (0, Decimal("0.00"))
@@ -535,7 +542,9 @@ def test_externe_sans_tarif(salle_formation, client_externe, gestion):
 
 
 def test_tarifs_dates_et_propres_a_la_salle(salle_formation, tarifs, client_externe, gestion):
-    Tarif.objects.filter(pk=tarifs[Tarif.Code.SALLE_HEURE].pk).update(fin=datetime.date(2026, 3, 31))
+    Tarif.objects.filter(pk=tarifs[Tarif.Code.SALLE_HEURE].pk).update(
+        fin=datetime.date(2026, 3, 31)
+    )
     avril_general = Tarif.objects.create(
         code=Tarif.Code.SALLE_HEURE, montant_ht=Decimal("30"), debut=datetime.date(2026, 4, 1)
     )
@@ -617,7 +626,9 @@ def test_annulation_avant_le_preavis_libere_le_creneau(
     reunion.refresh_from_db()
     assert reunion.statut == Statut.ANNULEE
     assert (reunion.annulee_le, reunion.annulee_par) == (limite, membre_a)
-    autre = reserver(salle, *creneau(9, 0, 10, 0), structure=structure_b, par=habitant_b, now=limite)
+    autre = reserver(
+        salle, *creneau(9, 0, 10, 0), structure=structure_b, par=habitant_b, now=limite
+    )
     assert list(Reservation.objects.bloquantes().values_list("pk", flat=True)) == [autre.pk]
 
 

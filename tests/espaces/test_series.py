@@ -104,7 +104,11 @@ def test_mensuelle_jusqu_au_et_intervalle():
 
 @pytest.mark.parametrize(
     ("jusqu_au", "nombre"),
-    [(datetime.date(2026, 3, 30), 5), (datetime.date(2026, 3, 29), 4), (datetime.date(2026, 3, 2), 1)],
+    [
+        (datetime.date(2026, 3, 30), 5),
+        (datetime.date(2026, 3, 29), 4),
+        (datetime.date(2026, 3, 2), 1),
+    ],
 )
 def test_jusqu_au_inclus(jusqu_au, nombre):
     creneaux = hebdo(paris(2026, 3, 2, 9), paris(2026, 3, 2, 10), jusqu_au=jusqu_au)
@@ -237,7 +241,10 @@ def test_reserver_serie_reserve_les_libres_et_rend_les_autres(
 ):
     serie, faites, ratees = reserver_serie(salle_60_jours, lundis(), structure_a, membre_a)
 
-    assert [c.debut.date() for c, _ in ratees] == [datetime.date(2026, 3, 16), datetime.date(2026, 5, 4)]
+    assert [c.debut.date() for c, _ in ratees] == [
+        datetime.date(2026, 3, 16),
+        datetime.date(2026, 5, 4),
+    ]
     assert "déjà réservée de 09:30 à 10:30" in ratees[0][1]
     assert "60 jours à l'avance" in ratees[1][1]
     serie.refresh_from_db()
@@ -374,3 +381,33 @@ def test_annuler_serie_d_une_reservation_isolee(salle, structure_a, membre_a):
         services.annuler_serie(reservation=seule, a_partir=False, par=membre_a, now=NOW)
     seule.refresh_from_db()
     assert seule.statut == Statut.CONFIRMEE
+
+
+def test_demande_expiree_ne_bloque_ni_le_plan_ni_la_serie(
+    salle_formation, client_externe, structure_a, membre_a, gestion
+):
+    creneaux = hebdo(paris(2026, 3, 9, 9), paris(2026, 3, 9, 10), nombre=3)
+    demande = services.reserver(
+        ressource=salle_formation,
+        debut=creneaux[1].debut,
+        fin=creneaux[1].fin,
+        titre="Assemblée générale",
+        externe=client_externe,
+        par=gestion,
+        statut=Statut.EN_ATTENTE,
+        expire_le=NOW + datetime.timedelta(days=1),
+        now=NOW,
+    )
+    plus_tard = NOW + datetime.timedelta(days=2)
+
+    plan = services.planifier_serie(
+        salle_formation, creneaux, nb_personnes=1, externe=False, now=plus_tard
+    )
+    assert (len(plan.libres), plan.conflits) == (3, [])
+
+    _, faites, ratees = reserver_serie(
+        salle_formation, plan.libres, structure_a, membre_a, now=plus_tard
+    )
+    assert (len(faites), ratees) == (3, [])
+    demande.refresh_from_db()
+    assert demande.statut == Statut.EXPIREE

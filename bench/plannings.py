@@ -1,0 +1,103 @@
+"""Requêtes et temps de rendu des plannings selon la taille de la table des réservations."""
+
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
+os.environ.setdefault("PHARES_FAST_PASSWORD_HASHER", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+# DEBUG would log every query in a bounded deque and skew both counts and timings.
+os.environ["DEBUG"] = "false"
+(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from espaces.models import Reservation, Ressource  # noqa: E402
+from habitants.models import Structure  # noqa: E402
+from phares.lib import temps  # noqa: E402
+from phares.models import User  # noqa: E402
+
+
+def fill(total: int) -> None:
+    """Ajoute des réservations passées (2010-2014) jusqu'à `total` lignes, hors de la semaine mesurée."""
+    salles = list(Ressource.objects.filter(categorie="salle"))
+    structures = list(Structure.objects.all()[:10])
+    missing = total - Reservation.objects.count()
+    rows, day, slot = [], datetime.date(2010, 1, 4), 0
+    while len(rows) < missing:
+        salle = salles[slot % len(salles)]
+        heure = 8 + (slot // len(salles)) % 10
+        debut = temps.aware(day, datetime.time(heure))
+        fin = debut + datetime.timedelta(hours=1)
+        rows.append(
+            Reservation(
+                ressource=salle, debut=debut, fin=fin, fin_bloquee=fin, titre="Banc d'essai",
+                structure=structures[slot % len(structures)], statut="confirmee",
+            )
+        )
+        slot += 1
+        if slot % (len(salles) * 10) == 0:
+            day += datetime.timedelta(days=1)
+    Reservation.objects.bulk_create(rows, batch_size=2000)
+
+
+def measure(client: Client, url: str, runs: int = 15) -> tuple[int, float]:
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    queries = len(ctx.captured_queries)  # read now: the next request clears the log
+    durations = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        client.get(url)
+        durations.append((time.perf_counter() - t0) * 1000)
+    return queries, statistics.median(durations)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("demo", verbosity=0, force=True)
+    salle = Ressource.objects.filter(categorie="salle").first()
+    lundi = temps.monday_of(timezone.localdate())
+    pages = {
+        "semaine d'une salle": f"/reservations/salles/{salle.slug}/?semaine={lundi}",
+        "jour, toutes salles": f"/reservations/jour/?date={lundi}",
+        "mes réservations": "/reservations/",
+        "fiche structure": "/habitants/halage/",
+    }
+    habitant = Client(HTTP_HOST="127.0.0.1")
+    habitant.force_login(User.objects.get(email="referent.halage@phares.test"))
+    staff = Client(HTTP_HOST="127.0.0.1")
+    staff.force_login(User.objects.get(email="gestion@phares.test"))
+    print(f"base : {connection.vendor}")
+    print(f"{'réservations':>12}  {'page':<22} {'requêtes':>8} {'médiane ms':>10}")
+    for total in (10, 1_000, 10_000):
+        if Reservation.objects.count() < total:
+            fill(total)
+        n = Reservation.objects.count()
+        for name, url in pages.items():
+            client = staff if name == "fiche structure" else habitant
+            queries, ms = measure(client, url)
+            print(f"{n:>12}  {name:<22} {queries:>8} {ms:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -47,6 +47,7 @@ semaine suivante.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -188,10 +189,13 @@ ESPACES = (
 )  # fmt: skip
 
 PIECES = {p.slug: p for p in ESPACES}
-SALLES = tuple(p for p in ESPACES if p.type in (T.SALLE_REUNION, T.SALLE_FORMATION))
 
 
 # --- Ressources réservables ----------------------------------------------------
+
+
+OUVERTURE = t(8)
+FERMETURE_SALLES = t(20)
 
 
 @dataclass(frozen=True)
@@ -200,8 +204,8 @@ class RessourceDemo:
     nom: str
     categorie: str
     espace: str = ""  # slug of the Espace, for a room
-    ouverture: datetime.time = t(8)
-    fermeture: datetime.time = t(20)
+    ouverture: datetime.time = OUVERTURE
+    fermeture: datetime.time = FERMETURE_SALLES
     jours: str = "12345"
     duree_min: int = 30
     duree_max: int = 600
@@ -584,6 +588,16 @@ def _compte(*types: str) -> int:
 
 def check_tables() -> None:
     """Refuse an edited table that would no longer reproduce the report."""
+    errors = _check_comptes() + _check_espaces()
+    codes = [code for code, _, _ in TARIFS]
+    if sorted(codes) != sorted(Tarif.Code.values):
+        errors.append("TARIFS doit donner chaque tarif une fois et une seule")
+    errors += _check_conventions()
+    _raise(errors)
+
+
+def _check_comptes() -> list[str]:
+    """The figures of the report's "Aujourd'hui, le PHARES, c'est"."""
     errors = []
     attendus = (
         ("bureaux privatifs", (T.BUREAU,), 16),
@@ -608,6 +622,12 @@ def check_tables() -> None:
         errors.append(f"{len(set(niveaux))} étages, le rapport en compte 3")
     if BATIMENT["surface_m2"] != D(1350):
         errors.append(f"bâtiment de {BATIMENT['surface_m2']} m², le rapport dit 1350 m²")
+    return errors
+
+
+def _check_espaces() -> list[str]:
+    errors = []
+    niveaux = [n for n, _ in ETAGES]
     total = sum(D(p.surface) for p in ESPACES)
     if total > BATIMENT["surface_m2"]:
         errors.append(f"les espaces font {total} m², plus que le bâtiment")
@@ -619,34 +639,35 @@ def check_tables() -> None:
             errors.append(f"{p.nom} est à un étage inconnu ({p.niveau})")
         if p.type == T.BUREAU and not D(9) <= D(p.surface) <= D(30):
             errors.append(f"{p.nom} : {p.surface} m², un bureau fait de 9 à 30 m²")
-    codes = [code for code, _, _ in TARIFS]
-    if sorted(codes) != sorted(Tarif.Code.values):
-        errors.append("TARIFS doit donner chaque tarif une fois et une seule")
-    errors += _check_conventions()
-    _raise(errors)
+    return errors
+
+
+def _check_convention(o: Occupant) -> list[str]:
+    piece, h = PIECES.get(o.espace), HABITANTS.get(o.structure)
+    if piece is None or h is None:
+        return [f"convention {o.espace} / {o.structure} : espace ou structure inconnu"]
+    errors = []
+    debut, fin = o.periode
+    if piece.type == T.BUREAU and o.poste != 0:
+        errors.append(f"{piece.nom} : un bureau n'a pas de poste")
+    elif piece.type == T.COTRAVAIL and not 1 <= o.poste <= (piece.nb_postes or 0):
+        errors.append(f"{piece.nom} : pas de poste {o.poste}")
+    elif piece.type not in (T.BUREAU, T.COTRAVAIL):
+        errors.append(f"{piece.nom} ne se loue pas par convention")
+    if debut < h.arrivee or (h.depart and (fin is None or fin > h.depart)):
+        errors.append(f"{h.nom} occupe {piece.nom} hors de sa présence")
+    return errors
 
 
 def _check_conventions() -> list[str]:
     errors = []
     par_poste: dict[tuple[str, int], list[Occupant]] = defaultdict(list)
     for o in CONVENTIONS:
-        piece, h = PIECES.get(o.espace), HABITANTS.get(o.structure)
-        if piece is None or h is None:
-            errors.append(f"convention {o.espace} / {o.structure} : espace ou structure inconnu")
-            continue
-        debut, fin = o.periode
-        if piece.type == T.BUREAU and o.poste != 0:
-            errors.append(f"{piece.nom} : un bureau n'a pas de poste")
-        if piece.type == T.COTRAVAIL and not 1 <= o.poste <= (piece.nb_postes or 0):
-            errors.append(f"{piece.nom} : pas de poste {o.poste}")
-        if piece.type not in (T.BUREAU, T.COTRAVAIL):
-            errors.append(f"{piece.nom} ne se loue pas par convention")
-        if debut < h.arrivee or (h.depart and (fin is None or fin > h.depart)):
-            errors.append(f"{h.nom} occupe {piece.nom} hors de sa présence")
+        errors += _check_convention(o)
         par_poste[(o.espace, o.poste)].append(o)
     for (espace, poste), occupants in par_poste.items():
         periodes = sorted((o.periode for o in occupants), key=lambda p: p[0])
-        for (_, fin), (debut, _) in zip(periodes, periodes[1:], strict=False):
+        for (_, fin), (debut, _) in itertools.pairwise(periodes):
             if fin is None or fin >= debut:
                 errors.append(f"{espace} (poste {poste}) a deux occupants à la fois")
     # Every structure hosted on the reference date holds an office or a desk.
@@ -720,7 +741,7 @@ def check_agenda(agenda: list[Resa]) -> None:
         par_ressource[r.ressource].append(r)
     for slug, resas in par_ressource.items():
         resas.sort(key=lambda r: r.debut_dt)
-        for a, b in zip(resas, resas[1:], strict=False):
+        for a, b in itertools.pairwise(resas):
             if a.fin_bloquee > b.debut_dt:
                 errors.append(f"{slug} : « {a.titre} » et « {b.titre} » se chevauchent")
     repas = [r for r in agenda if r.titre.startswith(REPAS)]
@@ -823,10 +844,8 @@ def _planifier_reunions(agenda: Agenda, rng: random.Random) -> None:
 
 def _planifier_velos(agenda: Agenda, rng: random.Random) -> None:
     def placer(jour, debut, fin, titre, structure) -> bool:
-        for velo in VELOS:  # the first free bike, as reserver_velo does
-            if agenda.essayer(Resa(velo, jour, debut, fin, titre, structure)):
-                return True
-        return False
+        # The first free bike, as reserver_velo does.
+        return any(agenda.essayer(Resa(v, jour, debut, fin, titre, structure)) for v in VELOS)
 
     # Marchambul: mini-markets on bikes, Wednesdays and Saturdays of its summer.
     h = HABITANTS["marchambul"]
@@ -839,13 +858,16 @@ def _planifier_velos(agenda: Agenda, rng: random.Random) -> None:
         placer(jour, t(8), t(13), "Tournée du marché ambulant", "marchambul")
     jours = [j for j in _jours_ouvres() if j >= DEBUT_VELOS]
     places = 0
-    while places < NB_VELOS_AUTRES:
+    for _ in range(NB_VELOS_AUTRES * 20):
+        if places == NB_VELOS_AUTRES:
+            return
         jour = rng.choice(jours)
         presentes = [s for s in USAGERS_VELOS if s in _presentes(jour)]
         debut = t(rng.randrange(8, 17))
         fin = t(min(debut.hour + rng.choice((1, 2, 3, 4)), 20))
         if placer(jour, debut, fin, rng.choice(OBJETS_VELO), rng.choice(presentes)):
             places += 1
+    raise CommandError(f"Impossible de placer {NB_VELOS_AUTRES} sorties à vélo en {ANNEE}.")
 
 
 # --- Écriture --------------------------------------------------------------------

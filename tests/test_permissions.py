@@ -13,8 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from espaces import calendriers
+from espaces.models import ClientExterne, Convention, Reservation
 from habitants.models import Invitation, Membre, Structure, hash_token
 from tests.conftest import PERSONAS, client_as
+from tests.espaces.views_fixtures import construire_lieu, inserer
 
 LOGIN = "login"  # 302 to the login page, with ?next= back to the URL
 ANON = "anonyme"
@@ -180,6 +183,89 @@ ROWS = [
         expected=everyone(404),
         label="invitation-accepter-inconnue",
     ),
+    # --- espaces: the building, for the staff ---------------------------------------
+    Row("espaces:batiment", expected=staff_read(200)),
+    Row("espaces:espace-detail", ("salle-a",), expected=staff_read(200)),
+    Row("espaces:convention-liste", expected=staff_read(200)),
+    Row("espaces:tarif-liste", expected=staff_read(200)),
+    Row("espaces:espace-nouveau", expected=gestion_only(200)),
+    Row("espaces:espace-modifier", ("salle-a",), expected=gestion_only(200)),
+    Row("espaces:espace-regles", ("salle-a",), expected=gestion_only(200)),
+    Row("espaces:convention-nouvelle", expected=gestion_only(200)),
+    Row("espaces:convention-terminer", ("$convention_pk",), expected=gestion_only(200)),
+    Row("espaces:forfaits", expected=gestion_only(200)),
+    Row("espaces:velos-regles", expected=gestion_only(200)),
+    Row("espaces:reserver-externe", ("salle-a",), expected=gestion_only(200)),
+    # Postage and printing: the staff, and members for their own structure.
+    Row("espaces:consommation-liste", expected=signed_in(200, associe=403)),
+    # --- espaces: booking ---------------------------------------------------------------
+    Row("espaces:jour", expected=signed_in(200)),
+    Row("espaces:semaine", ("salle-a",), expected=signed_in(200)),
+    Row(
+        "espaces:semaine",
+        ("bureau-101",),
+        expected=signed_in(404),
+        label="semaine-pas-une-salle",
+    ),
+    Row("espaces:reservation-liste", expected=signed_in(200)),
+    Row("espaces:calendriers", expected=signed_in(200)),
+    # Booking needs a structure present in the building (or the gestion team).
+    Row("espaces:reserver", ("salle-a",), expected=signed_in(200, comptable=403, associe=403)),
+    Row("espaces:velos", expected=signed_in(200, comptable=403, associe=403)),
+    Row(
+        "espaces:reservation-detail",
+        ("$reservation_a_pk",),
+        expected={**members_of_a(200), "gestion": 200, "comptable": 200},
+    ),
+    Row(
+        "espaces:reservation-detail",
+        ("$reservation_b_pk",),
+        expected=signed_in(404, gestion=200, comptable=200, habitant_b=200, cogerant=200),
+        label="reservation-detail-b",
+    ),
+    # The accounting team reads bookings but does not cancel them.
+    Row(
+        "espaces:reservation-annuler",
+        ("$reservation_a_pk",),
+        method="post",
+        expected={**members_of_a(302), "gestion": 302, "comptable": 403},
+    ),
+    Row(
+        "espaces:reservation-decider",
+        ("$demande_pk",),
+        method="post",
+        expected=gestion_only(302),
+    ),
+    # --- espaces: public request form and calendar feeds (the token is the credential) ---
+    Row("espaces:demande-publique", expected=everyone(200)),
+    Row("espaces:ics-personne", ("$jeton_valide",), expected=everyone(200)),
+    Row(
+        "espaces:ics-personne",
+        ("$jeton_revoque",),
+        expected=everyone(404),
+        label="ics-personne-revoque",
+    ),
+    Row(
+        "espaces:ics-personne",
+        ("jeton-inconnu",),
+        expected=everyone(404),
+        label="ics-personne-inconnu",
+    ),
+    Row("espaces:ics-salle", ("$jeton_valide", "salle-a"), expected=everyone(200)),
+    Row(
+        "espaces:ics-salle",
+        ("$jeton_revoque", "salle-a"),
+        expected=everyone(404),
+        label="ics-salle-revoque",
+    ),
+    Row("espaces:ics-structure", ("$jeton_valide", "halage"), expected=everyone(200)),
+    Row(
+        # membre_a's token does not open Mode Estime's bookings.
+        "espaces:ics-structure",
+        ("$jeton_valide", "mode-estime"),
+        expected=everyone(404),
+        label="ics-structure-autre",
+    ),
 ]
 
 CASES = [
@@ -207,8 +293,35 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         archivee=True,
         archivee_le=now,
     )
+    lieu = construire_lieu(structure_a)
+    # Three days ahead: outside the 24 h notice, so members may cancel it.
+    debut = now + datetime.timedelta(days=3)
+    fin = debut + datetime.timedelta(hours=1)
+    reservation_a = inserer(lieu.salle_a, debut, fin, structure=structure_a, titre="Halage")
+    reservation_b = inserer(
+        lieu.salle_a, fin, fin + datetime.timedelta(hours=1), structure=structure_b
+    )
+    client_externe = ClientExterne.objects.create(
+        nom="Fédération", email="contact@federation.test", adresse_facturation="Bordeaux"
+    )
+    demande = inserer(
+        lieu.formation,
+        debut,
+        fin,
+        externe=client_externe,
+        statut=Reservation.Statut.EN_ATTENTE,
+        expire_le=debut,
+    )
+    jeton_revoque = calendriers.nouveau_jeton(personas["referent_a"])
+    calendriers.revoquer(personas["referent_a"])
     return {
         "personas": personas,
+        "convention_pk": lieu.convention_a.pk,
+        "reservation_a_pk": reservation_a.pk,
+        "reservation_b_pk": reservation_b.pk,
+        "demande_pk": demande.pk,
+        "jeton_valide": calendriers.nouveau_jeton(personas["membre_a"]),
+        "jeton_revoque": jeton_revoque,
         "slug_a": structure_a.slug,
         "slug_b": structure_b.slug,
         "slug_archivee": archivee.slug,
@@ -256,10 +369,14 @@ def _names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_table():
-    """A new page in habitants (or the home page) must get its row above."""
-    names = {n for n in _names(get_resolver().url_patterns) if n.startswith("habitants:")}
+    """A new page in habitants or espaces (or the home page) must get its row above."""
+    names = {
+        n
+        for n in _names(get_resolver().url_patterns)
+        if n.startswith(("habitants:", "espaces:"))
+    }
     names.add("home")
-    assert len(names) > 20
+    assert len(names) > 45
     assert names - {row.name for row in ROWS} == set()
 
 
@@ -276,6 +393,8 @@ def test_post_only_actions_refuse_get(row, world):
     assert Structure.objects.filter(archivee=True).count() == 1
     assert Membre.objects.filter(fin__isnull=False).count() == 0
     assert Invitation.objects.filter(annulee_le__isnull=False).count() == 0
+    assert Reservation.objects.get(pk=world["reservation_a_pk"]).statut == "confirmee"
+    assert Reservation.objects.get(pk=world["demande_pk"]).statut == "en_attente"
 
 
 def test_forbidden_post_changes_nothing(world):
@@ -300,6 +419,33 @@ def test_forbidden_post_changes_nothing(world):
     assert Invitation.objects.get(pk=world["invitation_a_pk"]).annulee_le is None
 
 
+def test_forbidden_booking_actions_change_nothing(world):
+    """Cancelling another structure's booking, deciding a request, ending an agreement:
+    refused, and nothing moved."""
+    personas = world["personas"]
+    for persona in ("comptable", "habitant_b", "cogerant", "associe"):
+        client_as(personas[persona]).post(
+            reverse("espaces:reservation-annuler", args=[world["reservation_a_pk"]])
+        )
+    for persona in ("comptable", "referent_a", "membre_a"):
+        client = client_as(personas[persona])
+        client.post(
+            reverse("espaces:reservation-decider", args=[world["demande_pk"]]),
+            {"decision": "accepter"},
+        )
+        client.post(
+            reverse("espaces:convention-terminer", args=[world["convention_pk"]]),
+            {"fin": "2015-06-30"},
+        )
+        client.post(
+            reverse("espaces:reservation-annuler", args=[world["reservation_b_pk"]])
+        )
+    assert Reservation.objects.get(pk=world["reservation_a_pk"]).statut == "confirmee"
+    assert Reservation.objects.get(pk=world["reservation_b_pk"]).statut == "confirmee"
+    assert Reservation.objects.get(pk=world["demande_pk"]).statut == "en_attente"
+    assert Convention.objects.get(pk=world["convention_pk"]).fin is None
+
+
 def test_out_of_range_ids_are_404_not_500(world):
     client = client_as(world["personas"][STAFF_GESTION])
     huge = 2**70
@@ -308,3 +454,7 @@ def test_out_of_range_ids_are_404_not_500(world):
     response = client.post(f"/habitants/{world['slug_a']}/membres/{huge}/retirer/")
     assert response.status_code == 404
     assert client.get("/invitation/" + "x" * 500 + "/").status_code == 404
+    assert client.get(f"/reservations/{huge}/").status_code == 404
+    assert client.post(f"/reservations/{huge}/annuler/").status_code == 404
+    assert client.get(f"/espaces/conventions/{huge}/terminer/").status_code == 404
+    assert client.get("/calendriers/" + "x" * 500 + "/moi.ics").status_code == 404

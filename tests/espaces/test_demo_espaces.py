@@ -4,6 +4,7 @@ et un chargement qui peut être relancé."""
 
 import datetime
 import io
+import itertools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -110,7 +111,7 @@ def test_offices_and_desks_never_have_two_holders(demo):
             assert 1 <= c.poste <= 5 and c.montant_mensuel_ht == Decimal("120.00")
     for conventions in par_poste.values():
         conventions.sort(key=lambda c: c.debut)
-        for a, b in zip(conventions, conventions[1:], strict=False):
+        for a, b in itertools.pairwise(conventions):
             assert a.fin is not None and a.fin < b.debut, (a, b)
 
 
@@ -141,7 +142,7 @@ def test_no_two_blocking_bookings_overlap(demo):
         assert r.ressource.capacite is None or r.nb_personnes <= r.ressource.capacite
     for reservations in par_ressource.values():
         reservations.sort(key=lambda r: r.debut)
-        for a, b in zip(reservations, reservations[1:], strict=False):
+        for a, b in itertools.pairwise(reservations):
             assert a.fin_bloquee <= b.debut, (a, b)
 
 

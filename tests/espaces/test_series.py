@@ -411,3 +411,17 @@ def test_demande_expiree_ne_bloque_ni_le_plan_ni_la_serie(
     assert (len(faites), ratees) == (3, [])
     demande.refresh_from_db()
     assert demande.statut == Statut.EXPIREE
+
+
+def test_annuler_la_serie_dans_le_preavis_n_annule_rien(serie_4, membre_a, gestion):
+    """La prochaine occurrence est à moins de 24 h : tout ou rien, rien pour un habitant."""
+    veille = paris(2026, 3, 8, 12)
+
+    with pytest.raises(services.EspacesError, match="jusqu'à 24 h avant le début"):
+        services.annuler_serie(reservation=serie_4[0], a_partir=False, par=membre_a, now=veille)
+    assert statuts(serie_4) == [Statut.CONFIRMEE] * 4
+
+    assert (
+        services.annuler_serie(reservation=serie_4[0], a_partir=False, par=gestion, now=veille) == 4
+    )
+    assert statuts(serie_4) == [Statut.ANNULEE] * 4

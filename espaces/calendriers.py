@@ -64,9 +64,11 @@ def mes_structures_ids(user) -> set[int]:
 
 
 def flux_salle(ressource: Ressource):
+    # An outside request past its deadline no longer holds the room (as in the planning).
     return _fenetre(
         Reservation.objects.bloquantes()
         .filter(ressource=ressource)
+        .exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=timezone.now())
         .select_related("ressource", "structure", "externe")
     )
 

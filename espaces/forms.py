@@ -11,6 +11,11 @@ from .models import ClientExterne, Consommation, Espace, Ressource, SerieReserva
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 
+# Dates the pages accept: the views step a day or a week either side, and 0001-01-01 or
+# 9999-12-31 would overflow datetime.date there (or in the UTC conversion).
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2999, 12, 31)
+
 
 class EspaceForm(forms.ModelForm):
     reservable = forms.BooleanField(label="Réservable (salle partagée)", required=False)
@@ -58,15 +63,27 @@ class EspaceForm(forms.ModelForm):
     def slug_for(self, nom: str) -> str:
         base = slugify(nom)[:70] or "espace"
         slug, n = base, 2
+        # A bookable room's Ressource takes the same slug, and bikes have slugs too.
+        ressources = Ressource.objects.all()
+        if self.instance.pk:
+            ressources = ressources.exclude(espace_id=self.instance.pk)
         while (
             slug in {"nouveau", "conventions", "tarifs", "consommations", "forfaits"}
             or Espace.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
+            or ressources.filter(slug=slug).exists()
         ):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
 
 class RegleForm(forms.ModelForm):
+    # Longer than the stored 7 digits: "1 2 3 4 5" is cleaned down to "12345".
+    jours_ouverture = forms.CharField(
+        label="Jours d'ouverture",
+        max_length=20,
+        help_text=Ressource._meta.get_field("jours_ouverture").help_text,
+    )
+
     class Meta:
         model = Ressource
         fields = [
@@ -175,6 +192,12 @@ class CreneauForm(forms.Form):
     heure_debut = forms.TimeField(label="De", widget=TIME)
     heure_fin = forms.TimeField(label="À", widget=TIME)
 
+    def clean_date(self):
+        jour = self.cleaned_data["date"]
+        if not DATE_MIN <= jour <= DATE_MAX:
+            raise forms.ValidationError("Saisissez une date valide.")
+        return jour
+
     def clean(self):
         cleaned = super().clean()
         jour, hd, hf = cleaned.get("date"), cleaned.get("heure_debut"), cleaned.get("heure_fin")
@@ -281,13 +304,15 @@ class AnnulationForm(forms.Form):
 
 
 def parse_date(value: str | None, default: datetime.date) -> datetime.date:
-    """Date d'URL (AAAA-MM-JJ) ; une valeur mal formée retombe sur `default` (jamais de 500)."""
+    """Date d'URL (AAAA-MM-JJ) ; une valeur mal formée ou hors de portée retombe sur
+    `default` (jamais de 500)."""
     if not value:
         return default
     try:
-        return datetime.date.fromisoformat(value)
+        parsed = datetime.date.fromisoformat(value)
     except ValueError:
         return default
+    return parsed if DATE_MIN <= parsed <= DATE_MAX else default
 
 
 class ForfaitForm(forms.Form):

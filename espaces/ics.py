@@ -30,8 +30,15 @@ def _event(r: Reservation, *, detail: bool, sequence: int = 0) -> icalendar.Even
     else:
         e.add("summary", f"Occupé — {r.ressource.nom}")
     e.add("location", r.ressource.nom)
-    e.add("status", "CANCELLED" if r.statut == Reservation.Statut.ANNULEE else "CONFIRMED")
+    e.add("status", STATUTS_ICS.get(r.statut, "CANCELLED"))
     return e
+
+
+# Refused and expired requests leave calendars like cancelled bookings do.
+STATUTS_ICS = {
+    Reservation.Statut.CONFIRMEE: "CONFIRMED",
+    Reservation.Statut.EN_ATTENTE: "TENTATIVE",
+}
 
 
 def calendrier(
@@ -46,7 +53,7 @@ def calendrier(
     if method:
         cal.add("method", method)
     for r in reservations:
-        sequence = 1 if r.statut == Reservation.Statut.ANNULEE else 0
+        sequence = 0 if r.est_active else 1
         cal.add_component(_event(r, detail=detail_for(r), sequence=sequence))
     return cal.to_ical()
 

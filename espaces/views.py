@@ -571,10 +571,19 @@ def reserver_externe(request, slug):
 def reservation_detail(request, pk):
     r = _reservation(request.user, pk)
     form = AnnulationForm()
+    staff = is_staff_member(request.user)
     return render(
         request,
         "espaces/reservation_detail.html",
-        {"r": r, "form": form, "now": timezone.now(), "staff": is_staff_member(request.user)},
+        {
+            "r": r,
+            "form": form,
+            "now": timezone.now(),
+            "staff": staff,
+            # The accounting team reads bookings, it does not cancel them.
+            "peut_annuler": not staff or is_gestion(request.user),
+            "peut_decider": is_gestion(request.user),
+        },
     )
 
 
@@ -586,19 +595,32 @@ def reservation_annuler(request, pk):
         raise PermissionDenied  # comptabilité: read-only on bookings
     form = AnnulationForm(request.POST)
     portee = form.cleaned_data["portee"] if form.is_valid() else "une"
+    now = timezone.now()
     try:
         if portee == "une" or r.serie_id is None:
-            services.annuler(reservation=r, par=request.user)
+            services.annuler(reservation=r, par=request.user, now=now)
             n = 1
         else:
             n = services.annuler_serie(
-                reservation=r, a_partir=portee == "suivantes", par=request.user
+                reservation=r, a_partir=portee == "suivantes", par=request.user, now=now
             )
     except services.EspacesError as exc:
         messages.error(request, str(exc))
         return redirect("espaces:reservation-detail", r.pk)
+    # Every occurrence cancelled by this request goes in the e-mail's calendar file, so
+    # the calendars that imported the series drop them all.
+    annulees = list(
+        Reservation.objects.filter(
+            serie_id=r.serie_id, statut=Reservation.Statut.ANNULEE, annulee_le=now
+        )
+        .select_related("ressource", "structure", "externe", "par")
+        .order_by("debut")
+        if r.serie_id
+        else []
+    )
     r.refresh_from_db()
-    _notifier(request, r, "annulee")
+    if annulees or r.statut == Reservation.Statut.ANNULEE:
+        _notifier(request, annulees[0] if annulees else r, "annulee", serie=annulees or None)
     messages.success(request, "Réservation annulée." if n == 1 else f"{n} réservations annulées.")
     return redirect("espaces:reservation-liste")
 
@@ -609,10 +631,12 @@ def reservation_decider(request, pk):
     r = _reservation(request.user, pk)
     accepter = request.POST.get("decision") == "accepter"
     try:
-        services.decider_demande(reservation=r, accepter=accepter, par=request.user)
+        r = services.decider_demande(reservation=r, accepter=accepter, par=request.user)
     except services.EspacesError as exc:
         messages.error(request, str(exc))
     else:
+        # The organisation is told either way (its e-mail said "en attente").
+        _notifier(request, r, "confirmee" if accepter else "refusee")
         messages.success(request, "Demande acceptée." if accepter else "Demande refusée.")
     return redirect("espaces:reservation-detail", r.pk)
 

@@ -371,9 +371,7 @@ def _names(patterns, namespace=""):
 def test_every_url_is_in_the_table():
     """A new page in habitants or espaces (or the home page) must get its row above."""
     names = {
-        n
-        for n in _names(get_resolver().url_patterns)
-        if n.startswith(("habitants:", "espaces:"))
+        n for n in _names(get_resolver().url_patterns) if n.startswith(("habitants:", "espaces:"))
     }
     names.add("home")
     assert len(names) > 45
@@ -437,9 +435,7 @@ def test_forbidden_booking_actions_change_nothing(world):
             reverse("espaces:convention-terminer", args=[world["convention_pk"]]),
             {"fin": "2015-06-30"},
         )
-        client.post(
-            reverse("espaces:reservation-annuler", args=[world["reservation_b_pk"]])
-        )
+        client.post(reverse("espaces:reservation-annuler", args=[world["reservation_b_pk"]]))
     assert Reservation.objects.get(pk=world["reservation_a_pk"]).statut == "confirmee"
     assert Reservation.objects.get(pk=world["reservation_b_pk"]).statut == "confirmee"
     assert Reservation.objects.get(pk=world["demande_pk"]).statut == "en_attente"

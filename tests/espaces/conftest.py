@@ -115,17 +115,23 @@ def cotravail(etage):
 @pytest.fixture
 def bureau(etage):
     return Espace.objects.create(
-        etage=etage, nom="Bureau 101", slug="bureau-101", type=TypeEspace.BUREAU,
+        etage=etage,
+        nom="Bureau 101",
+        slug="bureau-101",
+        type=TypeEspace.BUREAU,
         surface_m2=Decimal("12.5"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def bureau_2(etage):
     return Espace.objects.create(
-        etage=etage, nom="Bureau 102", slug="bureau-102", type=TypeEspace.BUREAU,
+        etage=etage,
+        nom="Bureau 102",
+        slug="bureau-102",
+        type=TypeEspace.BUREAU,
         surface_m2=Decimal("20"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

@@ -190,9 +190,12 @@ def test_loyer_arrondi_au_centime(etage, tarifs, structure_a):
 
 def test_loyer_saisi(bureau, structure_a):
     c = attribuer(
-        bureau, structure_a, D(2015, 9, 1), montant_mensuel_ht=Decimal("99.995"),
+        bureau,
+        structure_a,
+        D(2015, 9, 1),
+        montant_mensuel_ht=Decimal("99.995"),
         taux_tva=Decimal("0"),
-    )  # fmt: skip
+    )
 
     c.refresh_from_db()
     assert (c.montant_mensuel_ht, c.taux_tva) == (Decimal("100.00"), Decimal("0.00"))

@@ -500,9 +500,11 @@ def test_forfait_termine_ne_compte_plus(salle, tarifs, structure_a, membre_a):
     )
     mars = reserver(salle, *creneau(9, 0, 11, 0), structure=structure_a, par=membre_a)
     avril = reserver(
-        salle, *creneau(9, 0, 11, 0, jour=datetime.date(2026, 4, 7)), structure=structure_a,
+        salle,
+        *creneau(9, 0, 11, 0, jour=datetime.date(2026, 4, 7)),
+        structure=structure_a,
         par=membre_a,
-    )  # fmt: skip
+    )
 
     assert prix(mars) == (60, Decimal("10.00"))
     assert prix(avril) == (0, Decimal("0.00"))

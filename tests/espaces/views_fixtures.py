@@ -194,10 +194,10 @@ def contient(response, texte: str) -> bool:
     return escape(texte) in response.content.decode()
 
 
-def champs_caches(html: str) -> dict[str, str]:
+def champs_caches(page: str) -> dict[str, str]:
     """Les <input type="hidden"> d'une page, comme un navigateur les renverrait."""
     data = {}
-    for tag in re.findall(r"<input[^>]*>", html):
+    for tag in re.findall(r"<input[^>]*>", page):
         if 'type="hidden"' not in tag:
             continue
         name = re.search(r'name="([^"]*)"', tag)

@@ -1,0 +1,152 @@
+"""Réserver dans un vrai navigateur, par les libellés visibles : une salle depuis le
+planning, une série avec un conflit, et l'occupation du bâtiment côté équipe."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from espaces.models import Convention, Reservation
+from phares.lib import dates, temps
+from tests.browser.conftest import field, login
+from tests.conftest import PASSWORD
+from tests.espaces.views_fixtures import construire_lieu, inserer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def mardi_prochain() -> datetime.date:
+    """Le mardi de la semaine prochaine : toujours à venir, hors du préavis de 24 h."""
+    return temps.monday_of(timezone.localdate()) + datetime.timedelta(days=8)
+
+
+def j_mois(jour: datetime.date) -> str:
+    return f"{jour.day} {dates.MOIS[jour.month - 1]}"
+
+
+def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_a, membre_a):
+    construire_lieu(structure_a)
+    mardi = mardi_prochain()
+    login(page, live_server.url, membre_a.email, PASSWORD)
+
+    page.get_by_role("link", name="Réservations", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Salles le "))).to_be_visible()
+    page.get_by_role("link", name="Salle A", exact=True).click()
+    expect(page.get_by_role("heading", name="Salle A", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Semaine suivante →").click()
+    page.get_by_role("link", name=f"Réserver Salle A le {j_mois(mardi)} à partir de 08:00").click()
+
+    expect(page.get_by_role("heading", name="Réserver Salle A")).to_be_visible()
+    expect(field(page, "De")).to_have_value("08:00")
+    expect(field(page, "À")).to_have_value("09:00")
+    field(page, "Objet").fill("Atelier compost")
+    field(page, "Nombre de personnes").fill("6")
+    page.get_by_role("button", name="Confirmer la réservation").click()
+
+    expect(
+        page.get_by_text(f"Réservation confirmée : Salle A, le {mardi:%d/%m/%Y} de 08:00 à 09:00.")
+    ).to_be_visible()
+    r = Reservation.objects.get()
+    assert (r.titre, r.nb_personnes, r.structure, r.par) == (
+        "Atelier compost",
+        6,
+        structure_a,
+        membre_a,
+    )
+    assert r.debut == temps.aware(mardi, datetime.time(8))
+
+    page.get_by_role("link", name="Mes réservations").click()
+    page.get_by_role("link", name="Atelier compost").click()
+    expect(page.get_by_role("heading", name="Atelier compost")).to_be_visible()
+    page.get_by_role("button", name="Annuler la réservation").click()
+
+    expect(page.get_by_text("Réservation annulée.")).to_be_visible()
+    r.refresh_from_db()
+    assert (r.statut, r.annulee_par) == (Reservation.Statut.ANNULEE, membre_a)
+
+
+def test_une_serie_hebdomadaire_avec_un_conflit(
+    page, live_server, structure_a, structure_b, membre_a
+):
+    lieu = construire_lieu(structure_a)
+    mardi = mardi_prochain()
+    conflit = mardi + datetime.timedelta(weeks=1)
+    inserer(
+        lieu.salle_a,
+        temps.aware(conflit, datetime.time(10)),
+        temps.aware(conflit, datetime.time(11)),
+        structure=structure_b,
+    )
+    login(page, live_server.url, membre_a.email, PASSWORD)
+    page.goto(f"{live_server.url}/reservations/salles/salle-a/")
+
+    page.get_by_role("link", name="Réserver Salle A", exact=True).click()
+    field(page, "Date").fill(mardi.isoformat())
+    field(page, "De").fill("10:00")
+    field(page, "À").fill("11:00")
+    field(page, "Objet").fill("Permanence emploi")
+    field(page, "Nombre de personnes").fill("3")
+    field(page, "Répéter").select_option(label="Chaque semaine")
+    field(page, "Ou nombre de fois").fill("3")
+    page.get_by_role("button", name="Confirmer la réservation").click()
+
+    expect(
+        page.get_by_role("heading", name="Certains créneaux de la série ne sont pas libres")
+    ).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="déjà réservée")).to_contain_text(
+        f"{j_mois(conflit)} {conflit.year}, 10:00–11:00"
+    )
+    assert not Reservation.objects.filter(structure=structure_a).exists()
+    page.get_by_role("button", name="Réserver les 2 créneaux libres").click()
+
+    expect(
+        page.get_by_text("Série réservée : 2 créneaux. 1 créneau(x) non réservé(s).")
+    ).to_be_visible()
+    debuts = list(
+        Reservation.objects.filter(structure=structure_a)
+        .order_by("debut")
+        .values_list("debut", flat=True)
+    )
+    assert debuts == [
+        temps.aware(mardi + datetime.timedelta(weeks=k), datetime.time(10)) for k in (0, 2)
+    ]
+
+
+def test_l_equipe_voit_qui_occupe_le_batiment(page, live_server, gestion, structure_a, structure_b):
+    lieu = construire_lieu(structure_a)
+    Convention.objects.create(
+        structure=structure_b,
+        espace=lieu.cotravail,
+        poste=1,
+        debut=datetime.date(2020, 1, 1),
+        montant_mensuel_ht=120,
+    )
+    login(page, live_server.url, gestion.email, PASSWORD)
+
+    page.get_by_role("button", name="Bâtiment").click()
+    page.get_by_role("link", name="Espaces et occupation").click()
+    field(page, "Occupation au").fill("2021-06-30")
+    page.get_by_role("button", name="Afficher").click()
+
+    expect(page.get_by_role("heading", name="Occupation le 30 juin 2021")).to_be_visible()
+    occupation = page.get_by_role("table", name=re.compile(r"^Qui occupe quoi"))
+    expect(occupation.get_by_role("row").filter(has_text="Bureau 101")).to_contain_text("Halage")
+    expect(occupation.get_by_role("row").filter(has_text="Bureau 102")).to_contain_text("Libre")
+    expect(occupation.get_by_role("row").filter(has_text="Co-travail")).to_contain_text(
+        "Poste 1 : Mode Estime"
+    )
+    expect(occupation.get_by_role("row").filter(has_text="Co-travail")).to_contain_text(
+        "1 / 5 postes"
+    )
+    expect(page.get_by_text("des bureaux occupés en m²")).to_contain_text("25,0 %")
+    expect(page.get_by_text("postes de co-travail occupés")).to_contain_text("1 / 5")
+    expect(page.get_by_text("postes de co-travail occupés")).to_contain_text("(20,0 %)")
+    expect(page.get_by_text("bureau libre sur 2")).to_contain_text("1")
+
+    # Before Halage arrived, the office was free.
+    field(page, "Occupation au").fill("2014-12-31")
+    page.get_by_role("button", name="Afficher").click()
+    expect(occupation.get_by_role("row").filter(has_text="Bureau 101")).to_contain_text("Libre")
+    expect(page.get_by_text("des bureaux occupés en m²")).to_contain_text("0,0 %")

@@ -36,7 +36,7 @@ from phares.models import User  # noqa: E402
 
 
 def fill(total: int) -> None:
-    """Ajoute des réservations passées (2010-2014) jusqu'à `total` lignes, hors de la semaine mesurée."""
+    """Ajoute des réservations passées (2010-2014) jusqu'à `total` lignes."""
     salles = list(Ressource.objects.filter(categorie="salle"))
     structures = list(Structure.objects.all()[:10])
     missing = total - Reservation.objects.count()
@@ -48,8 +48,13 @@ def fill(total: int) -> None:
         fin = debut + datetime.timedelta(hours=1)
         rows.append(
             Reservation(
-                ressource=salle, debut=debut, fin=fin, fin_bloquee=fin, titre="Banc d'essai",
-                structure=structures[slot % len(structures)], statut="confirmee",
+                ressource=salle,
+                debut=debut,
+                fin=fin,
+                fin_bloquee=fin,
+                titre="Banc d'essai",
+                structure=structures[slot % len(structures)],
+                statut="confirmee",
             )
         )
         slot += 1

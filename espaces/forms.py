@@ -6,7 +6,16 @@ from django.utils.text import slugify
 from habitants.models import Structure
 from phares.lib import temps
 
-from .models import ClientExterne, Consommation, Espace, Ressource, SerieReservations, Tarif
+from .models import (
+    Batiment,
+    ClientExterne,
+    Consommation,
+    Espace,
+    Etage,
+    Ressource,
+    SerieReservations,
+    Tarif,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
@@ -68,7 +77,7 @@ class EspaceForm(forms.ModelForm):
         if self.instance.pk:
             ressources = ressources.exclude(espace_id=self.instance.pk)
         while (
-            slug in {"nouveau", "conventions", "tarifs", "consommations", "forfaits"}
+            slug in {"nouveau", "batiment", "conventions", "tarifs", "consommations", "forfaits"}
             or Espace.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
             or ressources.filter(slug=slug).exists()
         ):
@@ -348,3 +357,20 @@ class DemandePubliqueForm(ExterneForm):
         if self.cleaned_data.get("site_web"):
             raise forms.ValidationError("Demande refusée.")
         return ""
+
+
+class BatimentForm(forms.ModelForm):
+    class Meta:
+        model = Batiment
+        fields = ["nom", "adresse", "surface_m2"]
+
+
+EtageFormSet = forms.inlineformset_factory(
+    Batiment,
+    Etage,
+    fields=["niveau", "nom"],
+    extra=1,
+    can_delete=False,
+    min_num=1,
+    validate_min=True,
+)

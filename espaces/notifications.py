@@ -55,3 +55,25 @@ def envoyer(
         message.send()
     except Exception:
         logger.exception("Envoi de l'e-mail de réservation %s impossible", r.pk)
+
+
+def prevenir_equipe(r: Reservation, *, request=None) -> None:
+    """Nouvelle demande extérieure : l'équipe doit l'accepter ou la refuser avant expiration."""
+    d, f = temps.paris(r.debut), temps.paris(r.fin)
+    url = request.build_absolute_uri(f"/reservations/{r.pk}/") if request else ""
+    body = (
+        f"Nouvelle demande de salle de {r.externe.nom} ({r.externe.email}) :\n\n"
+        f"  {r.titre}\n  {r.ressource.nom}, le {d:%d/%m/%Y} de {d:%H:%M} à {f:%H:%M}, "
+        f"{r.nb_personnes} personne(s)\n\n"
+        f"Le créneau est tenu jusqu'au {temps.paris(r.expire_le):%d/%m/%Y à %H:%M}.\n"
+        f"Accepter ou refuser : {url}\n"
+    )
+    message = EmailMessage(
+        subject=f"[PHARES] Demande de salle : {r.externe.nom}, le {d:%d/%m/%Y}",
+        body=body,
+        to=[settings.PHARES_CONTACT["email"]],
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Alerte de demande %s impossible", r.pk)

@@ -650,23 +650,40 @@ def reserver_serie(
     return serie, faites, ratees
 
 
-def annuler_serie(*, reservation: Reservation, a_partir: bool, par, now=None) -> int:
+@dataclass
+class AnnulationSerie:
+    annulees: list[Reservation] = field(default_factory=list)
+    # Occurrences inside the cancellation notice: left confirmed, the person is told which.
+    bloquees: list[Reservation] = field(default_factory=list)
+
+
+def annuler_serie(*, reservation: Reservation, a_partir: bool, par, now=None) -> AnnulationSerie:
     """Annule toute la série de `reservation`, ou cette occurrence et les suivantes.
-    Les occurrences passées ou déjà annulées restent telles quelles."""
+    Les occurrences passées ou déjà annulées restent telles quelles ; celles qui sont dans le
+    délai de préavis restent confirmées (sauf pour l'équipe de gestion) et sont signalées."""
     now = now or timezone.now()
     if reservation.serie_id is None:
         raise EspacesError("Cette réservation ne fait pas partie d'une série.")
+    result = AnnulationSerie()
     with transaction.atomic():
         qs = Reservation.objects.select_for_update().filter(
             serie_id=reservation.serie_id, statut__in=Reservation.STATUTS_BLOQUANTS, debut__gt=now
         )
         if a_partir:
             qs = qs.filter(debut__gte=reservation.debut)
-        count = 0
-        for r in qs:
-            annuler(reservation=r, par=par, now=now)
-            count += 1
-    return count
+        for r in qs.select_related("ressource").order_by("debut"):
+            try:
+                result.annulees.append(annuler(reservation=r, par=par, now=now))
+            except EspacesError:
+                result.bloquees.append(r)
+        if result.bloquees and not result.annulees:
+            d = temps.paris(result.bloquees[0].debut)
+            raise EspacesError(
+                f"Rien n'est annulé : l'occurrence du {d:%d/%m/%Y à %H:%M} est dans le délai de "
+                f"préavis ({result.bloquees[0].ressource.preavis_annulation_heures} h). "
+                "Contactez l'équipe du PHARES."
+            )
+    return result
 
 
 # --- Consommations (affranchissement, impression) ---------------------------------

@@ -6,6 +6,7 @@ app_name = "espaces"
 urlpatterns = [
     path("espaces/", views.batiment, name="batiment"),
     path("espaces/nouveau/", views.espace_nouveau, name="espace-nouveau"),
+    path("espaces/batiment/", views.batiment_modifier, name="batiment-modifier"),
     path("espaces/conventions/", views.convention_liste, name="convention-liste"),
     path("espaces/conventions/nouvelle/", views.convention_nouvelle, name="convention-nouvelle"),
     path(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from habitants.models import Structure
+from phares.forms import style_form
 from phares.lib import dates, temps
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
@@ -20,10 +21,12 @@ from . import ics, notifications, selectors, services
 from .filters import ConsommationFilter, ConventionFilter, EspaceFilter, ReservationFilter
 from .forms import (
     AnnulationForm,
+    BatimentForm,
     ConsommationForm,
     ConventionForm,
     DemandePubliqueForm,
     EspaceForm,
+    EtageFormSet,
     ExterneForm,
     ForfaitForm,
     RegleForm,
@@ -33,7 +36,7 @@ from .forms import (
     VeloForm,
     parse_date,
 )
-from .models import Convention, Espace, ForfaitSalles, Reservation, Ressource, Tarif
+from .models import Batiment, Convention, Espace, ForfaitSalles, Reservation, Ressource, Tarif
 
 # --- Scoped lookups ------------------------------------------------------------------
 
@@ -194,6 +197,24 @@ def velos_regles(request):
     return render(
         request, "espaces/regles_form.html", {"form": form, "espace": None, "ressource": velos[0]}
     )
+
+
+@gestion_required
+def batiment_modifier(request):
+    """Le bâtiment (un seul par instance) et ses niveaux."""
+    instance = selectors.batiment() or Batiment()
+    form = BatimentForm(request.POST or None, instance=instance)
+    etages = EtageFormSet(request.POST or None, instance=instance, prefix="etages")
+    for f in etages.forms:
+        style_form(f)
+    if request.method == "POST" and form.is_valid() and etages.is_valid():
+        with transaction.atomic():
+            batiment = form.save()
+            etages.instance = batiment
+            etages.save()
+        messages.success(request, "Le bâtiment est enregistré.")
+        return redirect("espaces:batiment")
+    return render(request, "espaces/batiment_form.html", {"form": form, "etages": etages})
 
 
 # --- Conventions d'occupation -------------------------------------------------------------
@@ -560,6 +581,8 @@ def reserver_externe(request, slug):
         except services.EspacesError as exc:
             form.add_error(None, str(exc))
         else:
+            # No link in the mail: the organisation has no account to open it with.
+            notifications.envoyer(r, "confirmee", request=None)
             messages.success(
                 request, f"Réservation extérieure enregistrée : {client.nom}, {_libelle(r)}."
             )
@@ -595,33 +618,29 @@ def reservation_annuler(request, pk):
         raise PermissionDenied  # comptabilité: read-only on bookings
     form = AnnulationForm(request.POST)
     portee = form.cleaned_data["portee"] if form.is_valid() else "une"
-    now = timezone.now()
+    bloquees = []
     try:
         if portee == "une" or r.serie_id is None:
-            services.annuler(reservation=r, par=request.user, now=now)
-            n = 1
+            annulees = [services.annuler(reservation=r, par=request.user)]
         else:
-            n = services.annuler_serie(
-                reservation=r, a_partir=portee == "suivantes", par=request.user, now=now
+            result = services.annuler_serie(
+                reservation=r, a_partir=portee == "suivantes", par=request.user
             )
+            annulees, bloquees = result.annulees, result.bloquees
     except services.EspacesError as exc:
         messages.error(request, str(exc))
         return redirect("espaces:reservation-detail", r.pk)
-    # Every occurrence cancelled by this request goes in the e-mail's calendar file, so
-    # the calendars that imported the series drop them all.
-    annulees = list(
-        Reservation.objects.filter(
-            serie_id=r.serie_id, statut=Reservation.Statut.ANNULEE, annulee_le=now
-        )
-        .select_related("ressource", "structure", "externe", "par")
-        .order_by("debut")
-        if r.serie_id
-        else []
-    )
-    r.refresh_from_db()
-    if annulees or r.statut == Reservation.Statut.ANNULEE:
-        _notifier(request, annulees[0] if annulees else r, "annulee", serie=annulees or None)
+    # Every occurrence cancelled goes in the e-mail's calendar file, so calendars that
+    # imported the series drop them all.
+    _notifier(request, annulees[0], "annulee", serie=annulees if len(annulees) > 1 else None)
+    n = len(annulees)
     messages.success(request, "Réservation annulée." if n == 1 else f"{n} réservations annulées.")
+    for b in bloquees:
+        messages.warning(
+            request,
+            f"Le {temps.paris(b.debut):%d/%m/%Y à %H:%M} reste réservé : il est dans le délai de "
+            f"préavis ({b.ressource.preavis_annulation_heures} h). Contactez l'équipe du PHARES.",
+        )
     return redirect("espaces:reservation-liste")
 
 
@@ -785,5 +804,6 @@ def demande_publique(request):
             form.add_error(None, str(exc))
         else:
             notifications.envoyer(r, "demande", request=None)
+            notifications.prevenir_equipe(r, request=request)
             return render(request, "espaces/demande_envoyee.html", {"r": r})
     return render(request, "espaces/demande_publique.html", {"form": form})

@@ -20,7 +20,11 @@ class StructureFilter(django_filters.FilterSet):
     presence = django_filters.ChoiceFilter(
         label="Présence",
         empty_label="Toutes",
-        choices=[("presentes", "Présentes aujourd'hui"), ("parties", "Parties"), ("a_venir", "À venir")],
+        choices=[
+            ("presentes", "Présentes aujourd'hui"),
+            ("parties", "Parties"),
+            ("a_venir", "À venir"),
+        ],
         method="filter_presence",
     )
     associe = django_filters.ChoiceFilter(
@@ -91,5 +95,7 @@ class AnnuaireFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(nom__icontains=value) | Q(description__icontains=value) | Q(domaine__nom__icontains=value)
+            Q(nom__icontains=value)
+            | Q(description__icontains=value)
+            | Q(domaine__nom__icontains=value)
         )

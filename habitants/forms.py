@@ -27,16 +27,30 @@ class StructureForm(forms.ModelForm):
         label="SIREN", required=False, max_length=20, help_text="9 chiffres, espaces acceptés."
     )
     siret = forms.CharField(
-        label="SIRET du siège ou de l'établissement", required=False, max_length=30,
+        label="SIRET du siège ou de l'établissement",
+        required=False,
+        max_length=30,
         help_text="14 chiffres, espaces acceptés.",
     )
 
     class Meta:
         model = Structure
         fields = [
-            "nom", "sigle_developpe", "forme_juridique", "siren", "siret", "domaine",
-            "description", "site_web", "logo", "email_contact", "telephone",
-            "adresse_facturation", "email_facturation", "arrivee", "depart",
+            "nom",
+            "sigle_developpe",
+            "forme_juridique",
+            "siren",
+            "siret",
+            "domaine",
+            "description",
+            "site_web",
+            "logo",
+            "email_contact",
+            "telephone",
+            "adresse_facturation",
+            "email_facturation",
+            "arrivee",
+            "depart",
         ]
         widgets = {
             "arrivee": DATE_WIDGET,
@@ -121,7 +135,8 @@ class AccepterInvitationForm(forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     password1 = forms.CharField(
-        label="Mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
@@ -156,10 +171,16 @@ class AccepterInvitationForm(forms.Form):
 class ChiffresForm(forms.ModelForm):
     class Meta:
         model = ChiffresAnnuels
-        fields = ["emplois_permanents", "salaries_insertion", "services_civiques", "benevoles", "commentaire"]
+        fields = [
+            "emplois_permanents",
+            "salaries_insertion",
+            "services_civiques",
+            "benevoles",
+            "commentaire",
+        ]
         widgets = {"commentaire": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "emplois_permanents": "Salariés hors insertion, au 31 décembre ou en moyenne sur l'année.",
+            "emplois_permanents": "Salariés hors insertion, au 31 décembre ou en moyenne annuelle.",
             "salaries_insertion": "Personnes en contrat d'insertion au cours de l'année.",
             "services_civiques": "Volontaires accueillis au cours de l'année.",
             "benevoles": "Bénévoles réguliers.",

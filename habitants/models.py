@@ -77,17 +77,25 @@ class Structure(models.Model):
     slug = models.SlugField("identifiant d'URL", max_length=80, unique=True)
     sigle_developpe = models.CharField("nom développé", max_length=300, blank=True)
     forme_juridique = models.CharField(
-        "forme juridique", max_length=20, choices=FormeJuridique.choices,
+        "forme juridique",
+        max_length=20,
+        choices=FormeJuridique.choices,
         default=FormeJuridique.ASSOCIATION,
     )
     siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
     siret = models.CharField(
-        "SIRET du siège ou de l'établissement", max_length=14, blank=True,
+        "SIRET du siège ou de l'établissement",
+        max_length=14,
+        blank=True,
         validators=[validate_siret],
     )
     domaine = models.ForeignKey(
-        Domaine, verbose_name="domaine d'activité", on_delete=models.PROTECT,
-        null=True, blank=True, related_name="structures",
+        Domaine,
+        verbose_name="domaine d'activité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="structures",
     )
     description = models.TextField("description", blank=True)
     site_web = models.URLField("site web", blank=True)
@@ -98,7 +106,9 @@ class Structure(models.Model):
     email_facturation = models.EmailField("e-mail de facturation", blank=True)
     arrivee = models.DateField("arrivée dans le lieu", null=True, blank=True)
     depart = models.DateField(
-        "départ du lieu", null=True, blank=True,
+        "départ du lieu",
+        null=True,
+        blank=True,
         help_text="Dernier jour de présence (inclus). Vide si la structure est toujours là.",
     )
     archivee = models.BooleanField("archivée", default=False)
@@ -114,16 +124,20 @@ class Structure(models.Model):
         ordering = ["nom"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(depart__isnull=True) | Q(arrivee__isnull=False, depart__gte=F("arrivee")),
+                condition=Q(depart__isnull=True)
+                | Q(arrivee__isnull=False, depart__gte=F("arrivee")),
                 name="structure_depart_apres_arrivee",
                 violation_error_message="Le départ ne peut pas précéder l'arrivée.",
             ),
             models.UniqueConstraint(
-                "siret", condition=~Q(siret=""), name="structure_siret_unique",
+                "siret",
+                condition=~Q(siret=""),
+                name="structure_siret_unique",
                 violation_error_message="Une autre structure porte déjà ce SIRET.",
             ),
             models.UniqueConstraint(
-                Lower("nom"), name="structure_nom_unique_ci",
+                Lower("nom"),
+                name="structure_nom_unique_ci",
                 violation_error_message="Une structure porte déjà ce nom.",
             ),
         ]
@@ -134,7 +148,9 @@ class Structure(models.Model):
     def clean(self):
         super().clean()
         if self.siren and self.siret and not self.siret.startswith(self.siren):
-            raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de la structure."})
+            raise ValidationError(
+                {"siret": "Le SIRET doit commencer par le SIREN de la structure."}
+            )
 
     def est_presente(self, le: datetime.date | None = None) -> bool:
         return dates.is_active(self.arrivee, self.depart, le or timezone.localdate())
@@ -161,7 +177,9 @@ class Membre(models.Model):
         MEMBRE = "membre", "Membre"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="personne",
+        on_delete=models.PROTECT,
         related_name="appartenances",
     )
     structure = models.ForeignKey(
@@ -184,7 +202,8 @@ class Membre(models.Model):
                 name="membre_fin_apres_debut",
             ),
             models.UniqueConstraint(
-                fields=["user", "structure"], condition=Q(fin__isnull=True),
+                fields=["user", "structure"],
+                condition=Q(fin__isnull=True),
                 name="membre_une_appartenance_ouverte",
                 violation_error_message="Cette personne est déjà membre de cette structure.",
             ),
@@ -214,7 +233,9 @@ class Invitation(models.Model):
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("adresse e-mail")
-    role = models.CharField("rôle", max_length=10, choices=Membre.Role.choices, default=Membre.Role.MEMBRE)
+    role = models.CharField(
+        "rôle", max_length=10, choices=Membre.Role.choices, default=Membre.Role.MEMBRE
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invitee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_envoyees"
@@ -223,7 +244,10 @@ class Invitation(models.Model):
     expire_le = models.DateTimeField()
     acceptee_le = models.DateTimeField(null=True, blank=True)
     acceptee_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="invitations_acceptees",
     )
     annulee_le = models.DateTimeField(null=True, blank=True)
@@ -236,7 +260,8 @@ class Invitation(models.Model):
         ordering = ["-creee_le"]
         constraints = [
             models.UniqueConstraint(
-                "structure", Lower("email"),
+                "structure",
+                Lower("email"),
                 condition=Q(acceptee_le__isnull=True, annulee_le__isnull=True),
                 name="invitation_une_seule_en_attente",
             ),
@@ -247,7 +272,9 @@ class Invitation(models.Model):
 
     @property
     def est_valide(self) -> bool:
-        return self.acceptee_le is None and self.annulee_le is None and self.expire_le > timezone.now()
+        return (
+            self.acceptee_le is None and self.annulee_le is None and self.expire_le > timezone.now()
+        )
 
 
 class ChiffresAnnuels(models.Model):
@@ -266,12 +293,18 @@ class ChiffresAnnuels(models.Model):
     commentaire = models.TextField("commentaire", blank=True)
     statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.DECLARE)
     declare_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     declare_le = models.DateTimeField("déclaré le", default=timezone.now)
     valide_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     valide_le = models.DateTimeField("validé le", null=True, blank=True)
@@ -282,7 +315,8 @@ class ChiffresAnnuels(models.Model):
         ordering = ["structure__nom", "-annee"]
         constraints = [
             models.UniqueConstraint(
-                fields=["structure", "annee"], name="chiffres_un_par_structure_et_annee",
+                fields=["structure", "annee"],
+                name="chiffres_un_par_structure_et_annee",
                 violation_error_message="Les chiffres de cette année sont déjà déclarés.",
             ),
             models.CheckConstraint(

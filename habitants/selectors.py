@@ -19,10 +19,9 @@ def structures_presentes(*, le: datetime.date) -> QuerySet[Structure]:
 def structures_presentes_pendant(*, annee: int) -> QuerySet[Structure]:
     """Structures hébergées au moins un jour de l'année civile `annee`, archivées
     comprises : archiver ne réécrit pas l'histoire d'une année passée."""
-    return (
-        Structure.objects.presentes_entre(datetime.date(annee, 1, 1), datetime.date(annee, 12, 31))
-        .select_related("domaine")
-    )
+    return Structure.objects.presentes_entre(
+        datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
+    ).select_related("domaine")
 
 
 def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
@@ -41,7 +40,9 @@ def par_domaine(structures) -> list[tuple[Domaine | None, list[Structure]]]:
     for s in structures:
         groups.setdefault(s.domaine_id, []).append(s)
         domaines[s.domaine_id] = s.domaine
-    order = sorted(groups, key=lambda k: (k is None, (domaines[k].ordre, domaines[k].nom) if k else ()))
+    order = sorted(
+        groups, key=lambda k: (k is None, (domaines[k].ordre, domaines[k].nom) if k else ())
+    )
     return [(domaines[k], groups[k]) for k in order]
 
 
@@ -49,9 +50,11 @@ def structures_of_member(user, *, le: datetime.date | None = None) -> QuerySet[S
     if not user.is_authenticated:
         return Structure.objects.none()
     le = le or timezone.localdate()
-    return Structure.objects.actives().filter(
-        membres__in=Membre.objects.actifs(le).filter(user=user)
-    ).distinct()
+    return (
+        Structure.objects.actives()
+        .filter(membres__in=Membre.objects.actifs(le).filter(user=user))
+        .distinct()
+    )
 
 
 def membership(user, structure: Structure, *, le: datetime.date | None = None) -> Membre | None:

@@ -34,7 +34,9 @@ def archiver_structure(*, structure: Structure, par) -> Structure:
         structure.archivee = True
         structure.archivee_le = timezone.now()
         structure.save(update_fields=["archivee", "archivee_le", "modifiee_le"])
-        Invitation.objects.filter(structure=structure).en_attente().update(annulee_le=timezone.now())
+        Invitation.objects.filter(structure=structure).en_attente().update(
+            annulee_le=timezone.now()
+        )
     return structure
 
 
@@ -72,7 +74,10 @@ def inviter(
         if Membre.objects.actifs().filter(structure=structure, user__email__iexact=email).exists():
             raise HabitantsError(f"{email} est déjà membre de {structure.nom}.")
         Invitation.objects.filter(
-            structure=structure, email__iexact=email, acceptee_le__isnull=True, annulee_le__isnull=True
+            structure=structure,
+            email__iexact=email,
+            acceptee_le__isnull=True,
+            annulee_le__isnull=True,
         ).update(annulee_le=now)
         invitation = Invitation.objects.create(
             structure=structure,
@@ -161,7 +166,9 @@ def accepter_invitation_nouveau_compte(
     with transaction.atomic():
         inv = _verifier_invitation(invitation)
         if User.objects.filter(email__iexact=inv.email).exists():
-            raise HabitantsError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
+            raise HabitantsError(
+                "Un compte existe déjà pour cette adresse : connectez-vous pour accepter."
+            )
         try:
             user = User.objects.create_user(
                 email=inv.email, password=password, first_name=first_name, last_name=last_name
@@ -192,9 +199,11 @@ def retirer_membre(*, membre: Membre, par) -> None:
         if membre.fin is not None and membre.fin < today:
             raise HabitantsError("Cette personne ne fait déjà plus partie de la structure.")
         if membre.role == Membre.Role.REFERENT:
-            autres = Membre.objects.actifs().filter(
-                structure_id=membre.structure_id, role=Membre.Role.REFERENT
-            ).exclude(pk=membre.pk)
+            autres = (
+                Membre.objects.actifs()
+                .filter(structure_id=membre.structure_id, role=Membre.Role.REFERENT)
+                .exclude(pk=membre.pk)
+            )
             if not autres.exists():
                 raise HabitantsError(
                     "C'est le dernier référent de la structure : nommez-en un autre avant."
@@ -214,9 +223,11 @@ def changer_role(*, membre: Membre, role: str, par) -> Membre:
         Structure.objects.select_for_update().get(pk=membre.structure_id)
         membre = Membre.objects.select_for_update().get(pk=membre.pk)
         if membre.role == Membre.Role.REFERENT and role != Membre.Role.REFERENT:
-            autres = Membre.objects.actifs().filter(
-                structure_id=membre.structure_id, role=Membre.Role.REFERENT
-            ).exclude(pk=membre.pk)
+            autres = (
+                Membre.objects.actifs()
+                .filter(structure_id=membre.structure_id, role=Membre.Role.REFERENT)
+                .exclude(pk=membre.pk)
+            )
             if not autres.exists():
                 raise HabitantsError("La structure doit garder au moins un référent.")
         membre.role = role
@@ -271,7 +282,9 @@ def valider_chiffres(
         now = timezone.now()
         chiffres = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
         if chiffres is None:
-            chiffres = ChiffresAnnuels(structure=structure, annee=annee, declare_par=par, declare_le=now)
+            chiffres = ChiffresAnnuels(
+                structure=structure, annee=annee, declare_par=par, declare_le=now
+            )
         for f in CHIFFRES_FIELDS:
             setattr(chiffres, f, valeurs[f])
         chiffres.commentaire = commentaire

@@ -39,7 +39,9 @@ def _annee_or_404(structure: Structure, annee: int) -> int:
 
 
 def _member_of_structure(structure: Structure, pk: int) -> Membre:
-    return get_object_or_404(Membre.objects.actifs().select_related("user"), pk=pk, structure=structure)
+    return get_object_or_404(
+        Membre.objects.actifs().select_related("user"), pk=pk, structure=structure
+    )
 
 
 def _pending_invitation(structure: Structure, pk: int) -> Invitation:
@@ -47,7 +49,9 @@ def _pending_invitation(structure: Structure, pk: int) -> Invitation:
 
 
 def _invite_url_builder(request):
-    return lambda token: request.build_absolute_uri(reverse("habitants:invitation-accepter", args=[token]))
+    return lambda token: request.build_absolute_uri(
+        reverse("habitants:invitation-accepter", args=[token])
+    )
 
 
 # --- Annuaire (toute personne connectée) ------------------------------------------
@@ -62,9 +66,7 @@ def annuaire(request):
 
 @login_required
 def annuaire_detail(request, slug):
-    structure = get_object_or_404(
-        selectors.annuaire(), slug=slug
-    )
+    structure = get_object_or_404(selectors.annuaire(), slug=slug)
     return render(request, "habitants/annuaire_detail.html", {"structure": structure})
 
 
@@ -83,8 +85,14 @@ def structure_liste(request):
     return render(
         request,
         "habitants/structure_liste.html",
-        {"filter": f, "page": page, "associees": associees, "query": query.urlencode(),
-         "today": timezone.localdate(), "peut_modifier": is_gestion(request.user)},
+        {
+            "filter": f,
+            "page": page,
+            "associees": associees,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "peut_modifier": is_gestion(request.user),
+        },
     )
 
 
@@ -102,8 +110,12 @@ def structure_nouvelle(request):
 def structure_detail(request, slug):
     structure = _staff_structure(slug)
     membres = selectors.membres_actifs(structure)
-    anciens = Membre.objects.filter(structure=structure, fin__lt=timezone.localdate()).select_related("user")
-    invitations = Invitation.objects.en_attente().filter(structure=structure).select_related("invitee_par")
+    anciens = Membre.objects.filter(
+        structure=structure, fin__lt=timezone.localdate()
+    ).select_related("user")
+    invitations = (
+        Invitation.objects.en_attente().filter(structure=structure).select_related("invitee_par")
+    )
     chiffres = ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee")
     from gouvernance.selectors import structures_associees_ids
 
@@ -144,7 +156,9 @@ def structure_archiver(request, slug):
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"« {structure.nom} » est archivée : son historique est conservé.")
+        messages.success(
+            request, f"« {structure.nom} » est archivée : son historique est conservé."
+        )
     return redirect("habitants:structure-detail", structure.slug)
 
 
@@ -220,7 +234,9 @@ def structure_membre_retirer(request, slug, pk):
 @require_POST
 def structure_invitation_annuler(request, slug, pk):
     structure = _staff_structure(slug)
-    return _annuler_invitation(request, structure, pk, reverse("habitants:structure-detail", args=[slug]))
+    return _annuler_invitation(
+        request, structure, pk, reverse("habitants:structure-detail", args=[slug])
+    )
 
 
 @gestion_required
@@ -231,13 +247,17 @@ def structure_chiffres(request, slug, annee):
     form = ChiffresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.valider_chiffres(
-            structure=structure, annee=annee, valeurs=form.cleaned_data, par=request.user,
+            structure=structure,
+            annee=annee,
+            valeurs=form.cleaned_data,
+            par=request.user,
             commentaire=form.cleaned_data.get("commentaire", ""),
         )
         messages.success(request, f"Chiffres {annee} de {structure.nom} validés.")
         return redirect("habitants:structure-detail", structure.slug)
     return render(
-        request, "habitants/chiffres_form.html",
+        request,
+        "habitants/chiffres_form.html",
         {"form": form, "structure": structure, "annee": annee, "instance": instance, "staff": True},
     )
 
@@ -260,9 +280,14 @@ def chiffres_liste(request):
         .order_by("nom")
     )
     return render(
-        request, "habitants/chiffres_liste.html",
-        {"annee": annee, "annees": annees, "structures": structures,
-         "totaux": selectors.totaux_annuels(annee=annee)},
+        request,
+        "habitants/chiffres_liste.html",
+        {
+            "annee": annee,
+            "annees": annees,
+            "structures": structures,
+            "totaux": selectors.totaux_annuels(annee=annee),
+        },
     )
 
 
@@ -345,17 +370,29 @@ def mon_espace_chiffres(request, slug, annee):
     if request.method == "POST" and form.is_valid():
         try:
             services.declarer_chiffres(
-                structure=structure, annee=annee, valeurs=form.cleaned_data, par=request.user,
+                structure=structure,
+                annee=annee,
+                valeurs=form.cleaned_data,
+                par=request.user,
                 commentaire=form.cleaned_data.get("commentaire", ""),
             )
         except services.HabitantsError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Chiffres {annee} déclarés. L'équipe du PHARES va les valider.")
+            messages.success(
+                request, f"Chiffres {annee} déclarés. L'équipe du PHARES va les valider."
+            )
             return redirect("habitants:mon-espace", structure.slug)
     return render(
-        request, "habitants/chiffres_form.html",
-        {"form": form, "structure": structure, "annee": annee, "instance": instance, "staff": False},
+        request,
+        "habitants/chiffres_form.html",
+        {
+            "form": form,
+            "structure": structure,
+            "annee": annee,
+            "instance": instance,
+            "staff": False,
+        },
     )
 
 
@@ -391,7 +428,9 @@ def invitation_accepter(request, token):
     if invitation is None:
         raise Http404("Invitation introuvable.")
     if not invitation.est_valide:
-        return render(request, "habitants/invitation_invalide.html", {"invitation": invitation}, status=410)
+        return render(
+            request, "habitants/invitation_invalide.html", {"invitation": invitation}, status=410
+        )
     from django.contrib.auth import get_user_model
 
     compte_existe = get_user_model().objects.filter(email__iexact=invitation.email).exists()
@@ -411,9 +450,13 @@ def invitation_accepter(request, token):
             form.add_error(None, str(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Bienvenue ! Vous faites partie de {invitation.structure.nom}.")
+            messages.success(
+                request, f"Bienvenue ! Vous faites partie de {invitation.structure.nom}."
+            )
             return redirect("habitants:mon-espace", invitation.structure.slug)
-    return render(request, "habitants/invitation_accepter.html", {"invitation": invitation, "form": form})
+    return render(
+        request, "habitants/invitation_accepter.html", {"invitation": invitation, "form": form}
+    )
 
 
 def _accepter_compte_existant(request, invitation):
@@ -426,10 +469,15 @@ def _accepter_compte_existant(request, invitation):
         except services.HabitantsError as exc:
             erreur = str(exc)
         else:
-            messages.success(request, f"Vous faites maintenant partie de {invitation.structure.nom}.")
+            messages.success(
+                request, f"Vous faites maintenant partie de {invitation.structure.nom}."
+            )
             return redirect("habitants:mon-espace", invitation.structure.slug)
     elif request.user.email.lower() != invitation.email.lower():
-        erreur = f"Cette invitation est adressée à {invitation.email} : connectez-vous avec cette adresse."
+        erreur = (
+            f"Cette invitation est adressée à {invitation.email} : "
+            "connectez-vous avec cette adresse."
+        )
     return render(
         request, "habitants/invitation_confirmer.html", {"invitation": invitation, "erreur": erreur}
     )

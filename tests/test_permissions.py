@@ -188,6 +188,7 @@ ROWS = [
     Row("espaces:espace-detail", ("salle-a",), expected=staff_read(200)),
     Row("espaces:convention-liste", expected=staff_read(200)),
     Row("espaces:tarif-liste", expected=staff_read(200)),
+    Row("espaces:batiment-modifier", expected=gestion_only(200)),
     Row("espaces:espace-nouveau", expected=gestion_only(200)),
     Row("espaces:espace-modifier", ("salle-a",), expected=gestion_only(200)),
     Row("espaces:espace-regles", ("salle-a",), expected=gestion_only(200)),

@@ -35,7 +35,9 @@ def test_chargee_cree_une_structure_puis_la_personne_invitee_la_rejoint(
     login(page, live_server.url, gestion.email, PASSWORD)
     expect(page.get_by_role("heading", name=re.compile("Bonjour"))).to_be_visible()
 
-    page.get_by_role("button", name="Habitants").or_(page.get_by_role("link", name="Habitants")).first.click()
+    page.get_by_role("button", name="Habitants").or_(
+        page.get_by_role("link", name="Habitants")
+    ).first.click()
     page.get_by_role("link", name="Structures").click()
     page.get_by_role("link", name="Ajouter une structure").click()
     field(page, "Nom").fill("Ile Vivante")

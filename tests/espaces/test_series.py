@@ -335,14 +335,22 @@ def statuts(reservations):
 
 
 def test_annuler_cette_occurrence_et_les_suivantes(serie_4, membre_a):
-    n = services.annuler_serie(reservation=serie_4[2], a_partir=True, par=membre_a, now=NOW)
+    n = len(
+        services.annuler_serie(
+            reservation=serie_4[2], a_partir=True, par=membre_a, now=NOW
+        ).annulees
+    )
 
     assert n == 2
     assert statuts(serie_4) == [Statut.CONFIRMEE, Statut.CONFIRMEE, Statut.ANNULEE, Statut.ANNULEE]
 
 
 def test_annuler_toute_la_serie(serie_4, membre_a):
-    n = services.annuler_serie(reservation=serie_4[2], a_partir=False, par=membre_a, now=NOW)
+    n = len(
+        services.annuler_serie(
+            reservation=serie_4[2], a_partir=False, par=membre_a, now=NOW
+        ).annulees
+    )
 
     assert n == 4
     assert statuts(serie_4) == [Statut.ANNULEE] * 4
@@ -351,7 +359,11 @@ def test_annuler_toute_la_serie(serie_4, membre_a):
 
 def test_annuler_la_serie_laisse_le_passe(serie_4, gestion):
     mardi_17 = paris(2026, 3, 17, 12)
-    n = services.annuler_serie(reservation=serie_4[0], a_partir=False, par=gestion, now=mardi_17)
+    n = len(
+        services.annuler_serie(
+            reservation=serie_4[0], a_partir=False, par=gestion, now=mardi_17
+        ).annulees
+    )
 
     assert n == 2
     assert statuts(serie_4) == [Statut.CONFIRMEE, Statut.CONFIRMEE, Statut.ANNULEE, Statut.ANNULEE]
@@ -360,7 +372,11 @@ def test_annuler_la_serie_laisse_le_passe(serie_4, gestion):
 def test_annuler_serie_ignore_les_occurrences_deja_annulees(serie_4, membre_a):
     services.annuler(reservation=serie_4[3], par=membre_a, now=NOW)
 
-    n = services.annuler_serie(reservation=serie_4[1], a_partir=True, par=membre_a, now=NOW)
+    n = len(
+        services.annuler_serie(
+            reservation=serie_4[1], a_partir=True, par=membre_a, now=NOW
+        ).annulees
+    )
 
     assert n == 2
     assert statuts(serie_4) == [Statut.CONFIRMEE, Statut.ANNULEE, Statut.ANNULEE, Statut.ANNULEE]
@@ -413,15 +429,30 @@ def test_demande_expiree_ne_bloque_ni_le_plan_ni_la_serie(
     assert demande.statut == Statut.EXPIREE
 
 
-def test_annuler_la_serie_dans_le_preavis_n_annule_rien(serie_4, membre_a, gestion):
-    """La prochaine occurrence est à moins de 24 h : tout ou rien, rien pour un habitant."""
+def test_annuler_la_serie_dans_le_preavis_annule_le_reste(serie_4, membre_a, gestion):
+    """La prochaine occurrence est à moins de 24 h : un habitant annule les autres, celle-là
+    reste confirmée et lui est signalée ; l'équipe de gestion annule tout."""
     veille = paris(2026, 3, 8, 12)
 
-    with pytest.raises(services.EspacesError, match="jusqu'à 24 h avant le début"):
-        services.annuler_serie(reservation=serie_4[0], a_partir=False, par=membre_a, now=veille)
-    assert statuts(serie_4) == [Statut.CONFIRMEE] * 4
-
-    assert (
-        services.annuler_serie(reservation=serie_4[0], a_partir=False, par=gestion, now=veille) == 4
+    result = services.annuler_serie(
+        reservation=serie_4[0], a_partir=False, par=membre_a, now=veille
     )
+    assert [r.pk for r in result.bloquees] == [serie_4[0].pk]
+    assert len(result.annulees) == 3
+    assert statuts(serie_4) == [Statut.CONFIRMEE] + [Statut.ANNULEE] * 3
+
+    result = services.annuler_serie(reservation=serie_4[0], a_partir=False, par=gestion, now=veille)
+    assert (len(result.annulees), result.bloquees) == (1, [])
     assert statuts(serie_4) == [Statut.ANNULEE] * 4
+
+
+def test_annuler_la_serie_refuse_si_tout_est_dans_le_preavis(serie_4, membre_a):
+    """Rien d'annulable : erreur qui nomme l'occurrence, rien n'est touché."""
+    for r in serie_4[1:]:
+        services.annuler(reservation=r, par=membre_a, now=NOW)
+    veille = paris(2026, 3, 8, 12)
+    with pytest.raises(
+        services.EspacesError, match="Rien n'est annulé : l'occurrence du 09/03/2026"
+    ):
+        services.annuler_serie(reservation=serie_4[0], a_partir=False, par=membre_a, now=veille)
+    assert statuts(serie_4)[0] == Statut.CONFIRMEE

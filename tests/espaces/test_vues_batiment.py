@@ -482,3 +482,24 @@ def test_la_comptabilite_ne_cree_pas_de_tarif(lieu, comptable):
 
     assert response.status_code == 403
     assert Tarif.objects.filter(code="impression").count() == 1
+
+
+def test_changer_un_prix_garde_l_historique(lieu, gestion):
+    """Terminer l'ancien tarif, puis ajouter le nouveau : les deux restent listés."""
+    url = reverse("espaces:tarif-liste")
+    Tarif.objects.filter(pk=lieu.tarifs["impression"].pk).update(fin=datetime.date(2026, 3, 31))
+    data = {"code": "impression", "montant_ht": "0.12", "taux_tva": "20", "debut": "2026-04-01"}
+
+    response = client_as(gestion).post(url, data)
+
+    assert response.url == url
+    ancien, nouveau = Tarif.objects.filter(code="impression").order_by("debut")
+    assert (ancien.montant_ht, ancien.fin) == (Decimal("0.10"), d(2026, 3, 31))
+    assert (nouveau.montant_ht, nouveau.debut, nouveau.fin) == (
+        Decimal("0.12"),
+        d(2026, 4, 1),
+        None,
+    )
+    page = client_as(gestion).get(url).text
+    assert "0,12\u00a0€" in page
+    assert "0,10\u00a0€" in page

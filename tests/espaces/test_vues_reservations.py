@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -489,6 +490,24 @@ def test_annuler_une_serie_par_la_page(
     assert len(annulees) == attendu.count("annulee")
 
 
+def test_annuler_la_serie_dans_le_preavis_garde_et_signale_l_occurrence(
+    serie, membre_a, time_machine
+):
+    """La veille de la première occurrence : les trois autres sont annulées, la première
+    reste réservée et la page dit laquelle et pourquoi."""
+    time_machine.move_to(paris(2026, 3, 9, 12), tick=False)
+    client = client_as(membre_a)
+
+    response = client.post(
+        reverse("espaces:reservation-annuler", args=[serie[0].pk]), {"portee": "serie"}
+    )
+
+    assert statuts(serie) == ["confirmee", "annulee", "annulee", "annulee"]
+    page = client.get(response.url)
+    assert contient(page, "3 réservations annulées.")
+    assert contient(page, "Le 10/03/2026 à 09:00 reste réservé : il est dans le délai de préavis")
+
+
 def test_un_habitant_n_annule_pas_dans_le_preavis(lieu, structure_a, membre_a, gestion):
     """Préavis de 24 h : à 8 h, 14 h le jour même est trop tard pour l'habitant."""
     r = inserer(lieu.salle_a, paris(2026, 3, 2, 14), paris(2026, 3, 2, 15), structure=structure_a)
@@ -565,6 +584,19 @@ def test_reservation_exterieure_par_l_equipe(lieu, gestion, de, a, code, montant
     assert r.taux_tva == Decimal("20.00")
 
 
+def test_reservation_exterieure_previent_l_organisation(lieu, gestion, mailoutbox):
+    data = creneau_data(titre="AG", nb_personnes="10", **EXTERNE)
+
+    client_as(gestion).post(reverse("espaces:reserver-externe", args=["salle-a"]), data)
+
+    (mail,) = mailoutbox
+    assert "contact@federation.test" in mail.to
+    assert mail.subject.startswith("[PHARES] Réservation confirmée : Salle A")
+    # No link to a page the organisation cannot open.
+    assert "/reservations/" not in mail.body
+    assert mail.attachments[0][0] == "reservation.ics"
+
+
 def test_reservation_exterieure_refusee_ne_laisse_pas_de_client(lieu, gestion):
     """La salle de formation n'est pas proposée aux extérieurs : ni réservation ni client."""
     data = creneau_data(titre="AG", nb_personnes="10", **EXTERNE)
@@ -605,9 +637,13 @@ def test_demande_publique_tient_le_creneau(lieu, client, mailoutbox):
     assert r.expire_le == NOW + datetime.timedelta(days=7)
     assert r.expire_le <= r.debut
     assert r.montant_ht == Decimal("90.00")
-    (mail,) = mailoutbox
-    assert mail.to == ["contact@federation.test"]
-    assert mail.subject.startswith("[PHARES] Demande de salle reçue : Salle A")
+    accuse, alerte = mailoutbox
+    assert accuse.to == ["contact@federation.test"]
+    assert accuse.subject.startswith("[PHARES] Demande de salle reçue : Salle A")
+    # The team is told, with the link to accept or refuse before the slot is released.
+    assert alerte.to == [settings.PHARES_CONTACT["email"]]
+    assert "Fédération des centres sociaux" in alerte.subject
+    assert f"/reservations/{r.pk}/" in alerte.body
     # The request blocks the slot for habitants meanwhile.
     assert (
         services.planifier_serie(

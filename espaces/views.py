@@ -4,7 +4,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from habitants.models import Structure
 from phares.forms import style_form
 from phares.lib import dates, temps
+from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
 from . import calendriers as cal
@@ -228,16 +228,14 @@ def convention_liste(request):
             "espace__nom", "poste", "-debut"
         ),
     )
-    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, f.qs)
     return render(
         request,
         "espaces/convention_liste.html",
         {
             "filter": f,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "peut_modifier": is_gestion(request.user),
             "today": timezone.localdate(),
         },
@@ -350,13 +348,11 @@ def consommation_liste(request):
         else:
             messages.success(request, "Consommation enregistrée.")
             return redirect("espaces:consommation-liste")
-    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, f.qs)
     return render(
         request,
         "espaces/consommation_liste.html",
-        {"filter": f, "page": page, "form": form, "query": query.urlencode()},
+        {"filter": f, "page": page, "form": form, "query": query},
     )
 
 
@@ -369,16 +365,14 @@ def reservation_liste(request):
     staff = is_staff_member(request.user)
     qs = selectors.reservations_visibles(request.user, staff=staff)
     f = ReservationFilter(request.GET, queryset=qs.order_by("-debut"), staff=staff)
-    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, f.qs)
     return render(
         request,
         "espaces/reservation_liste.html",
         {
             "filter": f,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "staff": staff,
             "now": timezone.now(),
         },

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gouvernance.selectors import structures_associees_ids
 from phares.lib import panels
+from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, staff_required
 
 from . import selectors, services
@@ -76,12 +77,8 @@ def annuaire_detail(request, slug):
 @staff_required
 def structure_liste(request):
     f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
-    page = Paginator(f.qs.order_by("nom"), 50).get_page(request.GET.get("page"))
-    from gouvernance.selectors import structures_associees_ids
-
+    page, query = paginate(request, f.qs.order_by("nom"))
     associees = structures_associees_ids(le=timezone.localdate())
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "habitants/structure_liste.html",
@@ -89,7 +86,7 @@ def structure_liste(request):
             "filter": f,
             "page": page,
             "associees": associees,
-            "query": query.urlencode(),
+            "query": query,
             "today": timezone.localdate(),
             "peut_modifier": is_gestion(request.user),
         },
@@ -117,8 +114,6 @@ def structure_detail(request, slug):
         Invitation.objects.en_attente().filter(structure=structure).select_related("invitee_par")
     )
     chiffres = ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee")
-    from gouvernance.selectors import structures_associees_ids
-
     return render(
         request,
         "habitants/structure_detail.html",

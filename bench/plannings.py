@@ -40,10 +40,14 @@ def fill(total: int) -> None:
     salles = list(Ressource.objects.filter(categorie="salle"))
     structures = list(Structure.objects.all()[:10])
     missing = total - Reservation.objects.count()
-    rows, day, slot = [], datetime.date(2010, 1, 4), 0
+    # Continue after the rows of a previous call: slot n is a unique (room, day, hour).
+    slot = Reservation.objects.filter(titre="Banc d'essai").count()
+    per_day = len(salles) * 10
+    rows = []
     while len(rows) < missing:
         salle = salles[slot % len(salles)]
         heure = 8 + (slot // len(salles)) % 10
+        day = datetime.date(2010, 1, 4) + datetime.timedelta(days=slot // per_day)
         debut = temps.aware(day, datetime.time(heure))
         fin = debut + datetime.timedelta(hours=1)
         rows.append(
@@ -58,8 +62,6 @@ def fill(total: int) -> None:
             )
         )
         slot += 1
-        if slot % (len(salles) * 10) == 0:
-            day += datetime.timedelta(days=1)
     Reservation.objects.bulk_create(rows, batch_size=2000)
 
 

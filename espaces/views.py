@@ -329,6 +329,7 @@ def consommation_liste(request):
     f = ConsommationFilter(
         request.GET, queryset=base.order_by("-date", "-pk"), structures=structures
     )
+    f.form.auto_id = "filtre_%s"  # the entry form on the same page uses id_*
     form = ConsommationForm(
         request.POST or None, structures=structures, initial={"date": timezone.localdate()}
     )

@@ -14,10 +14,11 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-control"
         else:
             css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        if name in errors:
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:
+            widget.attrs["class"] = " ".join([*classes, css])
+        if name in errors and "is-invalid" not in widget.attrs["class"]:
+            # aria-invalid et aria-describedby (aide puis erreur, préfixe compris) sont posés
+            # par Django 5.2 au rendu (BoundField.build_widget_attrs) : ne pas les écraser.
             widget.attrs["class"] += " is-invalid"
-            widget.attrs["aria-invalid"] = "true"
-            described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = f"{described} id_{name}_error".strip()
     return form

@@ -60,7 +60,12 @@ def _fenetre(qs):
 
 
 def mes_structures_ids(user) -> set[int]:
-    return set(Membre.objects.actifs().filter(user=user).values_list("structure_id", flat=True))
+    """Structures (non archivées) dont `user` est membre aujourd'hui."""
+    return set(
+        Membre.objects.actifs()
+        .filter(user=user, structure__archivee=False)
+        .values_list("structure_id", flat=True)
+    )
 
 
 def flux_salle(ressource: Ressource):
@@ -81,9 +86,10 @@ def flux_structure(structure: Structure):
     )
 
 
-def flux_personne(user):
-    return _fenetre(
-        Reservation.objects.bloquantes()
-        .filter(par=user)
-        .select_related("ressource", "structure", "externe")
-    )
+def flux_personne(user, *, staff: bool = False):
+    """Ce que `user` a réservé. Hors de l'équipe, seulement pour ses structures actuelles :
+    qui quitte une structure ne suit plus ses réservations (le flux survit au départ)."""
+    qs = Reservation.objects.bloquantes().filter(par=user)
+    if not staff:
+        qs = qs.filter(structure_id__in=mes_structures_ids(user))
+    return _fenetre(qs.select_related("ressource", "structure", "externe"))

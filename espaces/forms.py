@@ -1,9 +1,11 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.text import slugify
 
 from habitants.models import Structure
+from phares.forms import valider_image
 from phares.lib import temps
 
 from .models import (
@@ -69,6 +71,9 @@ class EspaceForm(forms.ModelForm):
             )
         return cleaned
 
+    def clean_photo(self):
+        return valider_image(self.cleaned_data.get("photo"))
+
     def slug_for(self, nom: str) -> str:
         base = slugify(nom)[:70] or "espace"
         slug, n = base, 2
@@ -107,6 +112,24 @@ class RegleForm(forms.ModelForm):
         ]
         widgets = {"heure_ouverture": TIME, "heure_fermeture": TIME}
 
+    # Far below the columns' limits: the booking code adds these to datetimes
+    # (timedelta overflows past 999,999,999 days) and a booking fits in one day.
+    MAXIMA = {
+        "duree_min_minutes": 24 * 60,
+        "duree_max_minutes": 24 * 60,
+        "delai_max_jours": 10 * 366,
+        "preavis_annulation_heures": 366 * 24,
+        "battement_minutes": 24 * 60,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, maximum in self.MAXIMA.items():
+            field = self.fields[name]
+            field.max_value = maximum
+            field.validators.append(MaxValueValidator(maximum))
+            field.widget.attrs["max"] = maximum
+
     def clean_jours_ouverture(self):
         value = "".join(sorted(set(self.cleaned_data["jours_ouverture"].replace(" ", ""))))
         if not value or any(c not in "1234567" for c in value):
@@ -133,6 +156,7 @@ class ConventionForm(forms.Form):
         label="Poste (co-travail)",
         required=False,
         min_value=1,
+        max_value=500,  # Espace.nb_postes' own limit
         help_text="Laissez vide pour attribuer le premier poste libre.",
     )
     debut = forms.DateField(label="Début", widget=DATE)
@@ -282,7 +306,8 @@ class ExterneForm(CreneauForm):
     )
     organisation = forms.CharField(label="Organisation", max_length=200)
     contact = forms.CharField(label="Personne de contact", max_length=200, required=False)
-    email = forms.EmailField(label="E-mail")
+    # The column's length: forms accept 320 characters, PostgreSQL would refuse more than 254.
+    email = forms.EmailField(label="E-mail", max_length=254)
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
     adresse_facturation = forms.CharField(
         label="Adresse de facturation", widget=forms.Textarea(attrs={"rows": 3})

@@ -43,7 +43,8 @@ def envoyer(
         "lieu": settings.PHARES_CONTACT["lieu"],
         "url": request.build_absolute_uri(f"/reservations/{r.pk}/") if request else "",
     }
-    subject = render_to_string("espaces/email/reservation_subject.txt", context).strip()
+    # One line: a room name with a newline would make the header (and the e-mail) fail.
+    subject = " ".join(render_to_string("espaces/email/reservation_subject.txt", context).split())
     body = render_to_string("espaces/email/reservation_body.txt", context)
     message = EmailMessage(subject=subject, body=body, to=to)
     message.attach(
@@ -68,8 +69,10 @@ def prevenir_equipe(r: Reservation, *, request=None) -> None:
         f"Le créneau est tenu jusqu'au {temps.paris(r.expire_le):%d/%m/%Y à %H:%M}.\n"
         f"Accepter ou refuser : {url}\n"
     )
+    # The organisation's name comes from a public form: keep the header on one line.
+    organisation = " ".join(r.externe.nom.split())
     message = EmailMessage(
-        subject=f"[PHARES] Demande de salle : {r.externe.nom}, le {d:%d/%m/%Y}",
+        subject=f"[PHARES] Demande de salle : {organisation}, le {d:%d/%m/%Y}",
         body=body,
         to=[settings.PHARES_CONTACT["email"]],
     )

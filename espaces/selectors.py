@@ -268,8 +268,12 @@ def structures_reservantes(user, *, le: datetime.date) -> QuerySet[Structure]:
 
 
 def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:
-    """Ce que `user` peut ouvrir en détail : tout pour l'équipe, sinon celles de ses structures."""
+    """Ce que `user` peut ouvrir en détail : tout pour l'équipe, sinon celles de ses structures
+    (non archivées : comme « Mon espace », une structure archivée n'a plus d'accès)."""
     qs = Reservation.objects.select_related("ressource", "structure", "externe", "par", "serie")
     if staff:
         return qs
-    return qs.filter(structure__membres__in=Membre.objects.actifs().filter(user=user)).distinct()
+    return qs.filter(
+        structure__archivee=False,
+        structure__membres__in=Membre.objects.actifs().filter(user=user),
+    ).distinct()

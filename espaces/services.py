@@ -393,6 +393,13 @@ def reserver(
     if not titre:
         raise EspacesError("Donnez un objet à la réservation.")
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe is not None)
+    jour = temps.paris(debut).date()
+    if structure is not None and not structure.est_presente(jour):
+        # Booking is for the building's residents: not before arrival, not after departure.
+        raise EspacesError(
+            f"{structure} n'est pas hébergée au PHARES le {jour:%d/%m/%Y} : "
+            "elle ne peut pas réserver pour ce jour-là."
+        )
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
         _expirer_demandes(ressource, now)

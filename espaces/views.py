@@ -4,7 +4,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.validators import slug_re
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -208,12 +209,22 @@ def batiment_modifier(request):
     for f in etages.forms:
         style_form(f)
     if request.method == "POST" and form.is_valid() and etages.is_valid():
-        with transaction.atomic():
-            batiment = form.save()
-            etages.instance = batiment
-            etages.save()
-        messages.success(request, "Le bâtiment est enregistré.")
-        return redirect("espaces:batiment")
+        try:
+            with transaction.atomic():
+                batiment = form.save()
+                etages.instance = batiment
+                etages.save()
+        except IntegrityError:
+            # The inline formset does not check (batiment, niveau) against the table: a level
+            # added meanwhile in another tab, or two levels swapping numbers, end up here.
+            form.add_error(
+                None,
+                "Un autre niveau porte déjà ce numéro (ajouté entre-temps ?). Rechargez la "
+                "page ; pour échanger deux numéros, passez d'abord par un numéro libre.",
+            )
+        else:
+            messages.success(request, "Le bâtiment est enregistré.")
+            return redirect("espaces:batiment")
     return render(request, "espaces/batiment_form.html", {"form": form, "etages": etages})
 
 
@@ -245,7 +256,8 @@ def convention_liste(request):
 @gestion_required
 def convention_nouvelle(request):
     initial = {}
-    if request.GET.get("espace"):
+    # Only a slug reaches the query: PostgreSQL refuses a NUL byte with an error.
+    if slug_re.match(request.GET.get("espace", "")):
         initial["espace"] = Espace.objects.filter(slug=request.GET["espace"]).first()
     form = ConventionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -736,7 +748,9 @@ def ics_structure(request, token, slug):
 
 def ics_personne(request, token):
     user = _feed_user(token)
-    content = ics.calendrier(cal.flux_personne(user), nom="Mes réservations PHARES")
+    content = ics.calendrier(
+        cal.flux_personne(user, staff=is_staff_member(user)), nom="Mes réservations PHARES"
+    )
     return _ics_response(content, "mes-reservations.ics")
 
 

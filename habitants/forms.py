@@ -5,6 +5,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from phares.forms import valider_image
+
 from .models import ChiffresAnnuels, Domaine, Membre, Structure
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,6 +68,9 @@ class StructureForm(forms.ModelForm):
             raise ValidationError("Une structure porte déjà ce nom.")
         return nom
 
+    def clean_logo(self):
+        return valider_image(self.cleaned_data.get("logo"))
+
     def clean_siren(self):
         value = _digits(self.cleaned_data.get("siren", ""))
         if value and (not value.isdigit() or len(value) != 9):
@@ -117,6 +122,9 @@ class ProfilPublicForm(forms.ModelForm):
         model = Structure
         fields = ["description", "site_web", "logo", "email_contact", "telephone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_logo(self):
+        return valider_image(self.cleaned_data.get("logo"))
 
 
 class DomaineForm(forms.ModelForm):

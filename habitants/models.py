@@ -277,6 +277,10 @@ class Invitation(models.Model):
         )
 
 
+# Years a declaration may cover (the chiffres_annee_plausible constraint).
+ANNEE_MIN, ANNEE_MAX = 1990, 2100
+
+
 class ChiffresAnnuels(models.Model):
     """Effectifs déclarés par une structure pour une année civile."""
 
@@ -320,7 +324,8 @@ class ChiffresAnnuels(models.Model):
                 violation_error_message="Les chiffres de cette année sont déjà déclarés.",
             ),
             models.CheckConstraint(
-                condition=Q(annee__gte=1990, annee__lte=2100), name="chiffres_annee_plausible"
+                condition=Q(annee__gte=ANNEE_MIN, annee__lte=ANNEE_MAX),
+                name="chiffres_annee_plausible",
             ),
         ]
 

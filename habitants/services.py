@@ -17,7 +17,15 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ChiffresAnnuels, Invitation, Membre, Structure, hash_token
+from .models import (
+    ANNEE_MAX,
+    ANNEE_MIN,
+    ChiffresAnnuels,
+    Invitation,
+    Membre,
+    Structure,
+    hash_token,
+)
 
 User = get_user_model()
 
@@ -98,7 +106,10 @@ def inviter(
         # Sent inside the transaction: if the mail server refuses, nothing is recorded.
         try:
             send_mail(
-                subject=render_to_string("habitants/email/invitation_subject.txt", context).strip(),
+                # A header must hold one line (a name pasted with a newline would raise).
+                subject=" ".join(
+                    render_to_string("habitants/email/invitation_subject.txt", context).split()
+                ),
                 message=render_to_string("habitants/email/invitation_body.txt", context),
                 from_email=None,
                 recipient_list=[email],
@@ -244,7 +255,11 @@ def annees_declarables(structure: Structure, today: datetime.date | None = None)
     year = (today or timezone.localdate()).year
     first = structure.arrivee.year if structure.arrivee else year
     last = min(year, structure.depart.year) if structure.depart else year
-    first = min(first, last)
+    # The table refuses years outside [ANNEE_MIN, ANNEE_MAX]: never offer them.
+    last = min(last, ANNEE_MAX)
+    if last < ANNEE_MIN:
+        return range(0)
+    first = max(min(first, last), ANNEE_MIN)
     return range(last, first - 1, -1)
 
 

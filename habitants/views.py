@@ -24,7 +24,7 @@ from .forms import (
     ProfilPublicForm,
     StructureForm,
 )
-from .models import ChiffresAnnuels, Domaine, Invitation, Membre, Structure
+from .models import ANNEE_MIN, ChiffresAnnuels, Domaine, Invitation, Membre, Structure
 
 # --- Scoped lookups: the only places views turn a URL into an object. ---------
 
@@ -260,7 +260,7 @@ def structure_chiffres(request, slug, annee):
 @gestion_required
 def chiffres_liste(request):
     this_year = timezone.localdate().year
-    first = selectors.premiere_annee() or this_year
+    first = max(selectors.premiere_annee() or this_year, ANNEE_MIN)
     annees = range(this_year, first - 1, -1)
     try:
         annee = int(request.GET.get("annee") or this_year - 1)

@@ -764,3 +764,22 @@ def definir_forfait(
         return ForfaitSalles.objects.create(
             structure=structure, heures_par_mois=heures_par_mois, debut=debut
         )
+
+
+# An anonymous form can hold rooms: bound what one address, and everyone, may hold at once.
+DEMANDES_MAX_PAR_EMAIL = 3
+DEMANDES_MAX_EN_ATTENTE = 30
+
+
+def verifier_quota_demandes(email: str, *, now: datetime.datetime | None = None) -> None:
+    now = now or timezone.now()
+    en_attente = Reservation.objects.filter(statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=now)
+    if en_attente.filter(externe__email__iexact=email).count() >= DEMANDES_MAX_PAR_EMAIL:
+        raise EspacesError(
+            f"Vous avez déjà {DEMANDES_MAX_PAR_EMAIL} demandes en attente : l'équipe vous répond "
+            "avant d'en enregistrer d'autres."
+        )
+    if en_attente.count() >= DEMANDES_MAX_EN_ATTENTE:
+        raise EspacesError(
+            "Trop de demandes sont en attente en ce moment : écrivez-nous directement."
+        )

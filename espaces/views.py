@@ -795,6 +795,7 @@ def demande_publique(request):
         now = timezone.now()
         try:
             with transaction.atomic():
+                services.verifier_quota_demandes(c["email"], now=now)
                 client = form.client()
                 client.save()
                 r = services.reserver(

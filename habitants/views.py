@@ -204,6 +204,8 @@ def _retirer(request, structure, pk, retour):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{membre.user} ne fait plus partie de {structure.nom}.")
+        if membre.user_id == request.user.pk and not is_gestion(request.user):
+            return redirect("home")  # "Mon espace" of that structure is no longer theirs
     return redirect(retour)
 
 

@@ -995,3 +995,16 @@ def test_serie_sur_une_demande_expiree(lieu, structure_a, membre_a):
 
     assert response.status_code == 302
     assert Reservation.objects.filter(structure=structure_a).count() == 2
+
+
+def test_une_meme_adresse_ne_tient_pas_plus_de_trois_demandes(lieu, client):
+    for jour in (10, 11, 12):
+        client.post(DEMANDE, demande_data(lieu.salle_a, jour=datetime.date(2026, 3, jour)))
+    assert Reservation.objects.filter(statut=Statut.EN_ATTENTE).count() == 3
+
+    response = client.post(DEMANDE, demande_data(lieu.salle_a, jour=datetime.date(2026, 3, 13)))
+
+    assert response.status_code == 200
+    assert contient(response, "Vous avez déjà 3 demandes en attente")
+    assert Reservation.objects.filter(statut=Statut.EN_ATTENTE).count() == 3
+    assert ClientExterne.objects.count() == 3

@@ -543,3 +543,24 @@ def test_referent_sees_pending_invitations_member_does_not(referent_a, membre_a,
     page = client_as(membre_a).get("/mon-espace/halage/").text
     assert "nina@example.test" not in page
     assert "retirer/" not in page  # no remove buttons for a plain member
+
+
+def test_un_referent_qui_se_retire_revient_au_tableau_de_bord(referent_a, structure_a):
+    """Pas de 404 : après s'être retiré, « Mon espace » de la structure n'est plus le sien."""
+    autre = make_user("deuxieme.referent@halage.test")
+    Membre.objects.create(
+        user=autre,
+        structure=structure_a,
+        role=Membre.Role.REFERENT,
+        debut=datetime.date(2015, 1, 1),
+    )
+    moi = Membre.objects.get(user=referent_a, structure=structure_a)
+    client = client_as(referent_a)
+
+    response = client.post(
+        reverse("habitants:mon-espace-membre-retirer", args=["halage", moi.pk]), follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert not Membre.objects.actifs().filter(user=referent_a, structure=structure_a).exists()

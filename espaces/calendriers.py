@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from habitants.models import Membre, Structure
+from habitants.models import Structure, hash_token
+from habitants.selectors import structures_of_member
 
 from .models import JetonCalendrier, Reservation, Ressource
 
@@ -18,29 +18,25 @@ FENETRE_PASSE = datetime.timedelta(days=90)
 FENETRE_FUTUR = datetime.timedelta(days=400)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _jetons_actifs(user):
+    return JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True)
 
 
 def nouveau_jeton(user) -> str:
     """Révoque le jeton actif et en crée un autre ; renvoie le secret (affiché une fois)."""
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
-        JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True).update(
-            revoque_le=timezone.now()
-        )
-        JetonCalendrier.objects.create(user=user, token_hash=_hash(token))
+        revoquer(user)
+        JetonCalendrier.objects.create(user=user, token_hash=hash_token(token))
     return token
 
 
 def revoquer(user) -> int:
-    return JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True).update(
-        revoque_le=timezone.now()
-    )
+    return _jetons_actifs(user).update(revoque_le=timezone.now())
 
 
 def jeton_actif(user) -> JetonCalendrier | None:
-    return JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True).first()
+    return _jetons_actifs(user).first()
 
 
 def user_for(token: str):
@@ -48,7 +44,7 @@ def user_for(token: str):
         return None
     jeton = (
         JetonCalendrier.objects.select_related("user")
-        .filter(token_hash=_hash(token), revoque_le__isnull=True, user__is_active=True)
+        .filter(token_hash=hash_token(token), revoque_le__isnull=True, user__is_active=True)
         .first()
     )
     return jeton.user if jeton else None
@@ -61,19 +57,13 @@ def _fenetre(qs):
 
 def mes_structures_ids(user) -> set[int]:
     """Structures (non archivées) dont `user` est membre aujourd'hui."""
-    return set(
-        Membre.objects.actifs()
-        .filter(user=user, structure__archivee=False)
-        .values_list("structure_id", flat=True)
-    )
+    return set(structures_of_member(user).values_list("pk", flat=True))
 
 
 def flux_salle(ressource: Ressource):
-    # An outside request past its deadline no longer holds the room (as in the planning).
     return _fenetre(
-        Reservation.objects.bloquantes()
+        Reservation.objects.tenant_le_creneau(timezone.now())
         .filter(ressource=ressource)
-        .exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=timezone.now())
         .select_related("ressource", "structure", "externe")
     )
 

@@ -378,7 +378,7 @@ class Resa:
 
     @property
     def minutes(self) -> int:
-        return int((self.fin_dt - self.debut_dt).total_seconds() // 60)
+        return temps.minutes(self.fin_dt - self.debut_dt)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,20 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from habitants.models import Structure
 from phares.lib import dates
 
-from .models import Consommation, Convention, Espace, Etage, Reservation, Ressource, TypeEspace
+from .models import (
+    TYPES_OCCUPES,
+    Consommation,
+    Convention,
+    Espace,
+    Etage,
+    Reservation,
+    Ressource,
+    TypeEspace,
+)
 
 
 class EspaceFilter(django_filters.FilterSet):
@@ -36,20 +45,13 @@ class EspaceFilter(django_filters.FilterSet):
 
     def filter_occupation(self, queryset, name, value):
         """Libre = aucune convention ce jour-là (co-travail : au moins un poste libre)."""
-        tenus = Convention.objects.filter(dates.active_on(self.le), espace=OuterRef("pk"))
-        loues = queryset.filter(type__in=[TypeEspace.BUREAU, TypeEspace.COTRAVAIL])
+        actives = Convention.objects.filter(dates.active_on(self.le))
+        loues = queryset.filter(type__in=TYPES_OCCUPES)
         if value == "occupe":
-            return loues.filter(Exists(tenus))
+            return loues.filter(Exists(actives.filter(espace=OuterRef("pk"))))
         if value == "libre":
             # A coworking area is free while at least one desk is.
-            from django.db.models import Count, F, Q
-
-            return loues.annotate(
-                n=Count(
-                    "conventions",
-                    filter=Q(conventions__in=Convention.objects.filter(dates.active_on(self.le))),
-                )
-            ).filter(
+            return loues.annotate(n=Count("conventions", filter=Q(conventions__in=actives))).filter(
                 Q(type=TypeEspace.BUREAU, n=0) | Q(type=TypeEspace.COTRAVAIL, n__lt=F("nb_postes"))
             )
         return queryset
@@ -61,7 +63,7 @@ class ConventionFilter(django_filters.FilterSet):
     )
     espace = django_filters.ModelChoiceFilter(
         label="Espace",
-        queryset=Espace.objects.filter(type__in=["bureau", "cotravail"]),
+        queryset=Espace.objects.filter(type__in=TYPES_OCCUPES),
         empty_label="Tous",
     )
     active_le = django_filters.DateFilter(label="En cours le", method="filter_active")

@@ -2,13 +2,14 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.utils.text import slugify
 
 from habitants.models import Structure
 from phares.forms import valider_image
 from phares.lib import temps
+from phares.lib.slugs import slug_libre
 
 from .models import (
+    TYPES_OCCUPES,
     Batiment,
     ClientExterne,
     Consommation,
@@ -17,7 +18,11 @@ from .models import (
     Ressource,
     SerieReservations,
     Tarif,
+    TypeEspace,
 )
+
+# Taken by fixed URLs under /espaces/.
+RESERVED_SLUGS = {"nouveau", "batiment", "conventions", "tarifs", "consommations", "forfaits"}
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
@@ -26,6 +31,20 @@ TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 # 9999-12-31 would overflow datetime.date there (or in the UTC conversion).
 DATE_MIN = datetime.date(1900, 1, 1)
 DATE_MAX = datetime.date(2999, 12, 31)
+
+
+def _fin_apres_debut(form: forms.Form, cleaned: dict) -> None:
+    d, f = cleaned.get("debut"), cleaned.get("fin")
+    if d and f and f < d:
+        form.add_error("fin", "La fin ne peut pas précéder le début.")
+
+
+def _structures_au_choix(field: forms.ModelChoiceField, structures) -> None:
+    """Les structures pour lesquelles on réserve ; la seule possible est présélectionnée."""
+    field.queryset = structures
+    premieres = list(structures[:2])
+    if len(premieres) == 1:
+        field.initial = premieres[0]
 
 
 class EspaceForm(forms.ModelForm):
@@ -63,9 +82,9 @@ class EspaceForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         type_ = cleaned.get("type")
-        if type_ == "cotravail" and not cleaned.get("nb_postes"):
+        if type_ == TypeEspace.COTRAVAIL and not cleaned.get("nb_postes"):
             self.add_error("nb_postes", "Indiquez le nombre de postes du co-travail.")
-        if type_ in ("bureau", "cotravail") and cleaned.get("reservable"):
+        if type_ in TYPES_OCCUPES and cleaned.get("reservable"):
             self.add_error(
                 "reservable", "Un bureau ou le co-travail se loue par convention, pas à l'heure."
             )
@@ -75,19 +94,19 @@ class EspaceForm(forms.ModelForm):
         return valider_image(self.cleaned_data.get("photo"))
 
     def slug_for(self, nom: str) -> str:
-        base = slugify(nom)[:70] or "espace"
-        slug, n = base, 2
         # A bookable room's Ressource takes the same slug, and bikes have slugs too.
         ressources = Ressource.objects.all()
         if self.instance.pk:
             ressources = ressources.exclude(espace_id=self.instance.pk)
-        while (
-            slug in {"nouveau", "batiment", "conventions", "tarifs", "consommations", "forfaits"}
-            or Espace.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
-            or ressources.filter(slug=slug).exists()
-        ):
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        espaces = Espace.objects.exclude(pk=self.instance.pk)
+        return slug_libre(
+            nom,
+            defaut="espace",
+            reserves=RESERVED_SLUGS,
+            pris=lambda slug: (
+                espaces.filter(slug=slug).exists() or ressources.filter(slug=slug).exists()
+            ),
+        )
 
 
 class RegleForm(forms.ModelForm):
@@ -177,14 +196,12 @@ class ConventionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = Structure.objects.actives().order_by("nom")
         self.fields["espace"].queryset = Espace.objects.filter(
-            archive=False, type__in=["bureau", "cotravail"]
+            archive=False, type__in=TYPES_OCCUPES
         ).order_by("nom")
 
     def clean(self):
         cleaned = super().clean()
-        d, f = cleaned.get("debut"), cleaned.get("fin")
-        if d and f and f < d:
-            self.add_error("fin", "La fin ne peut pas précéder le début.")
+        _fin_apres_debut(self, cleaned)
         return cleaned
 
 
@@ -200,9 +217,7 @@ class TarifForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        d, f = cleaned.get("debut"), cleaned.get("fin")
-        if d and f and f < d:
-            self.add_error("fin", "La fin ne peut pas précéder le début.")
+        _fin_apres_debut(self, cleaned)
         return cleaned
 
 
@@ -268,9 +283,7 @@ class ReservationForm(CreneauForm):
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
-        if structures.count() == 1:
-            self.fields["structure"].initial = structures.first()
+        _structures_au_choix(self.fields["structure"], structures)
 
     def clean(self):
         cleaned = super().clean()
@@ -294,9 +307,7 @@ class VeloForm(CreneauForm):
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
-        if structures.count() == 1:
-            self.fields["structure"].initial = structures.first()
+        _structures_au_choix(self.fields["structure"], structures)
 
 
 class ExterneForm(CreneauForm):

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from habitants.models import Structure
-from phares.lib import dates
+from phares.lib import dates, temps
 
 
 class Batiment(models.Model):
@@ -255,6 +255,15 @@ class ReservationQuerySet(models.QuerySet):
     def bloquantes(self):
         return self.filter(statut__in=Reservation.STATUTS_BLOQUANTS)
 
+    def tenant_le_creneau(self, now: datetime.datetime):
+        """Bloquantes à l'instant `now` : une demande en attente dont la date limite est
+        passée ne tient plus le créneau (reserver la marque expirée au passage)."""
+        return self.bloquantes().exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
+
+    def demandes_en_attente(self, now: datetime.datetime):
+        """Demandes extérieures qui attendent encore la décision de l'équipe."""
+        return self.filter(statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=now)
+
     def chevauchant(self, debut: datetime.datetime, fin: datetime.datetime):
         """Réservations dont le créneau bloqué [debut, fin_bloquee[ croise [debut, fin[."""
         return self.filter(debut__lt=fin, fin_bloquee__gt=debut)
@@ -373,7 +382,7 @@ class Reservation(models.Model):
 
     @property
     def duree_minutes(self) -> int:
-        return int((self.fin - self.debut).total_seconds() // 60)
+        return temps.minutes(self.fin - self.debut)
 
 
 class Tarif(models.Model):

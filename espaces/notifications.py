@@ -6,9 +6,9 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.urls import reverse
 
-from phares.lib import temps
+from phares.lib import emails, temps
 
 from . import ics
 from .models import Reservation
@@ -17,12 +17,19 @@ logger = logging.getLogger(__name__)
 
 
 def destinataires(r: Reservation) -> list[str]:
-    emails = []
+    adresses = []
     if r.par_id and r.par.email:
-        emails.append(r.par.email)
+        adresses.append(r.par.email)
     if r.externe_id and r.externe.email:
-        emails.append(r.externe.email)
-    return list(dict.fromkeys(emails))
+        adresses.append(r.externe.email)
+    return list(dict.fromkeys(adresses))
+
+
+def _lien(r: Reservation, request) -> str:
+    """Lien absolu vers la réservation ; pas de requête, pas de lien (voir reserver_externe)."""
+    if request is None:
+        return ""
+    return request.build_absolute_uri(reverse("espaces:reservation-detail", args=[r.pk]))
 
 
 def envoyer(
@@ -41,11 +48,9 @@ def envoyer(
         "debut": temps.paris(r.debut),
         "fin": temps.paris(r.fin),
         "lieu": settings.PHARES_CONTACT["lieu"],
-        "url": request.build_absolute_uri(f"/reservations/{r.pk}/") if request else "",
+        "url": _lien(r, request),
     }
-    # One line: a room name with a newline would make the header (and the e-mail) fail.
-    subject = " ".join(render_to_string("espaces/email/reservation_subject.txt", context).split())
-    body = render_to_string("espaces/email/reservation_body.txt", context)
+    subject, body = emails.rendre("espaces/email/reservation", context)
     message = EmailMessage(subject=subject, body=body, to=to)
     message.attach(
         "reservation.ics",
@@ -60,19 +65,16 @@ def envoyer(
 
 def prevenir_equipe(r: Reservation, *, request=None) -> None:
     """Nouvelle demande extérieure : l'équipe doit l'accepter ou la refuser avant expiration."""
-    d, f = temps.paris(r.debut), temps.paris(r.fin)
-    url = request.build_absolute_uri(f"/reservations/{r.pk}/") if request else ""
+    d = temps.paris(r.debut)
     body = (
         f"Nouvelle demande de salle de {r.externe.nom} ({r.externe.email}) :\n\n"
-        f"  {r.titre}\n  {r.ressource.nom}, le {d:%d/%m/%Y} de {d:%H:%M} à {f:%H:%M}, "
+        f"  {r.titre}\n  {r.ressource.nom}, {temps.creneau(r.debut, r.fin)}, "
         f"{r.nb_personnes} personne(s)\n\n"
         f"Le créneau est tenu jusqu'au {temps.paris(r.expire_le):%d/%m/%Y à %H:%M}.\n"
-        f"Accepter ou refuser : {url}\n"
+        f"Accepter ou refuser : {_lien(r, request)}\n"
     )
-    # The organisation's name comes from a public form: keep the header on one line.
-    organisation = " ".join(r.externe.nom.split())
     message = EmailMessage(
-        subject=f"[PHARES] Demande de salle : {organisation}, le {d:%d/%m/%Y}",
+        subject=emails.une_ligne(f"[PHARES] Demande de salle : {r.externe.nom}, le {d:%d/%m/%Y}"),
         body=body,
         to=[settings.PHARES_CONTACT["email"]],
     )

@@ -9,36 +9,30 @@ from . import selectors
 from .models import ForfaitSalles, Reservation
 
 
-def _a_venir(structure, limit=10):
-    return list(
-        Reservation.objects.bloquantes()
-        .filter(structure=structure, fin__gt=timezone.now())
-        .select_related("ressource")
-        .order_by("debut")[:limit]
-    )
+def _espaces_et_reservations(structure) -> dict:
+    """Ce que les deux encarts montrent : bureaux ou postes du jour, prochaines réservations."""
+    return {
+        "structure": structure,
+        "conventions": list(selectors.espaces_de(structure, le=timezone.localdate())),
+        "reservations": list(
+            Reservation.objects.bloquantes()
+            .filter(structure=structure, fin__gt=timezone.now())
+            .select_related("ressource")
+            .order_by("debut")[:10]
+        ),
+    }
 
 
 def structure_panel(*, structure, user, **_):
-    today = timezone.localdate()
     return Panel(
         "espaces/_panel_structure.html",
         {
-            "conventions": list(selectors.espaces_de(structure, le=today)),
-            "reservations": _a_venir(structure),
+            **_espaces_et_reservations(structure),
             "forfait": ForfaitSalles.objects.filter(structure=structure).order_by("-debut").first(),
             "peut_modifier": is_gestion(user),
-            "structure": structure,
         },
     )
 
 
 def mon_espace_panel(*, structure, user, **_):
-    today = timezone.localdate()
-    return Panel(
-        "espaces/_panel_mon_espace.html",
-        {
-            "conventions": list(selectors.espaces_de(structure, le=today)),
-            "reservations": _a_venir(structure),
-            "structure": structure,
-        },
-    )
+    return Panel("espaces/_panel_mon_espace.html", _espaces_et_reservations(structure))

@@ -9,10 +9,20 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from habitants.models import Membre, Structure
+from habitants.models import Structure
+from habitants.selectors import structures_of_member
 from phares.lib import dates, temps
 
-from .models import Batiment, Convention, Espace, Reservation, Ressource, TypeEspace
+from .models import (
+    TYPES_OCCUPES,
+    Batiment,
+    Consommation,
+    Convention,
+    Espace,
+    Reservation,
+    Ressource,
+    TypeEspace,
+)
 
 # --- Occupation du bâtiment -------------------------------------------------------
 
@@ -93,7 +103,7 @@ def occupation(*, le: datetime.date) -> Occupation:
     """Qui occupe quel bureau ou poste le jour `le` (deux requêtes, quelle que soit la taille)."""
     actives = Convention.objects.filter(dates.active_on(le)).select_related("structure")
     espaces = (
-        Espace.objects.filter(archive=False, type__in=[TypeEspace.BUREAU, TypeEspace.COTRAVAIL])
+        Espace.objects.filter(archive=False, type__in=TYPES_OCCUPES)
         .select_related("etage")
         .prefetch_related(Prefetch("conventions", queryset=actives, to_attr="actives"))
         .order_by("etage__niveau", "nom")
@@ -119,6 +129,15 @@ def compte_espaces() -> dict[str, int]:
     return counts
 
 
+def consommations(structures) -> QuerySet[Consommation]:
+    """Consommations des `structures`, la plus récente d'abord."""
+    return (
+        Consommation.objects.filter(structure__in=structures)
+        .select_related("structure", "saisi_par")
+        .order_by("-date", "-pk")
+    )
+
+
 # --- Réservations ------------------------------------------------------------------
 
 
@@ -130,15 +149,25 @@ def salles() -> QuerySet[Ressource]:
     )
 
 
+def velos() -> QuerySet[Ressource]:
+    """Le parc de vélos réservables (ils partagent les mêmes règles)."""
+    return Ressource.objects.filter(categorie=Ressource.Categorie.VELO, active=True).order_by("nom")
+
+
+def demandes_en_attente() -> QuerySet[Reservation]:
+    """Demandes extérieures que l'équipe doit accepter ou refuser."""
+    return Reservation.objects.demandes_en_attente(timezone.now())
+
+
 def reservations_entre(
     ressources, debut: datetime.datetime, fin: datetime.datetime, *, now=None
 ) -> QuerySet[Reservation]:
     """Ce qui bloque ces ressources sur [debut, fin[. Une demande en attente dont la date
     limite est passée ne bloque plus (le service l'expire à la réservation suivante)."""
     return (
-        Reservation.objects.bloquantes()
-        .filter(ressource__in=ressources, debut__lt=fin, fin_bloquee__gt=debut)
-        .exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now or timezone.now())
+        Reservation.objects.tenant_le_creneau(now or timezone.now())
+        .filter(ressource__in=ressources)
+        .chevauchant(debut, fin)
         .select_related("structure", "externe", "ressource")
         .order_by("debut")
     )
@@ -258,13 +287,7 @@ def jour_toutes_salles(jour: datetime.date) -> list[tuple[Ressource, Journee]]:
 def structures_reservantes(user, *, le: datetime.date) -> QuerySet[Structure]:
     """Structures pour lesquelles `user` peut réserver : celles dont il est membre actif
     et qui sont présentes dans le lieu."""
-    return (
-        Structure.objects.actives()
-        .presentes(le)
-        .filter(membres__in=Membre.objects.actifs(le).filter(user=user))
-        .distinct()
-        .order_by("nom")
-    )
+    return structures_of_member(user, le=le).presentes(le).order_by("nom")
 
 
 def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:
@@ -273,7 +296,4 @@ def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:
     qs = Reservation.objects.select_related("ressource", "structure", "externe", "par", "serie")
     if staff:
         return qs
-    return qs.filter(
-        structure__archivee=False,
-        structure__membres__in=Membre.objects.actifs().filter(user=user),
-    ).distinct()
+    return qs.filter(structure__in=structures_of_member(user))

@@ -21,7 +21,9 @@ from django.utils import timezone
 from habitants.models import Structure
 from phares.lib import dates, temps
 from phares.lib.money import round_cents
+from phares.roles import is_gestion
 
+from . import selectors
 from .models import (
     ClientExterne,
     Consommation,
@@ -60,11 +62,10 @@ def tarif_en_vigueur(
 
 
 def _tarifs_se_chevauchent(tarif: Tarif) -> bool:
-    fin = tarif.fin or datetime.date.max
     return (
         Tarif.objects.filter(code=tarif.code, ressource=tarif.ressource)
         .exclude(pk=tarif.pk)
-        .filter(dates.overlapping(tarif.debut, fin))
+        .filter(dates.overlapping(tarif.debut, tarif.fin))
         .exists()
     )
 
@@ -100,10 +101,9 @@ def _loyer_par_defaut(espace: Espace, debut: datetime.date) -> Decimal:
     return round_cents(tarif.montant_ht)
 
 
-def _occupants(espace: Espace, poste: int, debut: datetime.date, fin: datetime.date | None):
-    return Convention.objects.filter(
-        dates.overlapping(debut, fin or datetime.date.max), espace=espace, poste=poste
-    )
+def _occupants(espace: Espace, debut: datetime.date, fin: datetime.date | None):
+    """Conventions de l'espace (tous postes) qui chevauchent [debut, fin]."""
+    return Convention.objects.filter(dates.overlapping(debut, fin), espace=espace)
 
 
 def creer_convention(
@@ -119,7 +119,7 @@ def creer_convention(
     par=None,
 ) -> Convention:
     """Attribue un bureau, ou un poste du co-travail (le premier libre si `poste` est vide)."""
-    if espace.type not in (TypeEspace.BUREAU, TypeEspace.COTRAVAIL):
+    if not espace.est_occupe_par_convention:
         raise EspacesError(
             "Seuls les bureaux privatifs et les postes de co-travail se louent par convention."
         )
@@ -132,7 +132,9 @@ def creer_convention(
     with transaction.atomic():
         espace = Espace.objects.select_for_update().get(pk=espace.pk)
         poste = 0 if espace.type == TypeEspace.BUREAU else _choisir_poste(espace, debut, fin, poste)
-        holder = _occupants(espace, poste, debut, fin).select_related("structure").first()
+        holder = (
+            _occupants(espace, debut, fin).filter(poste=poste).select_related("structure").first()
+        )
         if holder:
             quoi = "Ce bureau" if poste == 0 else f"Le poste {poste}"
             raise ConflitError(
@@ -168,11 +170,7 @@ def _choisir_poste(espace: Espace, debut, fin, poste: int | None) -> int:
         if not 1 <= poste <= nb:
             raise EspacesError(f"Cet espace de co-travail compte {nb} postes (de 1 à {nb}).")
         return poste
-    pris = set(
-        Convention.objects.filter(
-            dates.overlapping(debut, fin or datetime.date.max), espace=espace
-        ).values_list("poste", flat=True)
-    )
+    pris = set(_occupants(espace, debut, fin).values_list("poste", flat=True))
     for candidate in range(1, nb + 1):
         if candidate not in pris:
             return candidate
@@ -242,7 +240,7 @@ def _verifier_horaires(ressource: Ressource, debut, fin) -> None:
 
 
 def _verifier_duree_et_capacite(ressource: Ressource, debut, fin, nb_personnes: int) -> None:
-    minutes = int((fin - debut).total_seconds() // 60)
+    minutes = temps.minutes(fin - debut)
     if minutes < ressource.duree_min_minutes:
         raise EspacesError(f"Durée minimale : {ressource.duree_min_minutes} minutes.")
     if minutes > ressource.duree_max_minutes:
@@ -263,11 +261,9 @@ def _expirer_demandes(ressource: Ressource, now: datetime.datetime) -> None:
 
 
 def _conflit(ressource: Ressource, debut, fin_bloquee, now) -> Reservation | None:
-    # A pending request past its deadline no longer holds the slot (reserver expires it).
     return (
-        Reservation.objects.bloquantes()
+        Reservation.objects.tenant_le_creneau(now)
         .filter(ressource=ressource)
-        .exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
         .chevauchant(debut, fin_bloquee)
         .first()
     )
@@ -302,7 +298,7 @@ def minutes_consommees(structure: Structure, mois: datetime.date, *, exclude_pk=
     total = datetime.timedelta()
     for d, f in qs.values_list("debut", "fin"):
         total += f - d
-    return int(total.total_seconds() // 60)
+    return temps.minutes(total)
 
 
 GRATUIT = (None, 0, Decimal("0.00"), Decimal("0.00"))
@@ -311,7 +307,7 @@ GRATUIT = (None, 0, Decimal("0.00"), Decimal("0.00"))
 def _prix(ressource: Ressource, debut, fin, structure, externe):
     """(tarif, minutes facturables, montant HT, taux TVA) figés au moment de réserver."""
     jour = temps.paris(debut).date()
-    minutes = int((fin - debut).total_seconds() // 60)
+    minutes = temps.minutes(fin - debut)
     if externe is not None:
         return _prix_externe(ressource, jour, minutes)
     if ressource.categorie == Ressource.Categorie.VELO:
@@ -437,21 +433,17 @@ def velos_libres(debut, fin) -> list[Ressource]:
     occupes = (
         Reservation.objects.bloquantes()
         .filter(ressource__categorie=Ressource.Categorie.VELO)
-        .filter(debut__lt=fin, fin_bloquee__gt=debut)
+        .chevauchant(debut, fin)
         .values("ressource_id")
     )
-    return list(
-        Ressource.objects.filter(categorie=Ressource.Categorie.VELO, active=True)
-        .exclude(pk__in=occupes)
-        .order_by("nom")
-    )
+    return list(selectors.velos().exclude(pk__in=occupes))
 
 
 def reserver_velo(*, debut, fin, titre: str, structure: Structure, par, now=None) -> Reservation:
     """Prend n'importe quel vélo libre du parc sur le créneau."""
     candidats = velos_libres(debut, fin)
     if not candidats:
-        if not Ressource.objects.filter(categorie=Ressource.Categorie.VELO, active=True).exists():
+        if not selectors.velos().exists():
             raise EspacesError("Aucun vélo n'est proposé à la réservation.")
         raise ConflitError("Aucun vélo n'est libre sur ce créneau.")
     last_error: EspacesError | None = None
@@ -472,8 +464,6 @@ def reserver_velo(*, debut, fin, titre: str, structure: Structure, par, now=None
 
 
 def peut_annuler_sans_preavis(user) -> bool:
-    from phares.roles import is_gestion
-
     return is_gestion(user)
 
 
@@ -732,11 +722,6 @@ def enregistrer_consommation(
         )
 
 
-def total_consommations(structure: Structure, debut: datetime.date, fin: datetime.date) -> Decimal:
-    rows = Consommation.objects.filter(structure=structure, date__gte=debut, date__lte=fin)
-    return sum((round_cents(c.prix_unitaire_ht * c.quantite) for c in rows), Decimal("0.00"))
-
-
 def definir_forfait(
     *, structure: Structure, heures_par_mois: int, debut: datetime.date, par=None
 ) -> ForfaitSalles:
@@ -773,7 +758,7 @@ DEMANDES_MAX_EN_ATTENTE = 30
 
 def verifier_quota_demandes(email: str, *, now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
-    en_attente = Reservation.objects.filter(statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=now)
+    en_attente = Reservation.objects.demandes_en_attente(now)
     if en_attente.filter(externe__email__iexact=email).count() >= DEMANDES_MAX_PAR_EMAIL:
         raise EspacesError(
             f"Vous avez déjà {DEMANDES_MAX_PAR_EMAIL} demandes en attente : l'équipe vous répond "

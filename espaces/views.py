@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from habitants import selectors as habitants_selectors
 from habitants.models import Structure
 from phares.forms import style_form
 from phares.lib import dates, temps
@@ -66,15 +67,28 @@ def _structures_reservantes(user):
     return selectors.structures_reservantes(user, le=timezone.localdate())
 
 
+def _mes_structures_ids(user) -> set[int]:
+    return set(_structures_reservantes(user).values_list("pk", flat=True))
+
+
+def _structures_presentes():
+    return habitants_selectors.structures_presentes(le=timezone.localdate()).order_by("nom")
+
+
 def _structures_pour(user):
     """L'équipe de gestion réserve pour n'importe quelle structure présente."""
     if is_gestion(user):
-        return Structure.objects.actives().presentes(timezone.localdate()).order_by("nom")
+        return _structures_presentes()
     return _structures_reservantes(user)
 
 
 def _peut_reserver(user) -> bool:
     return is_gestion(user) or _structures_reservantes(user).exists()
+
+
+def _peut_annuler(user) -> bool:
+    """La comptabilité lit les réservations, elle ne les annule pas."""
+    return not is_staff_member(user) or is_gestion(user)
 
 
 # --- Bâtiment et espaces (équipe) ----------------------------------------------------
@@ -137,7 +151,6 @@ def espace_nouveau(request):
 @staff_required
 def espace_detail(request, slug):
     espace = _espace(slug)
-    today = timezone.localdate()
     conventions = espace.conventions.select_related("structure").order_by("-debut")
     ressource = Ressource.objects.filter(espace=espace).first()
     return render(
@@ -147,7 +160,6 @@ def espace_detail(request, slug):
             "espace": espace,
             "conventions": conventions,
             "ressource": ressource,
-            "today": today,
             "peut_modifier": is_gestion(request.user),
         },
     )
@@ -335,11 +347,8 @@ def consommation_liste(request):
     )
     if not staff and not structures.exists():
         raise PermissionDenied
-    base = services.Consommation.objects.select_related("structure", "saisi_par").filter(
-        structure__in=structures
-    )
     f = ConsommationFilter(
-        request.GET, queryset=base.order_by("-date", "-pk"), structures=structures
+        request.GET, queryset=selectors.consommations(structures), structures=structures
     )
     f.form.auto_id = "filtre_%s"  # the entry form on the same page uses id_*
     form = ConsommationForm(
@@ -395,6 +404,7 @@ def reservation_liste(request):
 @login_required
 def jour(request):
     le = parse_date(request.GET.get("date"), timezone.localdate())
+    mes_structures = _mes_structures_ids(request.user)
     return render(
         request,
         "espaces/jour.html",
@@ -404,10 +414,8 @@ def jour(request):
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
             "voir_tout": is_staff_member(request.user),
-            "mes_structures": set(
-                _structures_reservantes(request.user).values_list("pk", flat=True)
-            ),
-            "peut_reserver": _peut_reserver(request.user),
+            "mes_structures": mes_structures,
+            "peut_reserver": is_gestion(request.user) or bool(mes_structures),
         },
     )
 
@@ -416,6 +424,7 @@ def jour(request):
 def semaine(request, slug):
     salle = _salle(slug)
     lundi = temps.monday_of(parse_date(request.GET.get("semaine"), timezone.localdate()))
+    mes_structures = _mes_structures_ids(request.user)
     return render(
         request,
         "espaces/semaine.html",
@@ -426,10 +435,8 @@ def semaine(request, slug):
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),
             "voir_tout": is_staff_member(request.user),
-            "mes_structures": set(
-                _structures_reservantes(request.user).values_list("pk", flat=True)
-            ),
-            "peut_reserver": _peut_reserver(request.user),
+            "mes_structures": mes_structures,
+            "peut_reserver": is_gestion(request.user) or bool(mes_structures),
             "salles": selectors.salles(),
         },
     )
@@ -546,9 +553,7 @@ def velos(request):
             return redirect("espaces:reservation-detail", r.pk)
     le = parse_date(request.GET.get("date"), timezone.localdate())
     d, f = temps.day_bounds(le)
-    parc = list(
-        Ressource.objects.filter(categorie=Ressource.Categorie.VELO, active=True).order_by("nom")
-    )
+    parc = list(selectors.velos())
     pris = list(selectors.reservations_entre(parc, d, f))
     return render(
         request,
@@ -559,9 +564,7 @@ def velos(request):
             "pris": pris,
             "le": le,
             "voir_tout": is_staff_member(request.user),
-            "mes_structures": set(
-                _structures_reservantes(request.user).values_list("pk", flat=True)
-            ),
+            "mes_structures": _mes_structures_ids(request.user),
         },
     )
 
@@ -600,18 +603,14 @@ def reserver_externe(request, slug):
 @login_required
 def reservation_detail(request, pk):
     r = _reservation(request.user, pk)
-    form = AnnulationForm()
-    staff = is_staff_member(request.user)
     return render(
         request,
         "espaces/reservation_detail.html",
         {
             "r": r,
-            "form": form,
+            "form": AnnulationForm(),
             "now": timezone.now(),
-            "staff": staff,
-            # The accounting team reads bookings, it does not cancel them.
-            "peut_annuler": not staff or is_gestion(request.user),
+            "peut_annuler": _peut_annuler(request.user),
             "peut_decider": is_gestion(request.user),
         },
     )
@@ -621,8 +620,8 @@ def reservation_detail(request, pk):
 @require_POST
 def reservation_annuler(request, pk):
     r = _reservation(request.user, pk)
-    if is_staff_member(request.user) and not is_gestion(request.user):
-        raise PermissionDenied  # comptabilité: read-only on bookings
+    if not _peut_annuler(request.user):
+        raise PermissionDenied
     form = AnnulationForm(request.POST)
     portee = form.cleaned_data["portee"] if form.is_valid() else "une"
     bloquees = []
@@ -668,8 +667,7 @@ def reservation_decider(request, pk):
 
 
 def _libelle(r: Reservation) -> str:
-    d, f = temps.paris(r.debut), temps.paris(r.fin)
-    return f"le {d:%d/%m/%Y} de {d:%H:%M} à {f:%H:%M}"
+    return temps.creneau(r.debut, r.fin)
 
 
 def _notifier(request, reservation, evenement, serie=None):
@@ -691,9 +689,10 @@ def calendriers_page(request):
             )
             return redirect("espaces:calendriers")
         token = cal.nouveau_jeton(request.user)
-    structures = _structures_reservantes(request.user)
     if is_staff_member(request.user):
-        structures = Structure.objects.actives().presentes(timezone.localdate()).order_by("nom")
+        structures = _structures_presentes()
+    else:
+        structures = _structures_reservantes(request.user)
     base = request.build_absolute_uri("/")[:-1]
     return render(
         request,

@@ -2,6 +2,7 @@ import datetime
 
 from django.db.models import Q
 
+from habitants.models import Membre
 from phares.lib import dates
 
 from .models import Associe, Mandat
@@ -13,33 +14,30 @@ def est_cogerant(user, *, le: datetime.date) -> bool:
     ).exists()
 
 
+def _associes(le: datetime.date):
+    return Associe.objects.filter(dates.active_on(le, "entree", "sortie"))
+
+
 def est_associe(user, *, le: datetime.date) -> bool:
     """Associé en personne, ou membre actif d'une structure associée."""
-    actifs = Associe.objects.filter(dates.active_on(le, "entree", "sortie"))
-    return actifs.filter(
-        Q(personne=user)
-        | Q(structure__membres__user=user, structure__membres__in=_membres_actifs(le))
-    ).exists()
+    return (
+        _associes(le)
+        .filter(
+            Q(personne=user) | Q(structure__membres__in=Membre.objects.actifs(le).filter(user=user))
+        )
+        .exists()
+    )
 
 
-def _membres_actifs(le):
-    from habitants.models import Membre
-
-    return Membre.objects.actifs(le)
+def _structures_associees(le: datetime.date):
+    return _associes(le).filter(structure__isnull=False).values_list("structure_id", flat=True)
 
 
 def structures_associees_ids(*, le: datetime.date) -> set[int]:
     """Structures associées de la SCIC au jour `le` (soulignées dans le rapport)."""
-    return set(
-        Associe.objects.filter(
-            dates.active_on(le, "entree", "sortie"), structure__isnull=False
-        ).values_list("structure_id", flat=True)
-    )
+    return set(_structures_associees(le))
 
 
-def associe_filter_q(*, le: datetime.date, prefix: str = "") -> Q:
+def associe_filter_q(*, le: datetime.date) -> Q:
     """Filtre sur Structure : associée de la SCIC au jour `le`."""
-    ids = Associe.objects.filter(
-        dates.active_on(le, "entree", "sortie"), structure__isnull=False
-    ).values("structure_id")
-    return Q(**{f"{prefix}pk__in": ids})
+    return Q(pk__in=_structures_associees(le))

@@ -2,13 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from gouvernance.selectors import associe_filter_q
+
 from .models import Domaine, Structure
 
 
 def _associe_q():
     # Associate status belongs to the SCIC (gouvernance); read through its selector.
-    from gouvernance.selectors import associe_filter_q
-
     return associe_filter_q(le=timezone.localdate())
 
 

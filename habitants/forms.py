@@ -1,13 +1,13 @@
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 
 from phares.forms import valider_image
+from phares.lib.slugs import slug_libre
 
-from .models import ChiffresAnnuels, Domaine, Membre, Structure
+from .models import CHIFFRES_FIELDS, ChiffresAnnuels, Domaine, Membre, Structure
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -101,16 +101,17 @@ class StructureForm(forms.ModelForm):
         return instance
 
 
+# Taken by fixed URLs under /habitants/.
 RESERVED_SLUGS = {"nouvelle", "chiffres", "domaines"}
 
 
 def unique_slug(nom: str) -> str:
-    base = slugify(nom)[:70] or "structure"
-    slug, n = base, 2
-    # These slugs are taken by fixed URLs under /habitants/.
-    while slug in RESERVED_SLUGS or Structure.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slug_libre(
+        nom,
+        defaut="structure",
+        reserves=RESERVED_SLUGS,
+        pris=lambda slug: Structure.objects.filter(slug=slug).exists(),
+    )
 
 
 class ProfilPublicForm(forms.ModelForm):
@@ -162,9 +163,7 @@ class AccepterInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
         elif p1:
-            from phares.models import User
-
-            probe = User(
+            probe = get_user_model()(
                 email=self.email,
                 first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),
@@ -176,16 +175,14 @@ class AccepterInvitationForm(forms.Form):
         return cleaned
 
 
+# Far below the column's limit: a typo (an extra zero or two) would skew the report.
+CHIFFRE_MAX = 100_000
+
+
 class ChiffresForm(forms.ModelForm):
     class Meta:
         model = ChiffresAnnuels
-        fields = [
-            "emplois_permanents",
-            "salaries_insertion",
-            "services_civiques",
-            "benevoles",
-            "commentaire",
-        ]
+        fields = [*CHIFFRES_FIELDS, "commentaire"]
         widgets = {"commentaire": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "emplois_permanents": "Salariés hors insertion, au 31 décembre ou en moyenne annuelle.",
@@ -196,20 +193,13 @@ class ChiffresForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("emplois_permanents", "salaries_insertion", "services_civiques", "benevoles"):
-            self.fields[name].widget.attrs.update({"min": 0, "max": 100000, "inputmode": "numeric"})
-            self.fields[name].max_value = 100000
-            self.fields[name].validators.append(_max_validator)
+        for name in CHIFFRES_FIELDS:
+            field = self.fields[name]
+            field.widget.attrs.update({"min": 0, "max": CHIFFRE_MAX, "inputmode": "numeric"})
+            field.max_value = CHIFFRE_MAX
+            field.validators.append(_max_validator)
 
 
 def _max_validator(value):
-    if value is not None and value > 100000:
+    if value is not None and value > CHIFFRE_MAX:
         raise ValidationError("Ce nombre semble trop grand (100 000 au plus).")
-
-
-class AnneeForm(forms.Form):
-    annee = forms.TypedChoiceField(label="Année", coerce=int)
-
-    def __init__(self, *args, annees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["annee"].choices = [(a, str(a)) for a in annees]

@@ -279,6 +279,8 @@ class Invitation(models.Model):
 
 # Years a declaration may cover (the chiffres_annee_plausible constraint).
 ANNEE_MIN, ANNEE_MAX = 1990, 2100
+# The yearly figures the report sums, in the order forms and tables show them.
+CHIFFRES_FIELDS = ("emplois_permanents", "salaries_insertion", "services_civiques", "benevoles")
 
 
 class ChiffresAnnuels(models.Model):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Min, Prefetch, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ChiffresAnnuels, Domaine, Membre, Structure
+from .models import CHIFFRES_FIELDS, ChiffresAnnuels, Domaine, Invitation, Membre, Structure
 
 
 def structures_presentes(*, le: datetime.date) -> QuerySet[Structure]:
@@ -77,6 +77,22 @@ def membres_actifs(structure: Structure) -> QuerySet[Membre]:
     return Membre.objects.actifs().filter(structure=structure).select_related("user")
 
 
+def anciens_membres(structure: Structure) -> QuerySet[Membre]:
+    today = timezone.localdate()
+    return Membre.objects.filter(structure=structure, fin__lt=today).select_related("user")
+
+
+def invitations_en_attente(structure: Structure | None = None) -> QuerySet[Invitation]:
+    """Celles d'une structure, ou de toutes."""
+    qs = Invitation.objects.en_attente()
+    return qs if structure is None else qs.filter(structure=structure)
+
+
+def chiffres_de(structure: Structure) -> QuerySet[ChiffresAnnuels]:
+    """Les chiffres déclarés par la structure, l'année la plus récente d'abord."""
+    return ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee")
+
+
 def chiffres_annuels(*, annee: int) -> QuerySet[ChiffresAnnuels]:
     return ChiffresAnnuels.objects.filter(annee=annee).select_related("structure")
 
@@ -84,12 +100,17 @@ def chiffres_annuels(*, annee: int) -> QuerySet[ChiffresAnnuels]:
 def totaux_annuels(*, annee: int) -> dict[str, int]:
     """Somme des chiffres déclarés pour l'année `annee` (règle du rapport)."""
     agg = ChiffresAnnuels.objects.filter(annee=annee).aggregate(
-        emplois_permanents=Sum("emplois_permanents"),
-        salaries_insertion=Sum("salaries_insertion"),
-        services_civiques=Sum("services_civiques"),
-        benevoles=Sum("benevoles"),
+        **{f: Sum(f) for f in CHIFFRES_FIELDS}
     )
     return {k: v or 0 for k, v in agg.items()}
+
+
+def avancement_chiffres(*, annee: int) -> dict[str, int]:
+    """Déclarations de l'année `annee` à valider et déjà validées."""
+    return ChiffresAnnuels.objects.filter(annee=annee).aggregate(
+        declares=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.DECLARE)),
+        valides=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.VALIDE)),
+    )
 
 
 def premiere_annee() -> int | None:

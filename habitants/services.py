@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from phares.lib import emails
 
 from .models import (
     ANNEE_MAX,
     ANNEE_MIN,
+    CHIFFRES_FIELDS,
     ChiffresAnnuels,
     Invitation,
     Membre,
@@ -103,17 +105,10 @@ def inviter(
             "validite": settings.INVITATION_VALIDITY_DAYS,
             "PHARES_CONTACT": settings.PHARES_CONTACT,
         }
+        subject, body = emails.rendre("habitants/email/invitation", context)
         # Sent inside the transaction: if the mail server refuses, nothing is recorded.
         try:
-            send_mail(
-                # A header must hold one line (a name pasted with a newline would raise).
-                subject=" ".join(
-                    render_to_string("habitants/email/invitation_subject.txt", context).split()
-                ),
-                message=render_to_string("habitants/email/invitation_body.txt", context),
-                from_email=None,
-                recipient_list=[email],
-            )
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
         except (smtplib.SMTPException, OSError) as exc:
             raise HabitantsError(
                 f"L'e-mail n'a pas pu être envoyé à {email} : "
@@ -155,12 +150,10 @@ def _verifier_invitation(invitation: Invitation) -> Invitation:
 
 
 def _rejoindre(inv: Invitation, user) -> Membre:
-    existing = Membre.objects.actifs().filter(user=user, structure=inv.structure).first()
-    if existing:
-        membre = existing
-    else:
-        # An appartenance that ended today cannot reopen today: close then reopen is
-        # the same day, so reuse it rather than violate the one-open rule.
+    # An appartenance that ends today cannot reopen today: close then reopen is
+    # the same day, so reuse it rather than violate the one-open rule.
+    membre = Membre.objects.actifs().filter(user=user, structure=inv.structure).first()
+    if membre is None:
         membre = Membre.objects.create(
             user=user, structure=inv.structure, role=inv.role, debut=timezone.localdate()
         )
@@ -225,28 +218,6 @@ def retirer_membre(*, membre: Membre, par) -> None:
         else:
             membre.fin = today - datetime.timedelta(days=1)
             membre.save(update_fields=["fin"])
-
-
-def changer_role(*, membre: Membre, role: str, par) -> Membre:
-    if role not in Membre.Role.values:
-        raise HabitantsError("Rôle inconnu.")
-    with transaction.atomic():
-        Structure.objects.select_for_update().get(pk=membre.structure_id)
-        membre = Membre.objects.select_for_update().get(pk=membre.pk)
-        if membre.role == Membre.Role.REFERENT and role != Membre.Role.REFERENT:
-            autres = (
-                Membre.objects.actifs()
-                .filter(structure_id=membre.structure_id, role=Membre.Role.REFERENT)
-                .exclude(pk=membre.pk)
-            )
-            if not autres.exists():
-                raise HabitantsError("La structure doit garder au moins un référent.")
-        membre.role = role
-        membre.save(update_fields=["role"])
-    return membre
-
-
-CHIFFRES_FIELDS = ("emplois_permanents", "salaries_insertion", "services_civiques", "benevoles")
 
 
 def annees_declarables(structure: Structure, today: datetime.date | None = None) -> range:

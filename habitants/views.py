@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -87,7 +88,6 @@ def structure_liste(request):
             "page": page,
             "associees": associees,
             "query": query,
-            "today": timezone.localdate(),
             "peut_modifier": is_gestion(request.user),
         },
     )
@@ -106,23 +106,15 @@ def structure_nouvelle(request):
 @staff_required
 def structure_detail(request, slug):
     structure = _staff_structure(slug)
-    membres = selectors.membres_actifs(structure)
-    anciens = Membre.objects.filter(
-        structure=structure, fin__lt=timezone.localdate()
-    ).select_related("user")
-    invitations = (
-        Invitation.objects.en_attente().filter(structure=structure).select_related("invitee_par")
-    )
-    chiffres = ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee")
     return render(
         request,
         "habitants/structure_detail.html",
         {
             "structure": structure,
-            "membres": membres,
-            "anciens": anciens,
-            "invitations": invitations,
-            "chiffres": chiffres,
+            "membres": selectors.membres_actifs(structure),
+            "anciens": selectors.anciens_membres(structure),
+            "invitations": selectors.invitations_en_attente(structure),
+            "chiffres": selectors.chiffres_de(structure),
             "est_associee": structure.pk in structures_associees_ids(le=timezone.localdate()),
             "panels": panels.collect("structure", structure=structure, user=request.user),
             "peut_modifier": is_gestion(request.user),
@@ -170,7 +162,7 @@ def structure_restaurer(request, slug):
     return redirect("habitants:structure-detail", structure.slug)
 
 
-def _inviter(request, structure, *, template, retour):
+def _inviter(request, structure, *, retour):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,14 +178,23 @@ def _inviter(request, structure, *, template, retour):
         else:
             messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
             return redirect(retour)
-    return render(request, template, {"form": form, "structure": structure, "retour": retour})
+    return render(
+        request,
+        "habitants/inviter.html",
+        {
+            "form": form,
+            "structure": structure,
+            "retour": retour,
+            "validite": settings.INVITATION_VALIDITY_DAYS,
+        },
+    )
 
 
 @gestion_required
 def structure_inviter(request, slug):
     structure = _staff_structure(slug)
     retour = reverse("habitants:structure-detail", args=[structure.slug])
-    return _inviter(request, structure, template="habitants/inviter.html", retour=retour)
+    return _inviter(request, structure, retour=retour)
 
 
 def _retirer(request, structure, pk, retour):
@@ -240,7 +241,7 @@ def structure_invitation_annuler(request, slug, pk):
 def structure_chiffres(request, slug, annee):
     structure = _staff_structure(slug)
     annee = _annee_or_404(structure, annee)
-    instance = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
+    instance = selectors.chiffres_de(structure).filter(annee=annee).first()
     form = ChiffresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.valider_chiffres(
@@ -329,9 +330,7 @@ def _referent_only(membre: Membre) -> None:
 @login_required
 def mon_espace(request, slug):
     structure, membre = selectors.get_structure_for_member(request.user, slug)
-    invitations = (
-        Invitation.objects.en_attente().filter(structure=structure) if membre.est_referent else []
-    )
+    invitations = selectors.invitations_en_attente(structure) if membre.est_referent else []
     return render(
         request,
         "habitants/mon_espace.html",
@@ -341,7 +340,7 @@ def mon_espace(request, slug):
             "panels": panels.collect("mon_espace", structure=structure, user=request.user),
             "membres": selectors.membres_actifs(structure),
             "invitations": invitations,
-            "chiffres": ChiffresAnnuels.objects.filter(structure=structure).order_by("-annee"),
+            "chiffres": selectors.chiffres_de(structure),
             "annees": services.annees_declarables(structure),
         },
     )
@@ -362,7 +361,7 @@ def mon_espace_profil(request, slug):
 def mon_espace_chiffres(request, slug, annee):
     structure, _ = selectors.get_structure_for_member(request.user, slug)
     annee = _annee_or_404(structure, annee)
-    instance = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
+    instance = selectors.chiffres_de(structure).filter(annee=annee).first()
     form = ChiffresForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -398,7 +397,7 @@ def mon_espace_inviter(request, slug):
     structure, membre = selectors.get_structure_for_member(request.user, slug)
     _referent_only(membre)
     retour = reverse("habitants:mon-espace", args=[structure.slug])
-    return _inviter(request, structure, template="habitants/inviter.html", retour=retour)
+    return _inviter(request, structure, retour=retour)
 
 
 @login_required
@@ -428,8 +427,6 @@ def invitation_accepter(request, token):
         return render(
             request, "habitants/invitation_invalide.html", {"invitation": invitation}, status=410
         )
-    from django.contrib.auth import get_user_model
-
     compte_existe = get_user_model().objects.filter(email__iexact=invitation.email).exists()
     # Signed in: never create a second account from someone else's session.
     if compte_existe or request.user.is_authenticated:

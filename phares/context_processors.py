@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from phares import roles
 
@@ -9,24 +10,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": {}, "PHARES_CONTACT": settings.PHARES_CONTACT}
 
-    def lazy(fn):
-        cache = {}
-
-        def get():
-            if "v" not in cache:
-                cache["v"] = fn()
-            return cache["v"]
-
-        return get
-
     from habitants.selectors import structures_of_member
 
     return {
         "nav": {
             "gestion": roles.is_gestion(user),
             "staff": roles.is_staff_member(user),
-            "comptable": roles.is_comptable(user),
-            "mes_structures": lazy(lambda: list(structures_of_member(user))),
+            # Read only by pages that show it, once per request.
+            "mes_structures": SimpleLazyObject(lambda: list(structures_of_member(user))),
         },
         "PHARES_CONTACT": settings.PHARES_CONTACT,
     }

@@ -31,8 +31,6 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"
-        elif isinstance(widget, forms.FileInput):
-            css = "form-control"
         else:
             css = "form-control"
         classes = widget.attrs.get("class", "").split()

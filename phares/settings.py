@@ -153,7 +153,6 @@ else:
             },
         }
     }
-DATABASE_IS_POSTGRES = bool(DATABASE_URL)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "phares.User"

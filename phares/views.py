@@ -1,10 +1,8 @@
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from espaces.models import Reservation
+from espaces import selectors as espaces_selectors
 from habitants import selectors as habitants_selectors
-from habitants.models import ChiffresAnnuels, Invitation
 from phares import roles
 
 
@@ -19,10 +17,9 @@ def home(request):
 
 
 def _dashboard_context(user):
+    # "Mes structures" come from the navigation context (nav.mes_structures): one query.
     today = timezone.localdate()
     context = {
-        "today": today,
-        "mes_structures": list(habitants_selectors.structures_of_member(user)),
         "is_staff_member": roles.is_staff_member(user),
         "is_gestion": roles.is_gestion(user),
         "is_cogerant": roles.is_cogerant(user),
@@ -30,19 +27,13 @@ def _dashboard_context(user):
     }
     if context["is_staff_member"]:
         annee = today.year - 1
-        chiffres = ChiffresAnnuels.objects.filter(annee=annee).aggregate(
-            declares=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.DECLARE)),
-            valides=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.VALIDE)),
-        )
         context.update(
             {
                 "nb_presentes": habitants_selectors.structures_presentes(le=today).count(),
-                "nb_invitations": Invitation.objects.en_attente().count(),
-                "nb_demandes": Reservation.objects.filter(
-                    statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=timezone.now()
-                ).count(),
+                "nb_invitations": habitants_selectors.invitations_en_attente().count(),
+                "nb_demandes": espaces_selectors.demandes_en_attente().count(),
                 "annee_chiffres": annee,
-                "chiffres": chiffres,
+                "chiffres": habitants_selectors.avancement_chiffres(annee=annee),
             }
         )
     return context

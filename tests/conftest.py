@@ -81,41 +81,47 @@ def comptable(db):
     return make_user("compta@phares.test", groups=["comptabilité"], first_name="Camille")
 
 
-@pytest.fixture
-def referent_a(structure_a):
-    user = make_user("referent@halage.test", first_name="Rémi", last_name="Référent")
+def membre_de(structure, email, *, role=Membre.Role.MEMBRE, **names):
+    """Une personne membre de `structure` depuis le 1er janvier 2015."""
+    user = make_user(email, **names)
     Membre.objects.create(
-        user=user, structure=structure_a, role=Membre.Role.REFERENT, debut=datetime.date(2015, 1, 1)
+        user=user, structure=structure, role=role, debut=datetime.date(2015, 1, 1)
     )
     return user
+
+
+@pytest.fixture
+def referent_a(structure_a):
+    return membre_de(
+        structure_a,
+        "referent@halage.test",
+        role=Membre.Role.REFERENT,
+        first_name="Rémi",
+        last_name="Référent",
+    )
 
 
 @pytest.fixture
 def membre_a(structure_a):
-    user = make_user("membre@halage.test", first_name="Maud", last_name="Membre")
-    Membre.objects.create(
-        user=user, structure=structure_a, role=Membre.Role.MEMBRE, debut=datetime.date(2015, 1, 1)
-    )
-    return user
+    return membre_de(structure_a, "membre@halage.test", first_name="Maud", last_name="Membre")
 
 
 @pytest.fixture
 def habitant_b(structure_b):
-    user = make_user("referent@modeestime.test", first_name="Bea", last_name="Autre")
-    Membre.objects.create(
-        user=user, structure=structure_b, role=Membre.Role.REFERENT, debut=datetime.date(2015, 1, 1)
+    return membre_de(
+        structure_b,
+        "referent@modeestime.test",
+        role=Membre.Role.REFERENT,
+        first_name="Bea",
+        last_name="Autre",
     )
-    return user
 
 
 @pytest.fixture
 def cogerant(structure_b):
     from gouvernance.models import Mandat
 
-    user = make_user("cogerant@phares.test", first_name="Claude", last_name="Cogérant")
-    Membre.objects.create(
-        user=user, structure=structure_b, role=Membre.Role.MEMBRE, debut=datetime.date(2015, 1, 1)
-    )
+    user = membre_de(structure_b, "cogerant@phares.test", first_name="Claude", last_name="Cogérant")
     Mandat.objects.create(personne=user, debut=datetime.date(2014, 6, 1))
     return user
 

@@ -23,12 +23,12 @@ def active_on(le: datetime.date, start: str = "debut", end: str = "fin") -> Q:
 
 
 def overlapping(
-    debut: datetime.date, fin: datetime.date, start: str = "debut", end: str = "fin"
+    debut: datetime.date, fin: datetime.date | None, start: str = "debut", end: str = "fin"
 ) -> Q:
-    """Filtre : période chevauchant [debut, fin], bornes incluses des deux côtés."""
-    return Q(**{f"{start}__lte": fin}) & (
-        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": debut})
-    )
+    """Filtre : période chevauchant [debut, fin], bornes incluses des deux côtés
+    (`fin` vide = sans terme)."""
+    q = Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": debut})
+    return q if fin is None else Q(**{f"{start}__lte": fin}) & q
 
 
 def is_active(debut: datetime.date | None, fin: datetime.date | None, le: datetime.date) -> bool:

@@ -33,3 +33,14 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
 
 def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+def minutes(duree: datetime.timedelta) -> int:
+    """Minutes entières d'une durée (les secondes restantes ne comptent pas)."""
+    return int(duree.total_seconds() // 60)
+
+
+def creneau(debut: datetime.datetime, fin: datetime.datetime) -> str:
+    """« le 10/03/2026 de 09:00 à 10:00 », à l'heure de Paris."""
+    d, f = paris(debut), paris(fin)
+    return f"le {d:%d/%m/%Y} de {d:%H:%M} à {f:%H:%M}"

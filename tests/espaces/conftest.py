@@ -16,18 +16,9 @@ from espaces.models import (
     Tarif,
     TypeEspace,
 )
-from phares.lib import temps
 
-
-def paris(y, m, d, h=0, mi=0) -> datetime.datetime:
-    """Heure murale de Paris -> datetime conscient."""
-    return temps.aware(datetime.date(y, m, d), datetime.time(h, mi))
-
-
-# Lundi 2 mars 2026, 8 h à Paris : le « maintenant » des tests de réservation.
-NOW = paris(2026, 3, 2, 8)
-# Mardi 10 mars 2026 : un jour ouvré, dans le délai de réservation.
-JOUR = datetime.date(2026, 3, 10)
+# The same "now" (Monday 2 March 2026, 8:00 in Paris) and booking day as the view tests.
+from tests.espaces.views_fixtures import JOUR, NOW, paris
 
 
 def creneau(h1, m1, h2, m2, jour=JOUR) -> tuple[datetime.datetime, datetime.datetime]:

@@ -202,3 +202,15 @@ def test_day_bounds_jours_de_23_ou_25_heures(jour, heures):
 )
 def test_monday_of(jour):
     assert temps.monday_of(jour) == D(2026, 3, 2)
+
+
+def test_creneau_a_l_heure_de_paris():
+    debut = datetime.datetime(2026, 7, 15, 7, tzinfo=UTC)
+
+    assert temps.creneau(debut, debut + datetime.timedelta(minutes=90)) == (
+        "le 15/07/2026 de 09:00 à 10:30"
+    )
+
+
+def test_minutes_entieres():
+    assert temps.minutes(datetime.timedelta(hours=1, minutes=30, seconds=59)) == 90

@@ -81,6 +81,16 @@ def enregistrer_tarif(*, tarif: Tarif, par) -> Tarif:
     return tarif
 
 
+def _inserer(model, message_conflit: str, **fields):
+    """Insère dans un point de sauvegarde : si la contrainte d'exclusion refuse la ligne
+    (une transaction concurrente a gagné), ConflitError sans casser la transaction."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as exc:
+        raise ConflitError(message_conflit) from exc
+
+
 # --- Conventions d'occupation ---------------------------------------------------
 
 
@@ -147,21 +157,19 @@ def creer_convention(
             code = Tarif.Code.BUREAU_M2_MOIS if poste == 0 else Tarif.Code.POSTE_COTRAVAIL_MOIS
             tarif = tarif_en_vigueur(code, debut)
             taux_tva = tarif.taux_tva if tarif else Decimal("20.00")
-        try:
-            with transaction.atomic():
-                return Convention.objects.create(
-                    structure=structure,
-                    espace=espace,
-                    poste=poste,
-                    debut=debut,
-                    fin=fin,
-                    montant_mensuel_ht=round_cents(montant_mensuel_ht),
-                    taux_tva=taux_tva,
-                    notes=notes,
-                    cree_par=par,
-                )
-        except IntegrityError as exc:
-            raise ConflitError("Cet espace vient d'être attribué à une autre structure.") from exc
+        return _inserer(
+            Convention,
+            "Cet espace vient d'être attribué à une autre structure.",
+            structure=structure,
+            espace=espace,
+            poste=poste,
+            debut=debut,
+            fin=fin,
+            montant_mensuel_ht=round_cents(montant_mensuel_ht),
+            taux_tva=taux_tva,
+            notes=notes,
+            cree_par=par,
+        )
 
 
 def _choisir_poste(espace: Espace, debut, fin, poste: int | None) -> int:
@@ -403,30 +411,27 @@ def reserver(
         if other is not None:
             raise ConflitError(_message_conflit(ressource, other))
         tarif, minutes, montant, tva = _prix(ressource, debut, fin, structure, externe)
-        try:
-            with transaction.atomic():
-                return Reservation.objects.create(
-                    ressource=ressource,
-                    debut=debut,
-                    fin=fin,
-                    fin_bloquee=fin_bloquee,
-                    statut=statut,
-                    expire_le=expire_le,
-                    structure=structure,
-                    externe=externe,
-                    titre=titre[:200],
-                    nb_personnes=nb_personnes,
-                    serie=serie,
-                    par=par,
-                    tarif=tarif,
-                    minutes_facturables=minutes,
-                    montant_ht=montant,
-                    taux_tva=tva,
-                    cree_le=now,
-                )
-        except IntegrityError as exc:
-            # PostgreSQL's exclusion constraint: a concurrent booking won the slot.
-            raise ConflitError(_message_conflit(ressource, None)) from exc
+        return _inserer(
+            Reservation,
+            _message_conflit(ressource, None),
+            ressource=ressource,
+            debut=debut,
+            fin=fin,
+            fin_bloquee=fin_bloquee,
+            statut=statut,
+            expire_le=expire_le,
+            structure=structure,
+            externe=externe,
+            titre=titre[:200],
+            nb_personnes=nb_personnes,
+            serie=serie,
+            par=par,
+            tarif=tarif,
+            minutes_facturables=minutes,
+            montant_ht=montant,
+            taux_tva=tva,
+            cree_le=now,
+        )
 
 
 def velos_libres(debut, fin) -> list[Ressource]:

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class GouvernanceConfig(AppConfig):
     name = "gouvernance"
     verbose_name = "Gouvernance"
+
+    def ready(self):
+        from phares.lib import panels
+
+        from . import selectors
+
+        # habitants marks and filters associates without importing gouvernance.
+        panels.register_qualite(
+            panels.Qualite(
+                code="associe",
+                libelle="Associée de la SCIC",
+                structures=lambda le: selectors.structures_associees_ids(le=le),
+            )
+        )

@@ -13,7 +13,7 @@ from . import selectors
 from .models import Associe, Mandat
 
 if TYPE_CHECKING:
-    from phares.management.commands.demo import DemoContext
+    from phares.lib.demo import DemoContext
 
 # The report says the SCIC was set up in 2014 and consolidated in 2015.
 CREATION_SCIC = datetime.date(2014, 6, 1)

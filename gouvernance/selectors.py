@@ -36,8 +36,3 @@ def _structures_associees(le: datetime.date):
 def structures_associees_ids(*, le: datetime.date) -> set[int]:
     """Structures associées de la SCIC au jour `le` (soulignées dans le rapport)."""
     return set(_structures_associees(le))
-
-
-def associe_filter_q(*, le: datetime.date) -> Q:
-    """Filtre sur Structure : associée de la SCIC au jour `le`."""
-    return Q(pk__in=_structures_associees(le))

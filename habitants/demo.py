@@ -29,7 +29,7 @@ from phares.lib import dates
 from .models import ChiffresAnnuels, Domaine, FormeJuridique, Membre, Structure
 
 if TYPE_CHECKING:
-    from phares.management.commands.demo import DemoContext
+    from phares.lib.demo import DemoContext
 
 d = datetime.date
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -2,14 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from gouvernance.selectors import associe_filter_q
+from phares.lib import panels
 
 from .models import Domaine, Structure
-
-
-def _associe_q():
-    # Associate status belongs to the SCIC (gouvernance); read through its selector.
-    return associe_filter_q(le=timezone.localdate())
 
 
 class StructureFilter(django_filters.FilterSet):
@@ -27,12 +22,6 @@ class StructureFilter(django_filters.FilterSet):
         ],
         method="filter_presence",
     )
-    associe = django_filters.ChoiceFilter(
-        label="Associée de la SCIC",
-        empty_label="Peu importe",
-        choices=[("oui", "Oui"), ("non", "Non")],
-        method="filter_associe",
-    )
     archivees = django_filters.ChoiceFilter(
         label="Archivées",
         empty_label="Masquées",
@@ -43,6 +32,21 @@ class StructureFilter(django_filters.FilterSet):
     class Meta:
         model = Structure
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One yes/no filter per quality another app registered (associate of the SCIC…).
+        for qualite in panels.qualites():
+            f = django_filters.ChoiceFilter(
+                field_name=qualite.code,
+                label=qualite.libelle,
+                empty_label="Peu importe",
+                choices=[("oui", "Oui"), ("non", "Non")],
+                method=self.filter_qualite,
+            )
+            f.qualite = qualite
+            self.filters[qualite.code] = f
+            f.parent = self
 
     @property
     def qs(self):
@@ -67,11 +71,12 @@ class StructureFilter(django_filters.FilterSet):
             return queryset.filter(Q(arrivee__gt=today) | Q(arrivee__isnull=True))
         return queryset
 
-    def filter_associe(self, queryset, name, value):
+    def filter_qualite(self, queryset, name, value):
+        ids = self.filters[name].qualite.structures(timezone.localdate())
         if value == "oui":
-            return queryset.filter(_associe_q())
+            return queryset.filter(pk__in=ids)
         if value == "non":
-            return queryset.exclude(_associe_q())
+            return queryset.exclude(pk__in=ids)
         return queryset
 
     def filter_archivees(self, queryset, name, value):

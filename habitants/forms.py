@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 
 from phares.forms import valider_image
-from phares.lib.slugs import slug_libre
 
 from .models import CHIFFRES_FIELDS, ChiffresAnnuels, Domaine, Membre, Structure
 
@@ -91,27 +90,6 @@ class StructureForm(forms.ModelForm):
         elif arrivee and depart and depart < arrivee:
             self.add_error("depart", "Le départ ne peut pas précéder l'arrivée.")
         return cleaned
-
-    def save(self, commit=True):
-        instance = super().save(commit=False)
-        if not instance.slug:
-            instance.slug = unique_slug(instance.nom)
-        if commit:
-            instance.save()
-        return instance
-
-
-# Taken by fixed URLs under /habitants/.
-RESERVED_SLUGS = {"nouvelle", "chiffres", "domaines"}
-
-
-def unique_slug(nom: str) -> str:
-    return slug_libre(
-        nom,
-        defaut="structure",
-        reserves=RESERVED_SLUGS,
-        pris=lambda slug: Structure.objects.filter(slug=slug).exists(),
-    )
 
 
 class ProfilPublicForm(forms.ModelForm):

@@ -97,12 +97,12 @@ class Structure(models.Model):
         blank=True,
         related_name="structures",
     )
-    description = models.TextField("description", blank=True)
+    description = models.TextField("description", max_length=5000, blank=True)
     site_web = models.URLField("site web", blank=True)
     logo = models.ImageField("logo", upload_to="logos/", blank=True)
     email_contact = models.EmailField("e-mail de contact", blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
-    adresse_facturation = models.TextField("adresse de facturation", blank=True)
+    adresse_facturation = models.TextField("adresse de facturation", max_length=500, blank=True)
     email_facturation = models.EmailField("e-mail de facturation", blank=True)
     arrivee = models.DateField("arrivée dans le lieu", null=True, blank=True)
     depart = models.DateField(
@@ -251,6 +251,8 @@ class Invitation(models.Model):
         related_name="invitations_acceptees",
     )
     annulee_le = models.DateTimeField(null=True, blank=True)
+    # Set when the mail server refused the e-mail (sent after commit): the page offers to resend.
+    envoi_echoue_le = models.DateTimeField("échec de l'envoi", null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -296,7 +298,7 @@ class ChiffresAnnuels(models.Model):
     salaries_insertion = models.PositiveIntegerField("salariés en insertion")
     services_civiques = models.PositiveIntegerField("volontaires en service civique")
     benevoles = models.PositiveIntegerField("bénévoles")
-    commentaire = models.TextField("commentaire", blank=True)
+    commentaire = models.TextField("commentaire", max_length=2000, blank=True)
     statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.DECLARE)
     declare_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,

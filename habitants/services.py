@@ -1,11 +1,11 @@
-"""Opérations métier sur les habitants : chacune dans une transaction, chacune
-lève HabitantsError avec un message lisible que la vue affiche."""
+"""Opérations métier sur les habitants : chacune dans une transaction, chacune prend
+l'acteur (`par`), écrit le journal et lève HabitantsError avec un message lisible que la vue
+affiche. Les e-mails partent après la validation (phares.lib.emails.apres_validation)."""
 
 from __future__ import annotations
 
 import datetime
 import secrets
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,13 +16,16 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from phares.lib import emails
+from phares.lib import emails, journal
+from phares.lib.acteur import Acteur, exiger
+from phares.lib.slugs import slug_libre
 
 from .models import (
     ANNEE_MAX,
     ANNEE_MIN,
     CHIFFRES_FIELDS,
     ChiffresAnnuels,
+    Domaine,
     Invitation,
     Membre,
     Structure,
@@ -36,7 +39,87 @@ class HabitantsError(Exception):
     """Refus métier, avec un message destiné à la personne."""
 
 
-def archiver_structure(*, structure: Structure, par) -> Structure:
+# --- Structures -----------------------------------------------------------------------
+
+# What the journal shows of a structure, before → after.
+CHAMPS_STRUCTURE = (
+    "nom",
+    "sigle_developpe",
+    "forme_juridique",
+    "siren",
+    "siret",
+    "domaine",
+    "description",
+    "site_web",
+    "logo",
+    "email_contact",
+    "telephone",
+    "adresse_facturation",
+    "email_facturation",
+    "arrivee",
+    "depart",
+)
+CHAMPS_PROFIL = ("description", "site_web", "logo", "email_contact", "telephone")
+
+
+def _slug_libre(nom: str) -> str:
+    return slug_libre(
+        nom, defaut="structure", pris=lambda slug: Structure.objects.filter(slug=slug).exists()
+    )
+
+
+def enregistrer_structure(*, structure: Structure, par: Acteur) -> Structure:
+    """Crée la structure (sans `pk`) ou enregistre ses modifications (fiche complète, par
+    l'équipe). `structure` vient d'un formulaire validé (`form.save(commit=False)`)."""
+    return _enregistrer(structure, par, CHAMPS_STRUCTURE, profil=False)
+
+
+def enregistrer_profil(*, structure: Structure, par: Acteur) -> Structure:
+    """Le profil public qu'une structure tient elle-même (description, logo, contacts)."""
+    if structure.pk is None:
+        raise HabitantsError("Structure inconnue.")
+    return _enregistrer(structure, par, CHAMPS_PROFIL, profil=True)
+
+
+def _enregistrer(structure: Structure, par: Acteur, champs, *, profil: bool) -> Structure:
+    par = exiger(par)
+    creation = structure.pk is None
+    with transaction.atomic():
+        if creation:
+            avant = {}
+            structure.slug = _slug_libre(structure.nom)
+        else:
+            actuelle = Structure.objects.select_for_update().get(pk=structure.pk)
+            if actuelle.archivee and profil:
+                raise HabitantsError("Cette structure est archivée.")
+            avant = journal.instantane(actuelle, champs)
+        try:
+            with transaction.atomic():
+                structure.save()
+        except IntegrityError as exc:
+            # The form checked the name; a concurrent save of the same name lands here.
+            raise HabitantsError("Une structure porte déjà ce nom ou ce SIRET.") from exc
+        changements = journal.ecarts(avant, journal.instantane(structure, champs))
+        if creation:
+            libelle = f"Structure créée : {structure.nom}"
+        elif profil:
+            libelle = f"Profil public de {structure.nom} modifié par la structure"
+        else:
+            libelle = f"Fiche de {structure.nom} modifiée"
+        if creation or changements:
+            journal.journaliser(
+                par=par,
+                operation="structure.creer" if creation else "structure.modifier",
+                libelle=libelle,
+                objet=structure,
+                structure=structure,
+                changements=changements,
+            )
+    return structure
+
+
+def archiver_structure(*, structure: Structure, par: Acteur) -> Structure:
+    par = exiger(par)
     with transaction.atomic():
         structure = Structure.objects.select_for_update().get(pk=structure.pk)
         if structure.archivee:
@@ -44,13 +127,22 @@ def archiver_structure(*, structure: Structure, par) -> Structure:
         structure.archivee = True
         structure.archivee_le = timezone.now()
         structure.save(update_fields=["archivee", "archivee_le", "modifiee_le"])
-        Invitation.objects.filter(structure=structure).en_attente().update(
-            annulee_le=timezone.now()
+        annulees = Invitation.objects.filter(structure=structure).en_attente()
+        n = annulees.update(annulee_le=timezone.now())
+        journal.journaliser(
+            par=par,
+            operation="structure.archiver",
+            libelle=f"Structure archivée : {structure.nom}"
+            + (f" ({n} invitation{'s' * (n > 1)} en attente annulée{'s' * (n > 1)})" if n else ""),
+            objet=structure,
+            structure=structure,
+            changements={"archivée": ("non", "oui")},
         )
     return structure
 
 
-def restaurer_structure(*, structure: Structure, par) -> Structure:
+def restaurer_structure(*, structure: Structure, par: Acteur) -> Structure:
+    par = exiger(par)
     with transaction.atomic():
         structure = Structure.objects.select_for_update().get(pk=structure.pk)
         if not structure.archivee:
@@ -58,7 +150,44 @@ def restaurer_structure(*, structure: Structure, par) -> Structure:
         structure.archivee = False
         structure.archivee_le = None
         structure.save(update_fields=["archivee", "archivee_le", "modifiee_le"])
+        journal.journaliser(
+            par=par,
+            operation="structure.restaurer",
+            libelle=f"Structure restaurée : {structure.nom}",
+            objet=structure,
+            structure=structure,
+            changements={"archivée": ("oui", "non")},
+        )
     return structure
+
+
+def enregistrer_domaine(*, domaine: Domaine, par: Acteur) -> Domaine:
+    par = exiger(par)
+    creation = domaine.pk is None
+    with transaction.atomic():
+        avant = (
+            {}
+            if creation
+            else journal.instantane(
+                Domaine.objects.select_for_update().get(pk=domaine.pk), ["nom", "ordre"]
+            )
+        )
+        try:
+            with transaction.atomic():
+                domaine.save()
+        except IntegrityError as exc:
+            raise HabitantsError("Un domaine porte déjà ce nom.") from exc
+        journal.journaliser(
+            par=par,
+            operation="domaine.creer" if creation else "domaine.modifier",
+            libelle=f"Domaine d'activité {'ajouté' if creation else 'modifié'} : {domaine.nom}",
+            objet=domaine,
+            changements=journal.ecarts(avant, journal.instantane(domaine, ["nom", "ordre"])),
+        )
+    return domaine
+
+
+# --- Invitations ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -68,10 +197,12 @@ class InvitationEnvoyee:
 
 
 def inviter(
-    *, structure: Structure, email: str, role: str, par, build_url: Callable[[str], str]
+    *, structure: Structure, email: str, role: str, par: Acteur, build_url: Callable[[str], str]
 ) -> InvitationEnvoyee:
     """Invite `email` dans `structure`. Une invitation en attente pour la même
-    adresse est remplacée (le lien précédent cesse de fonctionner)."""
+    adresse est remplacée (le lien précédent cesse de fonctionner). L'e-mail part après la
+    validation ; s'il ne part pas, l'invitation le dit et propose de le renvoyer."""
+    par = exiger(par)
     email = email.strip().lower()
     if structure.archivee:
         raise HabitantsError("On ne peut pas inviter dans une structure archivée.")
@@ -83,7 +214,7 @@ def inviter(
         Structure.objects.select_for_update().get(pk=structure.pk)
         if Membre.objects.actifs().filter(structure=structure, user__email__iexact=email).exists():
             raise HabitantsError(f"{email} est déjà membre de {structure.nom}.")
-        Invitation.objects.filter(
+        remplacees = Invitation.objects.filter(
             structure=structure,
             email__iexact=email,
             acceptee_le__isnull=True,
@@ -94,36 +225,62 @@ def inviter(
             email=email,
             role=role,
             token_hash=hash_token(token),
-            invitee_par=par,
+            invitee_par=par.user,
             creee_le=now,
             expire_le=now + datetime.timedelta(days=settings.INVITATION_VALIDITY_DAYS),
         )
-        context = {
-            "invitation": invitation,
-            "url": build_url(token),
-            "par": par,
-            "validite": settings.INVITATION_VALIDITY_DAYS,
-            "PHARES_CONTACT": settings.PHARES_CONTACT,
-        }
-        subject, body = emails.rendre("habitants/email/invitation", context)
-        # Sent inside the transaction: if the mail server refuses, nothing is recorded.
-        try:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
-        except (smtplib.SMTPException, OSError) as exc:
-            raise HabitantsError(
-                f"L'e-mail n'a pas pu être envoyé à {email} : "
-                "vérifiez l'adresse ou réessayez plus tard."
-            ) from exc
+        journal.journaliser(
+            par=par,
+            operation="invitation.envoyer",
+            libelle=f"Invitation de {email} ({invitation.get_role_display().lower()}) "
+            f"dans {structure.nom}" + (" (remplace la précédente)" if remplacees else ""),
+            objet=invitation,
+            structure=structure,
+        )
+        _envoyer_invitation(invitation, build_url(token), par)
     return InvitationEnvoyee(invitation=invitation, token=token)
 
 
-def annuler_invitation(*, invitation: Invitation, par) -> None:
+def _envoyer_invitation(invitation: Invitation, url: str, par: Acteur) -> None:
+    context = {
+        "invitation": invitation,
+        "url": url,
+        "par": par.user,
+        "validite": settings.INVITATION_VALIDITY_DAYS,
+        "PHARES_CONTACT": settings.PHARES_CONTACT,
+    }
+    subject, body = emails.rendre("habitants/email/invitation", context)
+
+    def echec():
+        # The invitation exists and its link works: say so on the page, offer to resend.
+        Invitation.objects.filter(pk=invitation.pk).update(envoi_echoue_le=timezone.now())
+
+    emails.apres_validation(
+        lambda: send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[invitation.email]
+        ),
+        quoi=f"invitation {invitation.pk}",
+        si_echec=echec,
+    )
+
+
+def annuler_invitation(*, invitation: Invitation, par: Acteur) -> None:
+    par = exiger(par)
     with transaction.atomic():
-        inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        inv = (
+            Invitation.objects.select_for_update().select_related("structure").get(pk=invitation.pk)
+        )
         if inv.acceptee_le or inv.annulee_le:
             raise HabitantsError("Cette invitation n'est plus en attente.")
         inv.annulee_le = timezone.now()
         inv.save(update_fields=["annulee_le"])
+        journal.journaliser(
+            par=par,
+            operation="invitation.annuler",
+            libelle=f"Invitation de {inv.email} dans {inv.structure.nom} annulée",
+            objet=inv,
+            structure=inv.structure,
+        )
 
 
 def invitation_par_token(token: str) -> Invitation | None:
@@ -149,7 +306,7 @@ def _verifier_invitation(invitation: Invitation) -> Invitation:
     return inv
 
 
-def _rejoindre(inv: Invitation, user) -> Membre:
+def _rejoindre(inv: Invitation, user, par: Acteur) -> Membre:
     # An appartenance that ends today cannot reopen today: close then reopen is
     # the same day, so reuse it rather than violate the one-open rule.
     membre = Membre.objects.actifs().filter(user=user, structure=inv.structure).first()
@@ -160,13 +317,22 @@ def _rejoindre(inv: Invitation, user) -> Membre:
     inv.acceptee_le = timezone.now()
     inv.acceptee_par = user
     inv.save(update_fields=["acceptee_le", "acceptee_par"])
+    journal.journaliser(
+        par=par,
+        operation="invitation.accepter",
+        libelle=f"{user.display_name} rejoint {inv.structure.nom} "
+        f"({membre.get_role_display().lower()})",
+        objet=membre,
+        structure=inv.structure,
+    )
     return membre
 
 
 def accepter_invitation_nouveau_compte(
-    *, invitation: Invitation, first_name: str, last_name: str, password: str
+    *, invitation: Invitation, first_name: str, last_name: str, password: str, par: Acteur
 ):
     """Crée le compte de la personne invitée (l'e-mail est prouvé par le lien)."""
+    par = exiger(par)
     with transaction.atomic():
         inv = _verifier_invitation(invitation)
         if User.objects.filter(email__iexact=inv.email).exists():
@@ -174,32 +340,42 @@ def accepter_invitation_nouveau_compte(
                 "Un compte existe déjà pour cette adresse : connectez-vous pour accepter."
             )
         try:
-            user = User.objects.create_user(
-                email=inv.email, password=password, first_name=first_name, last_name=last_name
-            )
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=inv.email, password=password, first_name=first_name, last_name=last_name
+                )
         except IntegrityError as exc:
             raise HabitantsError("Un compte existe déjà pour cette adresse.") from exc
         EmailAddress.objects.create(user=user, email=inv.email, verified=True, primary=True)
-        _rejoindre(inv, user)
+        # From here on the person acts as themselves (same request).
+        _rejoindre(inv, user, Acteur.personne(user, request_id=par.request_id))
     return user
 
 
-def accepter_invitation_compte_existant(*, invitation: Invitation, user) -> Membre:
+def accepter_invitation_compte_existant(*, invitation: Invitation, par: Acteur) -> Membre:
+    par = exiger(par)
+    user = par.user
+    if user is None:
+        raise HabitantsError("Connectez-vous pour accepter cette invitation.")
     with transaction.atomic():
         inv = _verifier_invitation(invitation)
         if user.email.lower() != inv.email.lower():
             raise HabitantsError(
                 f"Cette invitation est adressée à {inv.email} : connectez-vous avec cette adresse."
             )
-        return _rejoindre(inv, user)
+        return _rejoindre(inv, user, par)
 
 
-def retirer_membre(*, membre: Membre, par) -> None:
+# --- Membres ----------------------------------------------------------------------------
+
+
+def retirer_membre(*, membre: Membre, par: Acteur) -> None:
     """Met fin à l'appartenance (hier inclus : l'accès cesse tout de suite)."""
+    par = exiger(par)
     today = timezone.localdate()
     with transaction.atomic():
-        Structure.objects.select_for_update().get(pk=membre.structure_id)
-        membre = Membre.objects.select_for_update().get(pk=membre.pk)
+        structure = Structure.objects.select_for_update().get(pk=membre.structure_id)
+        membre = Membre.objects.select_for_update().select_related("user").get(pk=membre.pk)
         if membre.fin is not None and membre.fin < today:
             raise HabitantsError("Cette personne ne fait déjà plus partie de la structure.")
         if membre.role == Membre.Role.REFERENT:
@@ -212,12 +388,27 @@ def retirer_membre(*, membre: Membre, par) -> None:
                 raise HabitantsError(
                     "C'est le dernier référent de la structure : nommez-en un autre avant."
                 )
+        nom = membre.user.display_name
         if membre.debut >= today:
             # Joined today: no full day of history to keep.
+            changements = {}
             membre.delete()
         else:
-            membre.fin = today - datetime.timedelta(days=1)
+            fin = today - datetime.timedelta(days=1)
+            changements = {"fin (incluse)": ("—", journal.affichable(fin))}
+            membre.fin = fin
             membre.save(update_fields=["fin"])
+        journal.journaliser(
+            par=par,
+            operation="membre.retirer",
+            libelle=f"{nom} ne fait plus partie de {structure.nom}",
+            objet=membre if membre.pk else None,
+            structure=structure,
+            changements=changements,
+        )
+
+
+# --- Chiffres annuels -------------------------------------------------------------------
 
 
 def annees_declarables(structure: Structure, today: datetime.date | None = None) -> range:
@@ -234,15 +425,25 @@ def annees_declarables(structure: Structure, today: datetime.date | None = None)
     return range(last, first - 1, -1)
 
 
+def _chiffres_snapshot(chiffres: ChiffresAnnuels | None) -> dict[str, str]:
+    if chiffres is None:
+        return {}
+    return journal.instantane(chiffres, [*CHIFFRES_FIELDS, "commentaire", "statut"])
+
+
 def declarer_chiffres(
-    *, structure: Structure, annee: int, valeurs: dict, par, commentaire: str = ""
+    *, structure: Structure, annee: int, valeurs: dict, par: Acteur, commentaire: str = ""
 ) -> ChiffresAnnuels:
     """Déclaration par la structure : crée ou remplace ; repasse en « déclaré »
     si l'équipe avait validé (il faudra revalider)."""
+    par = exiger(par)
     if annee > timezone.localdate().year:
         raise HabitantsError("On ne déclare pas les chiffres d'une année future.")
     with transaction.atomic():
         Structure.objects.select_for_update().get(pk=structure.pk)
+        avant = _chiffres_snapshot(
+            ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
+        )
         chiffres, _ = ChiffresAnnuels.objects.update_or_create(
             structure=structure,
             annee=annee,
@@ -250,32 +451,50 @@ def declarer_chiffres(
                 **{f: valeurs[f] for f in CHIFFRES_FIELDS},
                 "commentaire": commentaire,
                 "statut": ChiffresAnnuels.Statut.DECLARE,
-                "declare_par": par,
+                "declare_par": par.user,
                 "declare_le": timezone.now(),
                 "valide_par": None,
                 "valide_le": None,
             },
         )
+        journal.journaliser(
+            par=par,
+            operation="chiffres.declarer",
+            libelle=f"Chiffres {annee} de {structure.nom} déclarés",
+            objet=chiffres,
+            structure=structure,
+            changements=journal.ecarts(avant, _chiffres_snapshot(chiffres)),
+        )
     return chiffres
 
 
 def valider_chiffres(
-    *, structure: Structure, annee: int, valeurs: dict, par, commentaire: str = ""
+    *, structure: Structure, annee: int, valeurs: dict, par: Acteur, commentaire: str = ""
 ) -> ChiffresAnnuels:
     """Validation (et correction éventuelle) par l'équipe."""
+    par = exiger(par)
     with transaction.atomic():
         Structure.objects.select_for_update().get(pk=structure.pk)
         now = timezone.now()
         chiffres = ChiffresAnnuels.objects.filter(structure=structure, annee=annee).first()
+        avant = _chiffres_snapshot(chiffres)
         if chiffres is None:
             chiffres = ChiffresAnnuels(
-                structure=structure, annee=annee, declare_par=par, declare_le=now
+                structure=structure, annee=annee, declare_par=par.user, declare_le=now
             )
         for f in CHIFFRES_FIELDS:
             setattr(chiffres, f, valeurs[f])
         chiffres.commentaire = commentaire
         chiffres.statut = ChiffresAnnuels.Statut.VALIDE
-        chiffres.valide_par = par
+        chiffres.valide_par = par.user
         chiffres.valide_le = now
         chiffres.save()
+        journal.journaliser(
+            par=par,
+            operation="chiffres.valider",
+            libelle=f"Chiffres {annee} de {structure.nom} validés",
+            objet=chiffres,
+            structure=structure,
+            changements=journal.ecarts(avant, _chiffres_snapshot(chiffres)),
+        )
     return chiffres

@@ -3,6 +3,9 @@ from django.urls import path
 from . import views
 
 app_name = "habitants"
+# A structure's pages sit under /habitants/fiche/<slug>/: no slug can shadow a fixed URL.
+FICHE = "habitants/fiche/<slug:slug>/"
+
 urlpatterns = [
     path("annuaire/", views.annuaire, name="annuaire"),
     path("annuaire/<slug:slug>/", views.annuaire_detail, name="annuaire-detail"),
@@ -11,23 +14,32 @@ urlpatterns = [
     path("habitants/chiffres/", views.chiffres_liste, name="chiffres-liste"),
     path("habitants/domaines/", views.domaine_liste, name="domaine-liste"),
     path("habitants/domaines/<int:pk>/", views.domaine_modifier, name="domaine-modifier"),
-    path("habitants/<slug:slug>/", views.structure_detail, name="structure-detail"),
-    path("habitants/<slug:slug>/modifier/", views.structure_modifier, name="structure-modifier"),
-    path("habitants/<slug:slug>/archiver/", views.structure_archiver, name="structure-archiver"),
-    path("habitants/<slug:slug>/restaurer/", views.structure_restaurer, name="structure-restaurer"),
-    path("habitants/<slug:slug>/inviter/", views.structure_inviter, name="structure-inviter"),
+    path(FICHE, views.structure_detail, name="structure-detail"),
+    path(FICHE + "modifier/", views.structure_modifier, name="structure-modifier"),
+    path(FICHE + "archiver/", views.structure_archiver, name="structure-archiver"),
     path(
-        "habitants/<slug:slug>/membres/<int:pk>/retirer/",
+        FICHE + "restaurer/",
+        views.structure_restaurer,
+        name="structure-restaurer",
+    ),
+    path(FICHE + "inviter/", views.structure_inviter, name="structure-inviter"),
+    path(
+        FICHE + "membres/<int:pk>/retirer/",
         views.structure_membre_retirer,
         name="structure-membre-retirer",
     ),
     path(
-        "habitants/<slug:slug>/invitations/<int:pk>/annuler/",
+        FICHE + "invitations/<int:pk>/renvoyer/",
+        views.structure_invitation_renvoyer,
+        name="structure-invitation-renvoyer",
+    ),
+    path(
+        FICHE + "invitations/<int:pk>/annuler/",
         views.structure_invitation_annuler,
         name="structure-invitation-annuler",
     ),
     path(
-        "habitants/<slug:slug>/chiffres/<int:annee>/",
+        FICHE + "chiffres/<int:annee>/",
         views.structure_chiffres,
         name="structure-chiffres",
     ),
@@ -44,6 +56,11 @@ urlpatterns = [
         "mon-espace/<slug:slug>/membres/<int:pk>/retirer/",
         views.mon_espace_membre_retirer,
         name="mon-espace-membre-retirer",
+    ),
+    path(
+        "mon-espace/<slug:slug>/invitations/<int:pk>/renvoyer/",
+        views.mon_espace_invitation_renvoyer,
+        name="mon-espace-invitation-renvoyer",
     ),
     path(
         "mon-espace/<slug:slug>/invitations/<int:pk>/annuler/",

@@ -8,10 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from gouvernance.selectors import structures_associees_ids
-from phares.lib import panels
+from phares.lib import journal, panels
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, staff_required
 
@@ -79,14 +78,15 @@ def annuaire_detail(request, slug):
 def structure_liste(request):
     f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
     page, query = paginate(request, f.qs.order_by("nom"))
-    associees = structures_associees_ids(le=timezone.localdate())
+    today = timezone.localdate()
+    qualites = [{"libelle": q.libelle, "ids": q.structures(today)} for q in panels.qualites()]
     return render(
         request,
         "habitants/structure_liste.html",
         {
             "filter": f,
             "page": page,
-            "associees": associees,
+            "qualites": qualites,
             "query": query,
             "peut_modifier": is_gestion(request.user),
         },
@@ -97,9 +97,15 @@ def structure_liste(request):
 def structure_nouvelle(request):
     form = StructureForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        structure = form.save()
-        messages.success(request, f"La structure « {structure.nom} » est créée.")
-        return redirect("habitants:structure-detail", structure.slug)
+        try:
+            structure = services.enregistrer_structure(
+                structure=form.save(commit=False), par=request.acteur
+            )
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"La structure « {structure.nom} » est créée.")
+            return redirect("habitants:structure-detail", structure.slug)
     return render(request, "habitants/structure_form.html", {"form": form, "structure": None})
 
 
@@ -115,10 +121,16 @@ def structure_detail(request, slug):
             "anciens": selectors.anciens_membres(structure),
             "invitations": selectors.invitations_en_attente(structure),
             "chiffres": selectors.chiffres_de(structure),
-            "est_associee": structure.pk in structures_associees_ids(le=timezone.localdate()),
+            "qualites": [
+                q.libelle
+                for q in panels.qualites()
+                if structure.pk in q.structures(timezone.localdate())
+            ],
             "panels": panels.collect("structure", structure=structure, user=request.user),
             "peut_modifier": is_gestion(request.user),
             "annees": services.annees_declarables(structure),
+            # The journal is read by gestion only.
+            "historique": journal.de_structure(structure.pk) if is_gestion(request.user) else None,
         },
     )
 
@@ -128,18 +140,41 @@ def structure_modifier(request, slug):
     structure = _staff_structure(slug)
     form = StructureForm(request.POST or None, request.FILES or None, instance=structure)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Les modifications sont enregistrées.")
-        return redirect("habitants:structure-detail", structure.slug)
+        try:
+            services.enregistrer_structure(structure=form.save(commit=False), par=request.acteur)
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect("habitants:structure-detail", structure.slug)
     return render(request, "habitants/structure_form.html", {"form": form, "structure": structure})
 
 
 @gestion_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def structure_archiver(request, slug):
     structure = _staff_structure(slug)
+    retour = reverse("habitants:structure-detail", args=[structure.slug])
+    if request.method == "GET":
+        n = selectors.invitations_en_attente(structure).count()
+        return render(
+            request,
+            "includes/confirmer.html",
+            {
+                "titre": f"Archiver {structure.nom}",
+                "question": f"Archiver « {structure.nom} » ? La structure disparaît des listes.",
+                "consequences": [
+                    "Ses membres perdent l'accès à « Mon espace » et à ses réservations.",
+                    *([f"{n} invitation(s) en attente seront annulées."] if n else []),
+                    "Son historique (présence, chiffres, réservations) est conservé ; "
+                    "vous pourrez la restaurer.",
+                ],
+                "bouton": "Archiver la structure",
+                "retour": retour,
+            },
+        )
     try:
-        services.archiver_structure(structure=structure, par=request.user)
+        services.archiver_structure(structure=structure, par=request.acteur)
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
@@ -154,7 +189,7 @@ def structure_archiver(request, slug):
 def structure_restaurer(request, slug):
     structure = _staff_structure(slug)
     try:
-        services.restaurer_structure(structure=structure, par=request.user)
+        services.restaurer_structure(structure=structure, par=request.acteur)
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
@@ -166,17 +201,17 @@ def _inviter(request, structure, *, retour):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inviter(
+            envoi = services.inviter(
                 structure=structure,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                par=request.user,
+                par=request.acteur,
                 build_url=_invite_url_builder(request),
             )
         except services.HabitantsError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            _annoncer_envoi(request, envoi.invitation)
             return redirect(retour)
     return render(
         request,
@@ -199,8 +234,29 @@ def structure_inviter(request, slug):
 
 def _retirer(request, structure, pk, retour):
     membre = _member_of_structure(structure, pk)
+    if request.method == "GET":
+        lui_meme = membre.user_id == request.user.pk
+        return render(
+            request,
+            "includes/confirmer.html",
+            {
+                "titre": f"Retirer {membre.user.display_name}",
+                "question": (
+                    f"Vous retirer de {structure.nom} ?"
+                    if lui_meme
+                    else f"Retirer {membre.user.display_name} de {structure.nom} ?"
+                ),
+                "consequences": [
+                    "L'accès à « Mon espace » et aux réservations de la structure cesse "
+                    "tout de suite.",
+                    "Le compte de la personne reste ; on peut l'inviter de nouveau.",
+                ],
+                "bouton": "Me retirer" if lui_meme else "Retirer de la structure",
+                "retour": retour,
+            },
+        )
     try:
-        services.retirer_membre(membre=membre, par=request.user)
+        services.retirer_membre(membre=membre, par=request.acteur)
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
@@ -210,10 +266,42 @@ def _retirer(request, structure, pk, retour):
     return redirect(retour)
 
 
+def _renvoyer_invitation(request, structure, pk, retour):
+    """Un nouveau lien à la même adresse (il remplace le précédent), par exemple quand
+    l'e-mail n'est pas parti."""
+    invitation = _pending_invitation(structure, pk)
+    try:
+        envoi = services.inviter(
+            structure=structure,
+            email=invitation.email,
+            role=invitation.role,
+            par=request.acteur,
+            build_url=_invite_url_builder(request),
+        )
+    except services.HabitantsError as exc:
+        messages.error(request, str(exc))
+    else:
+        _annoncer_envoi(request, envoi.invitation)
+    return redirect(retour)
+
+
+def _annoncer_envoi(request, invitation):
+    # The e-mail left after the commit, before this line: its outcome is known.
+    invitation.refresh_from_db(fields=["envoi_echoue_le"])
+    if invitation.envoi_echoue_le:
+        messages.error(
+            request,
+            f"L'invitation est enregistrée mais l'e-mail n'a pas pu partir à {invitation.email} "
+            ": vérifiez l'adresse, puis « Renvoyer » (ou annulez-la).",
+        )
+    else:
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+
+
 def _annuler_invitation(request, structure, pk, retour):
     invitation = _pending_invitation(structure, pk)
     try:
-        services.annuler_invitation(invitation=invitation, par=request.user)
+        services.annuler_invitation(invitation=invitation, par=request.acteur)
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
@@ -222,10 +310,19 @@ def _annuler_invitation(request, structure, pk, retour):
 
 
 @gestion_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def structure_membre_retirer(request, slug, pk):
     structure = _staff_structure(slug)
     return _retirer(request, structure, pk, reverse("habitants:structure-detail", args=[slug]))
+
+
+@gestion_required
+@require_POST
+def structure_invitation_renvoyer(request, slug, pk):
+    structure = _staff_structure(slug)
+    return _renvoyer_invitation(
+        request, structure, pk, reverse("habitants:structure-detail", args=[slug])
+    )
 
 
 @gestion_required
@@ -248,7 +345,7 @@ def structure_chiffres(request, slug, annee):
             structure=structure,
             annee=annee,
             valeurs=form.cleaned_data,
-            par=request.user,
+            par=request.acteur,
             commentaire=form.cleaned_data.get("commentaire", ""),
         )
         messages.success(request, f"Chiffres {annee} de {structure.nom} validés.")
@@ -293,9 +390,13 @@ def chiffres_liste(request):
 def domaine_liste(request):
     form = DomaineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Domaine « {form.instance.nom} » ajouté.")
-        return redirect("habitants:domaine-liste")
+        try:
+            services.enregistrer_domaine(domaine=form.save(commit=False), par=request.acteur)
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Domaine « {form.instance.nom} » ajouté.")
+            return redirect("habitants:domaine-liste")
     domaines = Domaine.objects.all()
     return render(request, "habitants/domaine_liste.html", {"domaines": domaines, "form": form})
 
@@ -305,9 +406,13 @@ def domaine_modifier(request, pk):
     domaine = get_object_or_404(Domaine, pk=pk)
     form = DomaineForm(request.POST or None, instance=domaine)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Domaine modifié.")
-        return redirect("habitants:domaine-liste")
+        try:
+            services.enregistrer_domaine(domaine=form.save(commit=False), par=request.acteur)
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Domaine modifié.")
+            return redirect("habitants:domaine-liste")
     return render(request, "habitants/domaine_form.html", {"form": form, "domaine": domaine})
 
 
@@ -351,9 +456,13 @@ def mon_espace_profil(request, slug):
     structure, _ = selectors.get_structure_for_member(request.user, slug)
     form = ProfilPublicForm(request.POST or None, request.FILES or None, instance=structure)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Le profil de la structure est enregistré.")
-        return redirect("habitants:mon-espace", structure.slug)
+        try:
+            services.enregistrer_profil(structure=form.save(commit=False), par=request.acteur)
+        except services.HabitantsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Le profil de la structure est enregistré.")
+            return redirect("habitants:mon-espace", structure.slug)
     return render(request, "habitants/profil_form.html", {"form": form, "structure": structure})
 
 
@@ -369,7 +478,7 @@ def mon_espace_chiffres(request, slug, annee):
                 structure=structure,
                 annee=annee,
                 valeurs=form.cleaned_data,
-                par=request.user,
+                par=request.acteur,
                 commentaire=form.cleaned_data.get("commentaire", ""),
             )
         except services.HabitantsError as exc:
@@ -401,11 +510,21 @@ def mon_espace_inviter(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mon_espace_membre_retirer(request, slug, pk):
     structure, membre = selectors.get_structure_for_member(request.user, slug)
     _referent_only(membre)
     return _retirer(request, structure, pk, reverse("habitants:mon-espace", args=[slug]))
+
+
+@login_required
+@require_POST
+def mon_espace_invitation_renvoyer(request, slug, pk):
+    structure, membre = selectors.get_structure_for_member(request.user, slug)
+    _referent_only(membre)
+    return _renvoyer_invitation(
+        request, structure, pk, reverse("habitants:mon-espace", args=[slug])
+    )
 
 
 @login_required
@@ -439,6 +558,7 @@ def invitation_accepter(request, token):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 password=form.cleaned_data["password1"],
+                par=request.acteur,
             )
         except services.HabitantsError as exc:
             form.add_error(None, str(exc))
@@ -459,7 +579,7 @@ def _accepter_compte_existant(request, invitation):
     erreur = None
     if request.method == "POST":
         try:
-            services.accepter_invitation_compte_existant(invitation=invitation, user=request.user)
+            services.accepter_invitation_compte_existant(invitation=invitation, par=request.acteur)
         except services.HabitantsError as exc:
             erreur = str(exc)
         else:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import Compteur, EntreeJournal, User
 
 
 @admin.register(User)
@@ -16,3 +16,38 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(EntreeJournal)
+class EntreeJournalAdmin(admin.ModelAdmin):
+    """Lecture seule : personne, superutilisateur compris, ne modifie ni n'efface le journal."""
+
+    list_display = ["le", "par_libelle", "libelle", "structure_nom", "request_id"]
+    list_filter = ["origine", "objet_type"]
+    search_fields = ["libelle", "objet_repr", "structure_nom", "request_id"]
+    date_hierarchy = "le"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Compteur)
+class CompteurAdmin(admin.ModelAdmin):
+    """Lecture seule : un numéro se prend en émettant un document, jamais à la main."""
+
+    list_display = ["serie", "annee", "dernier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,16 +1,16 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from habitants.selectors import structures_of_member
 from phares import roles
 
 
 def navigation(request):
-    """Ce que la navigation montre à chacun (le contrôle d'accès, lui, est dans les vues)."""
+    """Ce que la navigation montre à chacun (le contrôle d'accès, lui, est dans les vues).
+    Coquille du projet : ce module lit les apps."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}, "PHARES_CONTACT": settings.PHARES_CONTACT}
-
-    from habitants.selectors import structures_of_member
 
     return {
         "nav": {

@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from phares.lib.acteur import Acteur, nouvel_id_requete
 
 
 class ContentSecurityPolicyMiddleware:
@@ -11,4 +14,21 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class ActeurMiddleware:
+    """Donne à chaque requête un identifiant (repris d'un X-Request-ID sûr posé par le
+    proxy, sinon tiré au hasard) et `request.acteur`, l'auteur que les vues passent aux
+    services ; l'identifiant revient dans la réponse pour retrouver l'action au journal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = nouvel_id_requete(request.headers.get("X-Request-ID"))
+        # Lazy: the user is only known once the authentication middleware has run.
+        request.acteur = SimpleLazyObject(lambda: Acteur.de_requete(request))
+        response = self.get_response(request)
+        response.headers.setdefault("X-Request-ID", request.request_id)
         return response

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -61,3 +62,89 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+
+class Compteur(models.Model):
+    """Dernier numéro attribué d'une série légale (factures, avoirs, procès-verbaux) pour une
+    année. Ne s'utilise que par phares.lib.numerotation, dans la transaction de l'émission."""
+
+    serie = models.CharField("série", max_length=20)
+    annee = models.PositiveSmallIntegerField("année")
+    dernier = models.PositiveIntegerField("dernier numéro attribué", default=0)
+
+    class Meta:
+        verbose_name = "compteur de numérotation"
+        verbose_name_plural = "compteurs de numérotation"
+        constraints = [
+            models.UniqueConstraint(fields=["serie", "annee"], name="compteur_serie_annee_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.serie} {self.annee} : {self.dernier}"
+
+
+class JournalImmuable(Exception):
+    """Une entrée du journal ne se modifie pas et ne s'efface pas."""
+
+
+class EntreeJournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalImmuable("Le journal ne se modifie pas.")
+
+    def delete(self):
+        raise JournalImmuable("Le journal ne s'efface pas.")
+
+
+class EntreeJournal(models.Model):
+    """Une opération métier : qui, quand, quoi (opération, objet, avant → après), d'où.
+
+    Écrite par phares.lib.journal.journaliser dans la transaction de l'opération, jamais
+    modifiée ni effacée : ni par ce modèle, ni par son gestionnaire, ni par l'administration ;
+    sur PostgreSQL un déclencheur le refuse aussi (migration 0004).
+    """
+
+    le = models.DateTimeField("le", default=timezone.now, db_index=True)
+    par = models.ForeignKey(
+        "User",
+        verbose_name="par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Frozen: the journal keeps the name a person had when they acted.
+    par_libelle = models.CharField("auteur", max_length=200)
+    origine = models.CharField("origine", max_length=40)
+    request_id = models.CharField("requête", max_length=64, blank=True)
+    operation = models.CharField("opération", max_length=80, db_index=True)
+    libelle = models.CharField("action", max_length=300)
+    objet_type = models.CharField("type d'objet", max_length=100, blank=True)
+    objet_id = models.CharField("identifiant de l'objet", max_length=40, blank=True)
+    objet_repr = models.CharField("objet", max_length=200, blank=True)
+    # The structure concerned, if any. No foreign key: the kernel does not depend on the
+    # habitants app, and structures are never deleted (archived).
+    structure_id = models.PositiveBigIntegerField("structure concernée", null=True, blank=True)
+    structure_nom = models.CharField("structure", max_length=200, blank=True)
+    changements = models.JSONField("avant → après", default=dict, blank=True)
+
+    objects = EntreeJournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal"
+        ordering = ["-le", "-pk"]
+        indexes = [
+            models.Index(fields=["objet_type", "objet_id"], name="journal_objet"),
+            models.Index(fields=["structure_id", "-le"], name="journal_structure"),
+        ]
+
+    def __str__(self):
+        return f"{self.le:%d/%m/%Y %H:%M} {self.par_libelle} : {self.libelle}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalImmuable("Le journal ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalImmuable("Le journal ne s'efface pas.")

@@ -1,22 +1,20 @@
-"""Qui peut quoi : le seul endroit où les rôles sont définis.
+"""Qui peut quoi : les rôles du noyau (équipe salariée), et le décorateur qui les exige.
 
 - Équipe salariée (« staff ») : groupes Django « gestion » (chargée de
   développement : administre tout) et « comptabilité » (facturation, lecture
   des habitants).
 - Habitants : appartenance datée à une structure (habitants.Membre), rôle
   « référent » (gère les membres de sa structure) ou « membre ».
-- Cogérants et associés : mandats et qualité d'associé datés, tenus par
-  l'app gouvernance et lus ici par ses sélecteurs.
+- Cogérants et associés : mandats et qualité d'associé datés, dans gouvernance/roles.py
+  (le noyau ne dépend d'aucune app).
 """
 
 from __future__ import annotations
 
-import datetime
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 GESTION = "gestion"
 COMPTABILITE = "comptabilité"
@@ -44,22 +42,6 @@ def is_comptable(user) -> bool:
 def is_staff_member(user) -> bool:
     """Équipe salariée du lieu : gestion ou comptabilité."""
     return is_gestion(user) or is_comptable(user)
-
-
-def is_cogerant(user, le: datetime.date | None = None) -> bool:
-    if not user.is_authenticated:
-        return False
-    from gouvernance import selectors
-
-    return selectors.est_cogerant(user, le=le or timezone.localdate())
-
-
-def is_associe(user, le: datetime.date | None = None) -> bool:
-    if not user.is_authenticated:
-        return False
-    from gouvernance import selectors
-
-    return selectors.est_associe(user, le=le or timezone.localdate())
 
 
 def role_required(check):

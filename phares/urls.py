@@ -7,6 +7,7 @@ from phares import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("comptes/", include("allauth.urls")),
+    path("journal/", include("phares.journal.urls")),
     path("", include("habitants.urls")),
     path("", include("espaces.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from espaces import selectors as espaces_selectors
+from gouvernance import roles as gouvernance_roles
 from habitants import selectors as habitants_selectors
 from phares import roles
 
@@ -22,8 +23,8 @@ def _dashboard_context(user):
     context = {
         "is_staff_member": roles.is_staff_member(user),
         "is_gestion": roles.is_gestion(user),
-        "is_cogerant": roles.is_cogerant(user),
-        "is_associe": roles.is_associe(user),
+        "is_cogerant": gouvernance_roles.is_cogerant(user),
+        "is_associe": gouvernance_roles.is_associe(user),
     }
     if context["is_staff_member"]:
         annee = today.year - 1

@@ -2,10 +2,12 @@
 (référent et membre), habitant B, cogérant, associé, anonyme."""
 
 import datetime
+import logging
 import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.test import Client
 
 from habitants.models import Domaine, Membre, Structure
@@ -168,3 +170,67 @@ def client_as(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def course(tmp_path):
+    """Des fils qui partent ensemble, chacun avec sa connexion (tests/course.py)."""
+    from tests.course import Course
+
+    return Course(tmp_path / "course.sqlite3")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Les rappels `transaction.on_commit` (e-mails…) partent comme en production.
+
+    pytest-django enveloppe chaque test dans une transaction qu'il annule à la fin : sans
+    rien faire, un service qui programme un e-mail « après validation » ne l'envoie jamais
+    pendant le test. Ici, quand un bloc atomic() se termine sans erreur et que la connexion
+    revient à la profondeur de la transaction du test, les rappels en attente s'exécutent :
+    exactement ce que ferait la validation de ce bloc en production. Un bloc annulé
+    (exception) oublie ses rappels, comme en production. Les tests transactionnels
+    (transaction=True) et les fils des courses valident pour de vrai : rien à faire.
+    """
+    from django.db.transaction import Atomic
+
+    # The real wrapper of this thread (django.db.connection is only a proxy to it).
+    principale = transaction.get_connection()
+    base = len(principale.atomic_blocks)
+    original = Atomic.__exit__
+
+    def exit_(self, exc_type, exc_value, traceback):
+        result = original(self, exc_type, exc_value, traceback)
+        conn = transaction.get_connection(self.using)
+        if (
+            exc_type is None
+            and conn is principale
+            and base
+            and conn.in_atomic_block
+            and len(conn.atomic_blocks) == base
+            and not conn.needs_rollback
+            and conn.run_on_commit
+        ):
+            attente, conn.run_on_commit = conn.run_on_commit, []
+            for _, func, robust in attente:
+                if not robust:
+                    func()
+                    continue
+                try:
+                    func()
+                except Exception:  # what Django does with robust=True: log and go on
+                    logging.getLogger("django.db.backends.base").exception("on_commit")
+        return result
+
+    Atomic.__exit__ = exit_
+    try:
+        return (yield)
+    finally:
+        Atomic.__exit__ = original
+
+
+def acteur(user):
+    """L'acteur que les services attendent pour `user` (une vue passe request.acteur)."""
+    from phares.lib.acteur import Acteur
+
+    return Acteur.personne(user)

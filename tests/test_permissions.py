@@ -105,6 +105,12 @@ ROWS = [
     Row(
         "habitants:structure-archiver",
         ("$slug_a",),
+        expected=gestion_only(200),
+        label="structure-archiver-confirmation",
+    ),
+    Row(
+        "habitants:structure-archiver",
+        ("$slug_a",),
         method="post",
         expected=gestion_only(302),
     ),
@@ -117,6 +123,18 @@ ROWS = [
     Row(
         "habitants:structure-membre-retirer",
         ("$slug_a", "$membre_a_pk"),
+        expected=gestion_only(200),
+        label="structure-membre-retirer-confirmation",
+    ),
+    Row(
+        "habitants:structure-membre-retirer",
+        ("$slug_a", "$membre_a_pk"),
+        method="post",
+        expected=gestion_only(302),
+    ),
+    Row(
+        "habitants:structure-invitation-renvoyer",
+        ("$slug_a", "$invitation_a_pk"),
         method="post",
         expected=gestion_only(302),
     ),
@@ -151,8 +169,27 @@ ROWS = [
     Row(
         "habitants:mon-espace-membre-retirer",
         ("$slug_a", "$membre_a_pk"),
+        expected=referent_of_a(200),
+        label="mon-espace-membre-retirer-confirmation",
+    ),
+    Row(
+        "habitants:mon-espace-membre-retirer",
+        ("$slug_a", "$membre_a_pk"),
         method="post",
         expected=referent_of_a(302),
+    ),
+    Row(
+        "habitants:mon-espace-invitation-renvoyer",
+        ("$slug_a", "$invitation_a_pk"),
+        method="post",
+        expected=referent_of_a(302),
+    ),
+    Row(
+        "habitants:mon-espace-invitation-renvoyer",
+        ("$slug_a", "$invitation_b_pk"),
+        method="post",
+        expected=members_of_a(404, membre=403),
+        label="mon-espace-invitation-renvoyer-autre-structure",
     ),
     Row(
         # Halage's référent cannot reach a Mode Estime membership through Halage's URL.
@@ -380,6 +417,8 @@ def test_every_url_is_in_the_table():
 
 
 POST_ONLY = [row for row in ROWS if row.method == "post" and 302 in row.expected.values()]
+# Actions that ask first: GET shows the confirmation page, only POST acts.
+CONFIRMEES = {r.name for r in ROWS if r.label.endswith("-confirmation")}
 
 
 @pytest.mark.parametrize("row", POST_ONLY, ids=[r.id for r in POST_ONLY])
@@ -388,7 +427,11 @@ def test_post_only_actions_refuse_get(row, world):
     allowed = next(p for p, s in row.expected.items() if s == 302)
     url = reverse(row.name, args=resolve_args(row.args, world))
     response = client_as(world["personas"][allowed]).get(url)
-    assert response.status_code == 405
+    if row.name in CONFIRMEES:
+        assert response.status_code == 200
+        assert 'method="post"' in response.text and "Ne rien faire et revenir" in response.text
+    else:
+        assert response.status_code == 405
     assert Structure.objects.filter(archivee=True).count() == 1
     assert Membre.objects.filter(fin__isnull=False).count() == 0
     assert Invitation.objects.filter(annulee_le__isnull=False).count() == 0
@@ -448,7 +491,7 @@ def test_out_of_range_ids_are_404_not_500(world):
     huge = 2**70
     assert client.get(f"/habitants/domaines/{huge}/").status_code == 404
     assert client.get(f"/habitants/{world['slug_a']}/chiffres/{huge}/").status_code == 404
-    response = client.post(f"/habitants/{world['slug_a']}/membres/{huge}/retirer/")
+    response = client.post(f"/habitants/fiche/{world['slug_a']}/membres/{huge}/retirer/")
     assert response.status_code == 404
     assert client.get("/invitation/" + "x" * 500 + "/").status_code == 404
     assert client.get(f"/reservations/{huge}/").status_code == 404

@@ -416,9 +416,9 @@ def test_identifiants_hors_de_portee_ou_inexistants(world):
     a = world["slug_a"]
     for client, method, url in [
         (gestion, "get", f"/habitants/domaines/{HUGE_PK}/"),
-        (gestion, "post", f"/habitants/{a}/membres/{HUGE_PK}/retirer/"),
-        (gestion, "post", f"/habitants/{a}/invitations/{HUGE_PK}/annuler/"),
-        (gestion, "get", f"/habitants/{a}/chiffres/{HUGE_PK}/"),
+        (gestion, "post", f"/habitants/fiche/{a}/membres/{HUGE_PK}/retirer/"),
+        (gestion, "post", f"/habitants/fiche/{a}/invitations/{HUGE_PK}/annuler/"),
+        (gestion, "get", f"/habitants/fiche/{a}/chiffres/{HUGE_PK}/"),
         (gestion, "get", f"/espaces/conventions/{HUGE_PK}/terminer/"),
         (gestion, "post", f"/reservations/{HUGE_PK}/decider/"),
         (referent, "post", f"/mon-espace/{a}/membres/{HUGE_PK}/retirer/"),
@@ -432,8 +432,8 @@ def test_identifiants_hors_de_portee_ou_inexistants(world):
         (referent, "post", "/mon-espace/inexistante/inviter/"),
         (referent, "get", "/reservations/salles/inexistante/"),
         (referent, "post", "/reservations/salles/inexistante/reserver/"),
-        (gestion, "get", "/habitants/inexistante/modifier/"),
-        (gestion, "post", "/habitants/inexistante/archiver/"),
+        (gestion, "get", "/habitants/fiche/inexistante/modifier/"),
+        (gestion, "post", "/habitants/fiche/inexistante/archiver/"),
         (gestion, "get", "/espaces/inexistant/regles/"),
         (gestion, "get", f"/calendriers/{world['jeton_valide']}/salles/inexistante.ics"),
         (gestion, "get", f"/calendriers/{world['jeton_valide']}/structures/inexistante.ics"),
@@ -539,7 +539,7 @@ def test_chiffres_d_une_annee_que_la_table_refuse(structure_a, referent_a, gesti
     avant = etat()
     for client, url in [
         (client_as(referent_a), "/mon-espace/halage/chiffres/1985/"),
-        (client_as(gestion), "/habitants/halage/chiffres/1985/"),
+        (client_as(gestion), "/habitants/fiche/halage/chiffres/1985/"),
     ]:
         assert client.get(url).status_code == 404
         assert client.post(url, CHIFFRES).status_code == 404
@@ -552,7 +552,7 @@ def test_chiffres_d_une_annee_que_la_table_refuse(structure_a, referent_a, gesti
     structure_a.save()
     assert annees_declarables(structure_a) == range(0)
     assert client_as(referent_a).get("/mon-espace/halage/").status_code == 200
-    assert client_as(gestion).get("/habitants/halage/").status_code == 200
+    assert client_as(gestion).get("/habitants/fiche/halage/").status_code == 200
 
 
 def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
@@ -560,7 +560,7 @@ def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
     lieu = construire_lieu(structure_a)
     client = client_as(gestion)
     response = client.post(
-        "/habitants/halage/modifier/",
+        "/habitants/fiche/halage/modifier/",
         {
             "nom": "Halage",
             "forme_juridique": "association",
@@ -600,7 +600,7 @@ def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
                 "/",
                 "/habitants/",
                 "/habitants/?presence=parties",
-                "/habitants/halage/",
+                "/habitants/fiche/halage/",
                 "/habitants/chiffres/",
                 "/habitants/chiffres/?annee=1",
                 "/espaces/",
@@ -613,7 +613,7 @@ def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
                 "/reservations/jour/",
             ],
         ),
-        (comptable, ["/", "/habitants/halage/", "/espaces/", "/espaces/consommations/"]),
+        (comptable, ["/", "/habitants/fiche/halage/", "/espaces/", "/espaces/consommations/"]),
         (
             referent_a,
             [
@@ -641,10 +641,10 @@ def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
     [
         ("gestion", "/reservations/salles/salle-a/externe/", externe_data(), "email"),
         ("anonyme", "/salles/demande/", externe_data(), "email"),
-        ("gestion", "/habitants/halage/inviter/", {"role": "membre"}, "email"),
+        ("gestion", "/habitants/fiche/halage/inviter/", {"role": "membre"}, "email"),
         ("referent_a", "/mon-espace/halage/inviter/", {"role": "membre"}, "email"),
         ("referent_a", "/mon-espace/halage/profil/", {}, "email_contact"),
-        ("gestion", "/habitants/halage/modifier/", {"nom": "Halage"}, "email_facturation"),
+        ("gestion", "/habitants/fiche/halage/modifier/", {"nom": "Halage"}, "email_facturation"),
         ("referent_a", "/comptes/email/", {"action_add": ""}, "email"),
     ],
 )
@@ -668,7 +668,7 @@ def test_nom_avec_retour_a_la_ligne_dans_l_objet_d_un_e_mail(gestion, structure_
     lieu = construire_lieu(structure_a)
     Structure.objects.filter(pk=structure_a.pk).update(nom="Halage\r\nBcc: pirate@example.org")
     response = client_as(gestion).post(
-        "/habitants/halage/inviter/", {"email": "nina@halage.test", "role": "membre"}
+        "/habitants/fiche/halage/inviter/", {"email": "nina@halage.test", "role": "membre"}
     )
     assert response.status_code == 302
     (message,) = mail.outbox
@@ -729,7 +729,7 @@ def test_logo_piege_refuse(nom, contenu, referent_a, gestion):
             (client_as(referent_a), "/mon-espace/halage/profil/", PROFIL),
             (
                 client_as(gestion),
-                "/habitants/halage/modifier/",
+                "/habitants/fiche/halage/modifier/",
                 {"nom": "Halage", "forme_juridique": "association"},
             ),
         ]:
@@ -1043,13 +1043,13 @@ def test_la_comptabilite_n_ecrit_rien(world, structure_a):
     avant = etat()
     ecritures = [
         ("/habitants/nouvelle/", {"nom": "Pirate", "forme_juridique": "association"}),
-        ("/habitants/halage/modifier/", {"nom": "Pirate", "forme_juridique": "association"}),
-        ("/habitants/halage/archiver/", {}),
-        ("/habitants/ancienne/restaurer/", {}),
-        ("/habitants/halage/inviter/", {"email": "pirate@example.org", "role": "referent"}),
-        (f"/habitants/halage/membres/{w['membre_a_pk']}/retirer/", {}),
-        (f"/habitants/halage/invitations/{w['invitation_a_pk']}/annuler/", {}),
-        (f"/habitants/halage/chiffres/{w['annee']}/", CHIFFRES),
+        ("/habitants/fiche/halage/modifier/", {"nom": "Pirate", "forme_juridique": "association"}),
+        ("/habitants/fiche/halage/archiver/", {}),
+        ("/habitants/fiche/ancienne/restaurer/", {}),
+        ("/habitants/fiche/halage/inviter/", {"email": "pirate@example.org", "role": "referent"}),
+        (f"/habitants/fiche/halage/membres/{w['membre_a_pk']}/retirer/", {}),
+        (f"/habitants/fiche/halage/invitations/{w['invitation_a_pk']}/annuler/", {}),
+        (f"/habitants/fiche/halage/chiffres/{w['annee']}/", CHIFFRES),
         ("/habitants/domaines/", {"nom": "Pirate", "ordre": "1"}),
         (f"/habitants/domaines/{w['domaine_pk']}/", {"nom": "Pirate", "ordre": "1"}),
         ("/espaces/batiment/", _batiment_data([])),
@@ -1137,7 +1137,7 @@ def test_html_injecte_reste_du_texte(lieu_a, referent_a, gestion, structure_a, m
             "/reservations/jour/?date=2026-03-12",
             "/reservations/salles/salle-a/?semaine=2026-03-09",
         ],
-        gestion: ["/habitants/halage/", "/reservations/?quand=a_venir"],
+        gestion: ["/habitants/fiche/halage/", "/reservations/?quand=a_venir"],
     }
     for user, urls in pages.items():
         client = client_as(user)

@@ -51,3 +51,39 @@ def periode(debut: datetime.date | None, fin: datetime.date | None) -> str:
             return mois_annee(debut)
         return f"{MOIS[debut.month - 1]} – {mois_annee(fin)}"
     return f"{mois_annee(debut)} – {mois_annee(fin)}"
+
+
+# Abbreviations of the Imprimerie nationale's lexicon (no dot after a whole word).
+MOIS_COURTS = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin",
+    "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+)  # fmt: skip
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+JOURS_COURTS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def date_courte(d: datetime.date, *, jour: bool = False) -> str:
+    """« 11 déc. 2026 » ; avec `jour`, « ven. 11 déc. 2026 ». Le 1er s'écrit « 1er »."""
+    if isinstance(d, datetime.datetime):
+        raise TypeError("date_courte() prend une date : convertissez l'heure à Paris avant.")
+    quantieme = "1er" if d.day == 1 else str(d.day)
+    texte = f"{quantieme} {MOIS_COURTS[d.month - 1]} {d.year}"
+    return f"{JOURS_COURTS[d.weekday()]} {texte}" if jour else texte
+
+
+def date_longue(d: datetime.date, *, jour: bool = False) -> str:
+    """« 11 décembre 2026 » ; avec `jour`, « vendredi 11 décembre 2026 »."""
+    quantieme = "1er" if d.day == 1 else str(d.day)
+    texte = f"{quantieme} {MOIS[d.month - 1]} {d.year}"
+    return f"{JOURS[d.weekday()]} {texte}" if jour else texte
+
+
+def duree(minutes: int | None) -> str:
+    """Une durée en heures et minutes : « 45 min », « 10 h », « 1 h 30 »."""
+    if minutes is None:
+        return ""
+    signe = "−" if minutes < 0 else ""
+    h, m = divmod(abs(int(minutes)), 60)
+    if h == 0:
+        return f"{signe}{m} min"
+    return f"{signe}{h} h" if m == 0 else f"{signe}{h} h {m:02d}"

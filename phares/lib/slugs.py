@@ -1,11 +1,13 @@
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.utils.text import slugify
 
 
-def slug_libre(nom: str, *, defaut: str, reserves: set[str], pris: Callable[[str], bool]) -> str:
-    """Identifiant d'URL tiré de `nom`, suffixé -2, -3… tant qu'il est réservé (pris par
-    une URL fixe) ou déjà `pris`."""
+def slug_libre(
+    nom: str, *, defaut: str, pris: Callable[[str], bool], reserves: Collection[str] = ()
+) -> str:
+    """Identifiant d'URL tiré de `nom`, suffixé -2, -3… tant qu'il est déjà `pris` (ou
+    `reserves`, pour des URL fixes qui partageraient le même préfixe)."""
     base = slugify(nom)[:70] or defaut
     slug, n = base, 2
     while slug in reserves or pris(slug):

@@ -1,7 +1,10 @@
+import datetime
+
 from django import template
 from django.template.loader import render_to_string
 
 from phares.forms import style_form
+from phares.lib import dates, temps
 from phares.lib.money import format_euros
 
 register = template.Library()
@@ -23,3 +26,35 @@ def euros(value):
 def render_panel(context, panel):
     """Rend un encart d'une autre app (phares/lib/panels.py) avec son propre contexte."""
     return render_to_string(panel.template, panel.context, request=context.get("request"))
+
+
+def _jour(value):
+    """Une date, ou le jour à Paris d'un datetime conscient."""
+    if isinstance(value, datetime.datetime):
+        return temps.paris(value).date()
+    return value
+
+
+@register.filter
+def date_courte(value, arg=""):
+    """{{ d|date_courte }} -> « 11 déc. 2026 » ;
+    {{ d|date_courte:"jour" }} -> « ven. 11 déc. 2026 »."""
+    if not value:
+        return ""
+    return dates.date_courte(_jour(value), jour=arg == "jour")
+
+
+@register.filter
+def date_longue(value, arg=""):
+    """{{ d|date_longue }} -> « 11 décembre 2026 » ; avec "jour" : « vendredi 11 décembre 2026 »."""
+    if not value:
+        return ""
+    return dates.date_longue(_jour(value), jour=arg == "jour")
+
+
+@register.filter
+def duree(minutes):
+    """{{ 90|duree }} -> « 1 h 30 » ; {{ 600|duree }} -> « 10 h »."""
+    if minutes in (None, ""):
+        return ""
+    return dates.duree(int(minutes))

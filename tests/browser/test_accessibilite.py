@@ -153,7 +153,7 @@ def test_axe_sur_les_pages_cles(page, live_server, demo):
         "/",
         "/annuaire/",
         "/habitants/",
-        "/habitants/halage/",
+        "/habitants/fiche/halage/",
         "/espaces/",
         "/espaces/conventions/",
     ):

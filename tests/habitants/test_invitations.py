@@ -1,6 +1,7 @@
 """Invitations par e-mail et gestion des membres d'une structure."""
 
 import datetime
+import html
 import re
 import smtplib
 
@@ -12,6 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
+from habitants import services
 from habitants.models import Invitation, Membre, hash_token
 from tests.conftest import PASSWORD, client_as, make_user
 
@@ -88,19 +90,50 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPRecipientsRefused({"x": (550, b"no such user")})
 
 
-def test_refused_mail_is_a_form_error_and_records_nothing(gestion, structure_a, settings):
+def test_refused_mail_keeps_the_invitation_and_offers_to_resend(gestion, structure_a, settings):
+    """The mail leaves after the commit: a refusing server cannot undo the invitation, so
+    the page says the mail did not leave and offers a new one."""
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    client = client_as(gestion)
 
-    response = client_as(gestion).post(
-        inviter_url(), {"email": "nina@example.test", "role": "membre"}
+    response = client.post(inviter_url(), {"email": "nina@example.test", "role": "membre"})
+
+    inv = Invitation.objects.get()
+    assert response.status_code == 302 and inv.envoi_echoue_le is not None
+    detail = html.unescape(client.get(response.url).text)
+    assert "l'e-mail n'a pas pu partir à nina@example.test" in detail
+    assert "l'e-mail n'est pas parti" in detail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    renvoi = client.post(
+        reverse("habitants:structure-invitation-renvoyer", args=["halage", inv.pk])
     )
 
-    assert response.status_code == 200
-    assert (
-        "L'e-mail n'a pas pu être envoyé à nina@example.test"
-        in response.context["form"].errors["email"][0]
-    )
-    assert not Invitation.objects.exists()
+    assert renvoi.status_code == 302
+    nouvelle = Invitation.objects.en_attente().get()
+    assert nouvelle.pk != inv.pk and nouvelle.envoi_echoue_le is None
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nina@example.test"]
+    inv.refresh_from_db()
+    assert inv.annulee_le is not None  # the first link no longer works
+
+
+def test_no_mail_leaves_when_the_invitation_is_rolled_back(gestion, structure_a):
+    """Scheduled after the commit: an operation undone later sends nothing."""
+    from django.db import transaction
+
+    from phares.lib.acteur import Acteur
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.inviter(
+            structure=structure_a,
+            email="nina@example.test",
+            role="membre",
+            par=Acteur.personne(gestion),
+            build_url=lambda token: f"https://x/{token}",
+        )
+        raise RuntimeError("la suite de l'opération échoue")
+
+    assert not mail.outbox and not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize(

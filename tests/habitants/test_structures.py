@@ -398,7 +398,10 @@ def test_list_filter_by_domaine(comptable, parc, domaine):
 def test_list_marks_associees_and_departed(comptable, parc):
     response = client_as(comptable).get(LISTE)
     rows = {s.nom: s for s in response.context["page"]}
-    assert response.context["associees"] == {parc["presente"].pk}
+    # Marked through the registry gouvernance fills (habitants does not import it).
+    assert response.context["qualites"] == [
+        {"libelle": "Associée de la SCIC", "ids": {parc["presente"].pk}}
+    ]
     assert rows["Partie hier"].est_partie() and not rows["Part ce soir"].est_partie()
     assert response.text.count("badge-partie") == 1
 
@@ -455,9 +458,10 @@ def test_list_query_count_does_not_grow_with_structures(
 @pytest.mark.parametrize(
     ("nom", "slug"),
     [
-        ("Nouvelle", "nouvelle-2"),
-        ("Chiffres", "chiffres-2"),
-        ("Domaines", "domaines-2"),
+        # Structure pages live under /habitants/fiche/: no name can shadow a fixed URL.
+        ("Nouvelle", "nouvelle"),
+        ("Chiffres", "chiffres"),
+        ("Domaines", "domaines"),
         ("Été solidaire !", "ete-solidaire"),
         ("!!!", "structure"),
     ],
@@ -467,7 +471,7 @@ def test_slug_never_collides_with_fixed_urls(gestion, nom, slug):
 
     s = Structure.objects.get(nom=nom)
     assert s.slug == slug
-    assert response.url == f"/habitants/{slug}/"
+    assert response.url == f"/habitants/fiche/{slug}/"
     detail = client_as(gestion).get(response.url)
     assert detail.status_code == 200
     assert detail.context["structure"] == s

@@ -214,3 +214,85 @@ def test_creneau_a_l_heure_de_paris():
 
 def test_minutes_entieres():
     assert temps.minutes(datetime.timedelta(hours=1, minutes=30, seconds=59)) == 90
+
+
+# --- Montant : HT, TVA, TTC au centime --------------------------------------------------
+
+
+def test_montant_depuis_ht_arrondit_par_ligne():
+    m = money.Montant.depuis_ht(Decimal("10.005"), Decimal("20"))
+    assert (m.ht, m.tva, m.ttc) == (Decimal("10.01"), Decimal("2.00"), Decimal("12.01"))
+    # The VAT is computed on the rounded net amount: 0.125 → 0.13, 20 % → 0.026 → 0.03.
+    m = money.Montant.depuis_ht(Decimal("0.125"), Decimal("20.00"))
+    assert (m.ht, m.tva, m.ttc) == (Decimal("0.13"), Decimal("0.03"), Decimal("0.16"))
+    assert money.Montant.depuis_ht(Decimal("100"), Decimal("5.5")).tva == Decimal("5.50")
+
+
+@pytest.mark.parametrize(
+    ("ht", "taux", "tva", "ttc", "erreur"),
+    [
+        ("10.00", "20", "2.00", "12.01", "≠ TTC"),
+        ("10.00", "20", "2.01", "12.01", "TVA"),
+        ("10.001", "20", "2.00", "12.001", "arrondi"),
+        ("10.00", "120", "12.00", "22.00", "Taux"),
+    ],
+)
+def test_montant_refuse_un_triplet_incoherent(ht, taux, tva, ttc, erreur):
+    with pytest.raises(ValueError, match=erreur):
+        money.Montant(Decimal(ht), Decimal(taux), Decimal(tva), Decimal(ttc))
+
+
+def test_montant_refuse_les_float():
+    with pytest.raises(TypeError):
+        money.Montant.depuis_ht(10.5, Decimal("20"))
+    with pytest.raises(TypeError):
+        money.Montant(10.5, Decimal("20"), Decimal("2.10"), Decimal("12.60"))
+
+
+def test_montant_zero():
+    assert money.Montant.zero().est_nul and money.Montant.zero().ttc == Decimal("0.00")
+
+
+# --- Dates et durées en français ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("jour", "court", "long"),
+    [
+        (D(2026, 12, 11), "11 déc. 2026", "11 décembre 2026"),
+        (D(2026, 7, 1), "1er juil. 2026", "1er juillet 2026"),
+        (D(2015, 6, 30), "30 juin 2015", "30 juin 2015"),
+        (D(2015, 5, 8), "8 mai 2015", "8 mai 2015"),
+        (D(2016, 2, 29), "29 févr. 2016", "29 février 2016"),
+    ],
+)
+def test_dates_francaises(jour, court, long):
+    assert dates.date_courte(jour) == court
+    assert dates.date_longue(jour) == long
+
+
+def test_dates_avec_le_jour():
+    assert dates.date_courte(D(2026, 12, 11), jour=True) == "ven. 11 déc. 2026"
+    assert dates.date_longue(D(2026, 12, 11), jour=True) == "vendredi 11 décembre 2026"
+
+
+def test_date_courte_refuse_un_datetime():
+    with pytest.raises(TypeError):
+        dates.date_courte(datetime.datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("minutes", "texte"),
+    [(0, "0 min"), (45, "45 min"), (60, "1 h"), (90, "1 h 30"), (600, "10 h"), (65, "1 h 05"),
+     (-90, "−1 h 30")],
+)  # fmt: skip
+def test_durees_en_heures_et_minutes(minutes, texte):
+    assert dates.duree(minutes) == texte
+
+
+def test_filtres_de_gabarit_convertissent_a_paris():
+    from django.template import Context, Template
+
+    t = Template("{{ d|date_courte:'jour' }} · {{ m|duree }}")
+    minuit_utc = datetime.datetime(2026, 12, 10, 23, 30, tzinfo=UTC)  # 11 Dec in Paris
+    assert t.render(Context({"d": minuit_utc, "m": 150})) == "ven. 11 déc. 2026 · 2 h 30"

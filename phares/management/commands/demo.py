@@ -5,82 +5,19 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import IntegrityError, models, transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 
 from gouvernance.models import Associe, Mandat
 from habitants import selectors as habitants_selectors
 from habitants.models import Structure
+from phares.lib.demo import DemoContext
 
 # Dependency order: each loader may read what the previous ones put in the context.
 LOADERS = ["habitants.demo", "gouvernance.demo", "espaces.demo"]
-
-PASSWORD = "phares2015"
-
-
-@dataclass
-class Login:
-    email: str
-    nom: str
-    roles: list[str] = field(default_factory=list)
-
-
-@dataclass
-class DemoContext:
-    """Shared between loaders: what was created, keyed by natural key."""
-
-    stdout: OutputWrapper
-    verbosity: int = 1
-    password: str = PASSWORD
-    users: dict[str, Any] = field(default_factory=dict)  # by e-mail
-    structures: dict[str, Any] = field(default_factory=dict)  # by slug
-    logins: dict[str, Login] = field(default_factory=dict)  # printed at the end, by e-mail
-    stats: Counter = field(default_factory=Counter)
-
-    def log(self, message: str) -> None:
-        if self.verbosity >= 2:
-            self.stdout.write(message)
-
-    def add_role(self, email: str, role: str) -> None:
-        user = self.users[email]
-        login = self.logins.setdefault(email, Login(email=email, nom=user.get_full_name()))
-        login.roles.append(role)
-
-    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-        """Create or update the row found by its natural key `lookup`, writing only
-        when a value differs, so that a second run touches nothing (auto_now
-        timestamps included) and the summary can say what changed."""
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            obj.full_clean()
-            obj.save()
-            self.stats["created"] += 1
-            return obj
-        changed = [name for name, value in values.items() if _differs(obj, name, value)]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            obj.full_clean()
-            obj.save()
-            self.stats["updated"] += 1
-        else:
-            self.stats["unchanged"] += 1
-        return obj
-
-
-def _differs(obj: models.Model, name: str, value) -> bool:
-    model_field = obj._meta.get_field(name)
-    if model_field.is_relation:
-        # Compare keys: reading the related object would cost one query per field.
-        return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
-    return getattr(obj, name) != value
 
 
 class Command(BaseCommand):

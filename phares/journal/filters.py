@@ -1,0 +1,90 @@
+import django_filters
+from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from phares.lib import temps
+from phares.models import EntreeJournal
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SYSTEME = "systeme"
+
+
+def _types_presents() -> list[tuple[str, str]]:
+    """Les types d'objets présents au journal, avec leur nom (« réservation »)."""
+    choix = []
+    for label in EntreeJournal.objects.order_by().values_list("objet_type", flat=True).distinct():
+        if not label:
+            continue
+        try:
+            nom = str(apps.get_model(label)._meta.verbose_name)
+        except (LookupError, ValueError):
+            nom = label  # a model since removed: its entries stay readable
+        choix.append((label, nom[:1].upper() + nom[1:]))
+    return sorted(choix, key=lambda c: c[1].lower())
+
+
+def _structures_presentes() -> list[tuple[str, str]]:
+    """Les structures qui apparaissent au journal (nom à la dernière entrée)."""
+    noms: dict[int, str] = {}
+    rows = (
+        EntreeJournal.objects.filter(structure_id__isnull=False)
+        .order_by("structure_id", "-pk")
+        .values_list("structure_id", "structure_nom")
+    )
+    for pk, nom in rows:
+        noms.setdefault(pk, nom)
+    return sorted(((str(pk), nom) for pk, nom in noms.items()), key=lambda c: c[1].lower())
+
+
+class JournalFilter(django_filters.FilterSet):
+    personne = django_filters.ChoiceFilter(
+        label="Personne", empty_label="Tout le monde", method="filter_personne"
+    )
+    structure = django_filters.ChoiceFilter(
+        label="Structure", empty_label="Toutes", method="filter_structure"
+    )
+    objet_type = django_filters.ChoiceFilter(label="Type d'objet", empty_label="Tous")
+    du = django_filters.DateFilter(label="Du", method="filter_du", widget=DATE)
+    au = django_filters.DateFilter(label="Au (inclus)", method="filter_au", widget=DATE)
+    q = django_filters.CharFilter(label="Contient", method="filter_q", max_length=100)
+
+    class Meta:
+        model = EntreeJournal
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        auteurs = get_user_model().objects.filter(
+            pk__in=EntreeJournal.objects.filter(par__isnull=False).values("par")
+        )
+        self.filters["personne"].extra["choices"] = [
+            (SYSTEME, "Système (commandes)"),
+            *((str(u.pk), u.display_name) for u in auteurs.order_by("last_name", "email")),
+        ]
+        self.filters["structure"].extra["choices"] = _structures_presentes()
+        self.filters["objet_type"].extra["choices"] = _types_presents()
+
+    def filter_personne(self, queryset, name, value):
+        if value == SYSTEME:
+            return queryset.filter(par__isnull=True)
+        return queryset.filter(par_id=value)
+
+    def filter_structure(self, queryset, name, value):
+        return queryset.filter(structure_id=value)
+
+    def filter_du(self, queryset, name, value):
+        return queryset.filter(le__gte=temps.day_bounds(value)[0])
+
+    def filter_au(self, queryset, name, value):
+        # Dates are inclusive: "au 12" keeps the whole of the 12th, Paris time.
+        return queryset.filter(le__lt=temps.day_bounds(value)[1])
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(libelle__icontains=value) | Q(objet_repr__icontains=value) | Q(request_id=value)
+        )

@@ -1,0 +1,284 @@
+"""Le journal des opérations : écrit par les services dans leur transaction, lu par la
+gestion, jamais modifié ni effacé — ni par le modèle, ni par l'administration, ni en SQL."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from habitants import services as habitants_services
+from habitants.models import Structure
+from phares.lib import journal
+from phares.lib.acteur import Acteur
+from phares.models import EntreeJournal, JournalImmuable
+from tests.conftest import acteur, client_as
+
+JOURNAL = "/journal/"
+
+
+def ecrire(par, libelle="Opération", structure=None, **kw):
+    with transaction.atomic():
+        return journal.journaliser(
+            par=par, operation="test.operation", libelle=libelle, structure=structure, **kw
+        )
+
+
+# --- Qui, quand, quoi, d'où ---------------------------------------------------------
+
+
+def test_une_operation_de_service_ecrit_qui_quoi_avant_apres_et_la_requete(gestion, structure_a):
+    client = client_as(gestion)
+    response = client.post(
+        reverse("habitants:structure-archiver", args=[structure_a.slug]),
+        HTTP_X_REQUEST_ID="req-archivage-0001",
+    )
+
+    assert response.status_code == 302
+    assert response["X-Request-ID"] == "req-archivage-0001"
+    entree = EntreeJournal.objects.get(operation="structure.archiver")
+    assert entree.par == gestion and entree.par_libelle == "Anne Hurand"
+    assert entree.origine == "web" and entree.request_id == "req-archivage-0001"
+    assert entree.libelle == "Structure archivée : Halage"
+    assert entree.objet_type == "habitants.structure" and entree.objet_id == str(structure_a.pk)
+    assert entree.structure_id == structure_a.pk and entree.structure_nom == "Halage"
+    assert entree.changements == {"archivée": ["non", "oui"]}
+
+
+def test_un_identifiant_de_requete_douteux_est_remplace(gestion, structure_a):
+    response = client_as(gestion).post(
+        reverse("habitants:structure-archiver", args=[structure_a.slug]),
+        HTTP_X_REQUEST_ID="<script>",
+    )
+    rid = EntreeJournal.objects.get().request_id
+    assert rid != "<script>" and len(rid) == 32 and response["X-Request-ID"] == rid
+
+
+def test_une_modification_ne_garde_que_ce_qui_change(gestion, structure_a):
+    data = {
+        "nom": "Halage",
+        "forme_juridique": "association",
+        "domaine": structure_a.domaine_id,
+        "description": "Nouvelle description.",
+        "arrivee": "2010-01-01",
+        "email_contact": "contact@halage.test",
+    }
+    client_as(gestion).post(reverse("habitants:structure-modifier", args=["halage"]), data)
+
+    entree = EntreeJournal.objects.get(operation="structure.modifier")
+    assert entree.changements == {
+        "description": ["Solidarité et environnement.", "Nouvelle description."]
+    }
+
+
+def test_un_refus_ne_laisse_aucune_trace(gestion, structure_a):
+    structure_a.archivee = True
+    structure_a.save()
+    with pytest.raises(habitants_services.HabitantsError):
+        habitants_services.archiver_structure(structure=structure_a, par=acteur(gestion))
+    assert not EntreeJournal.objects.exists()
+
+
+def test_une_operation_annulee_efface_son_entree(gestion, structure_a):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        habitants_services.archiver_structure(structure=structure_a, par=acteur(gestion))
+        raise RuntimeError("la suite échoue")
+    assert not EntreeJournal.objects.exists()
+
+
+def test_les_commandes_ecrivent_au_nom_du_systeme(db):
+    entree = ecrire(Acteur.systeme("demo"))
+    assert entree.par is None and entree.par_libelle == "système (demo)"
+
+
+def test_un_service_refuse_un_utilisateur_a_la_place_d_un_acteur(gestion, structure_a):
+    with pytest.raises(TypeError, match="Acteur"):
+        habitants_services.archiver_structure(structure=structure_a, par=gestion)
+    with pytest.raises(TypeError, match="Acteur"):
+        habitants_services.archiver_structure(structure=structure_a, par=None)
+    assert not Structure.objects.filter(archivee=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_journaliser_hors_transaction_est_refuse(gestion):
+    with pytest.raises(RuntimeError, match="transaction"):
+        journal.journaliser(par=acteur(gestion), operation="x", libelle="x")
+
+
+def test_les_secrets_n_entrent_pas_au_journal(gestion):
+    valeurs = journal.instantane(gestion, ["email", "password"])
+    assert valeurs == {"adresse e-mail": "gestion@phares.test"}
+
+
+def test_les_valeurs_sont_lisibles():
+    assert journal.affichable(datetime.date(2015, 6, 30)) == "30/06/2015"
+    moment = datetime.datetime(2026, 7, 1, 7, 30, tzinfo=datetime.UTC)
+    assert journal.affichable(moment) == "01/07/2026 09:30"  # Paris
+    assert journal.affichable(True) == "oui" and journal.affichable(None) == "—"
+    assert journal.affichable("x" * 500).endswith("…") and len(journal.affichable("x" * 500)) == 120
+
+
+# --- Personne ne modifie ni n'efface une entrée ---------------------------------------
+
+
+def test_le_modele_refuse_modification_et_suppression(gestion):
+    entree = ecrire(acteur(gestion))
+    entree.libelle = "Réécrit"
+    with pytest.raises(JournalImmuable):
+        entree.save()
+    with pytest.raises(JournalImmuable):
+        entree.delete()
+    with pytest.raises(JournalImmuable):
+        EntreeJournal.objects.filter(pk=entree.pk).update(libelle="Réécrit")
+    with pytest.raises(JournalImmuable):
+        EntreeJournal.objects.all().delete()
+    with pytest.raises(JournalImmuable), transaction.atomic():
+        EntreeJournal.objects.bulk_update([entree], ["libelle"])
+    assert EntreeJournal.objects.get().libelle == "Opération"
+
+
+def test_la_base_refuse_une_modification_en_sql(gestion):
+    entree = ecrire(acteur(gestion))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE phares_entreejournal SET libelle = 'Réécrit'")
+    assert EntreeJournal.objects.get(pk=entree.pk).libelle == "Opération"
+
+
+def test_postgresql_refuse_aussi_une_suppression_en_sql(gestion):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite : pas de déclencheur DELETE (voir phares/migrations/0004).")
+    ecrire(acteur(gestion))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM phares_entreejournal")
+    assert EntreeJournal.objects.count() == 1
+
+
+def test_l_administration_ne_permet_ni_ajout_ni_modification_ni_suppression(gestion):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root@phares.test", "un-mot-de-passe-long")
+    entree = ecrire(acteur(gestion))
+    client = client_as(root)
+    change = reverse("admin:phares_entreejournal_change", args=[entree.pk])
+
+    assert client.get(reverse("admin:phares_entreejournal_changelist")).status_code == 200
+    assert client.get(change).status_code == 200  # read-only view
+    assert client.post(change, {"libelle": "Réécrit"}).status_code == 403
+    delete = reverse("admin:phares_entreejournal_delete", args=[entree.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:phares_entreejournal_add")).status_code == 403
+    assert EntreeJournal.objects.get().libelle == "Opération"
+
+
+# --- La page du journal ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonyme", 302),
+        ("gestion", 200),
+        ("comptable", 403),
+        ("referent_a", 403),
+        ("membre_a", 403),
+        ("habitant_b", 403),
+        ("cogerant", 403),
+        ("associe", 403),
+    ],
+)
+def test_seule_la_gestion_lit_le_journal(personas, persona, status):
+    assert client_as(personas[persona]).get(JOURNAL).status_code == status
+
+
+@pytest.fixture
+def entrees(gestion, referent_a, structure_a, structure_b):
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 23, 30, tzinfo=datetime.UTC)):
+        # 11 March 00:30 in Paris.
+        ecrire(acteur(gestion), "Archivage de Halage", structure=structure_a)
+    with time_machine.travel(datetime.datetime(2026, 3, 12, 9, 0, tzinfo=datetime.UTC)):
+        ecrire(acteur(referent_a), "Profil de Halage", structure=structure_a)
+        ecrire(acteur(gestion), "Domaine ajouté", objet=structure_b.domaine)
+        ecrire(Acteur.systeme("demo"), "Chargement de démonstration", structure=structure_b)
+
+
+def _libelles(response):
+    return [e.libelle for e in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    ("filtre", "attendu"),
+    [
+        ({}, ["Chargement de démonstration", "Domaine ajouté", "Profil de Halage",
+              "Archivage de Halage"]),
+        ({"personne": "$referent"}, ["Profil de Halage"]),
+        ({"personne": "systeme"}, ["Chargement de démonstration"]),
+        ({"structure": "$halage"}, ["Profil de Halage", "Archivage de Halage"]),
+        ({"objet_type": "habitants.domaine"}, ["Domaine ajouté"]),
+        # Dates are inclusive and read in Paris time: 11 March holds the 00:30 entry.
+        ({"du": "2026-03-11", "au": "2026-03-11"}, ["Archivage de Halage"]),
+        ({"au": "2026-03-10"}, []),
+        ({"du": "2026-03-12"}, ["Chargement de démonstration", "Domaine ajouté",
+                                "Profil de Halage"]),
+        ({"q": "halage"}, ["Profil de Halage", "Archivage de Halage"]),
+    ],
+)  # fmt: skip
+def test_le_journal_se_filtre(gestion, referent_a, structure_a, entrees, filtre, attendu):
+    valeurs = {"$referent": str(referent_a.pk), "$halage": str(structure_a.pk)}
+    params = {k: valeurs.get(v, v) for k, v in filtre.items()}
+    response = client_as(gestion).get(JOURNAL, params)
+    assert response.status_code == 200
+    assert _libelles(response) == attendu
+
+
+def test_les_filtres_proposent_ce_que_le_journal_contient(gestion, entrees):
+    form = client_as(gestion).get(JOURNAL).context["filter"].form
+    assert [c[1] for c in form.fields["structure"].choices][1:] == ["Halage", "Mode Estime"]
+    assert ("habitants.domaine", "Domaine d'activité") in form.fields["objet_type"].choices
+    assert ("systeme", "Système (commandes)") in form.fields["personne"].choices
+
+
+@pytest.mark.parametrize("filtre", [{"du": "pas-une-date"}, {"personne": "999999"},
+                                    {"structure": "\x00"}, {"q": "x" * 5000}])  # fmt: skip
+def test_un_filtre_absurde_est_une_erreur_de_formulaire(gestion, entrees, filtre):
+    response = client_as(gestion).get(JOURNAL, filtre)
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+
+
+def test_la_page_fait_autant_de_requetes_quelle_que_soit_la_taille(
+    gestion, structure_a, django_assert_max_num_queries
+):
+    client = client_as(gestion)
+    for i in range(3):
+        ecrire(acteur(gestion), f"Opération {i}", structure=structure_a)
+    with django_assert_max_num_queries(12) as petit:
+        client.get(JOURNAL)
+    for i in range(120):
+        ecrire(acteur(gestion), f"Opération {i}", structure=structure_a)
+    with django_assert_max_num_queries(len(petit.captured_queries)):
+        client.get(JOURNAL)
+
+
+def test_la_fiche_d_une_structure_montre_son_historique_a_la_gestion(
+    gestion, comptable, structure_a, structure_b
+):
+    ecrire(acteur(gestion), "Opération sur Halage", structure=structure_a)
+    ecrire(acteur(gestion), "Opération sur Mode Estime", structure=structure_b)
+    url = reverse("habitants:structure-detail", args=["halage"])
+
+    page = client_as(gestion).get(url)
+    assert "Historique récent" in page.text and "Opération sur Halage" in page.text
+    assert "Opération sur Mode Estime" not in page.text
+    assert f"/journal/?structure={structure_a.pk}" in page.text
+    # Comptabilité reads the structure, not the journal.
+    assert "Historique récent" not in client_as(comptable).get(url).text
+
+
+def test_le_journal_montre_l_heure_de_paris(gestion, structure_a):
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 7, 30, tzinfo=datetime.UTC)):
+        ecrire(acteur(gestion), "Le matin", structure=structure_a)
+    text = client_as(gestion).get(JOURNAL).text
+    assert "1er juil. 2026" in text and "09:30" in text
+    assert timezone.is_aware(EntreeJournal.objects.get().le)

@@ -56,7 +56,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 check-deploy: install
-	PHARES_ENV=production SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=phares.example.org \
+	PHARES_ENV=production SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=phares.example.org PHARES_URL=https://phares.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -1,6 +1,10 @@
+import io
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from PIL import Image, ImageOps
 
 # Logos and photos are shown to every visitor: a small file can still decode into a huge
 # bitmap (Pillow only refuses twice its 89-megapixel limit, and merely warns below).
@@ -8,18 +12,50 @@ IMAGE_MAX_OCTETS = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = 25_000_000
 
 
+# What the pages show: anything else (EPS/PostScript, TIFF, BMP, ICO…) Pillow would also
+# open is refused, and what is kept is re-encoded, so no file is served as uploaded.
+FORMATS_IMAGE = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"),
+                 "WEBP": ("webp", "image/webp")}  # fmt: skip
+
+
 def valider_image(fichier):
-    """`clean_<champ>` d'une image téléversée : poids et dimensions raisonnables."""
+    """`clean_<champ>` d'une image téléversée : PNG, JPEG ou WebP, poids et dimensions
+    raisonnables ; renvoie l'image ré-encodée (métadonnées retirées, orientation appliquée)."""
     if not isinstance(fichier, UploadedFile):
         return fichier  # unchanged, cleared, or empty
     if fichier.size > IMAGE_MAX_OCTETS:
         raise ValidationError("L'image dépasse 5 Mo : réduisez-la avant de l'envoyer.")
-    image = getattr(fichier, "image", None)
-    if image is not None and image.width * image.height > IMAGE_MAX_PIXELS:
+    image = getattr(fichier, "image", None)  # set by forms.ImageField (header only)
+    if image is None or image.format not in FORMATS_IMAGE:
+        raise ValidationError(
+            "Format non accepté : envoyez une image PNG, JPEG ou WebP "
+            f"(ce fichier est {'illisible' if image is None else 'au format ' + image.format})."
+        )
+    if image.width * image.height > IMAGE_MAX_PIXELS:
         raise ValidationError(
             f"L'image mesure {image.width} × {image.height} pixels : 25 millions de pixels au plus."
         )
-    return fichier
+    return _reencoder(fichier, image.format)
+
+
+def _reencoder(fichier: UploadedFile, format_: str) -> SimpleUploadedFile:
+    extension, content_type = FORMATS_IMAGE[format_]
+    fichier.seek(0)
+    try:
+        with Image.open(fichier) as source:
+            source.load()
+            image = ImageOps.exif_transpose(source)
+            if format_ == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            sortie = io.BytesIO()
+            # No exif/icc/text chunks are passed on: only the pixels leave.
+            image.save(sortie, format=format_, **({"quality": 90} if format_ != "PNG" else {}))
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            "Cette image est illisible ou abîmée : enregistrez-la de nouveau."
+        ) from exc
+    nom = Path(fichier.name or "image").stem[:80] or "image"
+    return SimpleUploadedFile(f"{nom}.{extension}", sortie.getvalue(), content_type=content_type)
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:

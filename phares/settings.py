@@ -252,6 +252,12 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; object-src 'none'"
 )
 
+# Adresse publique de l'application : liens des e-mails envoyés hors d'une requête (après
+# validation, tâches de fond). Exigée en production.
+PHARES_URL = (env_str("PHARES_URL") or ("" if PRODUCTION else "http://127.0.0.1:8000")).rstrip("/")
+if PRODUCTION and not PHARES_URL.startswith("https://"):
+    raise ImproperlyConfigured("PHARES_URL (https://…) est obligatoire en production.")
+
 # Coordonnées du lieu, affichées sur la page publique.
 PHARES_CONTACT = {
     "lieu": env_str("PHARES_LIEU", "La Cité PHARES"),

@@ -28,6 +28,7 @@ SETTINGS_VARS = (
     "SECURE_HSTS_PRELOAD",
     "BEHIND_TLS_PROXY",
     "EMAIL_BACKEND",
+    "PHARES_URL",
     # set by tests/conftest.py for the browser tests; check --deploy rightly refuses it
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -51,6 +52,7 @@ def production_env(**overrides) -> dict:
         "PHARES_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "phares.example.org",
+        "PHARES_URL": "https://phares.example.org",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -68,6 +70,10 @@ def test_production_passes_the_deploy_check(tmp_path):
     ("env", "mentions"),
     [
         pytest.param(production_env(SECRET_KEY=None), "SECRET_KEY", id="sans-secret-key"),
+        pytest.param(production_env(PHARES_URL=None), "PHARES_URL", id="sans-adresse-publique"),
+        pytest.param(
+            production_env(PHARES_URL="http://phares.example.org"), "https", id="adresse-en-http"
+        ),
         pytest.param(production_env(ALLOWED_HOSTS=None), "ALLOWED_HOSTS", id="sans-allowed-hosts"),
         pytest.param(production_env(DEBUG="true"), "DEBUG", id="debug-en-production"),
         pytest.param({"DEBUG": "maybe"}, "DEBUG", id="debug-peut-etre"),

@@ -29,9 +29,7 @@ def eps():
 
 
 def envoyer(client, nom, contenu, content_type="image/png"):
-    return client.post(
-        PROFIL, {**DONNEES, "logo": SimpleUploadedFile(nom, contenu, content_type)}
-    )
+    return client.post(PROFIL, {**DONNEES, "logo": SimpleUploadedFile(nom, contenu, content_type)})
 
 
 @pytest.mark.parametrize(

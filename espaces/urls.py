@@ -17,9 +17,10 @@ urlpatterns = [
     path("espaces/tarifs/", tarifs.tarif_liste, name="tarif-liste"),
     path("espaces/forfaits/", tarifs.forfaits, name="forfaits"),
     path("espaces/consommations/", tarifs.consommation_liste, name="consommation-liste"),
-    path("espaces/<slug:slug>/", batiment.espace_detail, name="espace-detail"),
-    path("espaces/<slug:slug>/modifier/", batiment.espace_modifier, name="espace-modifier"),
-    path("espaces/<slug:slug>/regles/", batiment.espace_regles, name="espace-regles"),
+    # Under a prefix of their own: a space's slug never collides with a fixed URL above.
+    path("espaces/fiche/<slug:slug>/", batiment.espace_detail, name="espace-detail"),
+    path("espaces/fiche/<slug:slug>/modifier/", batiment.espace_modifier, name="espace-modifier"),
+    path("espaces/fiche/<slug:slug>/regles/", batiment.espace_regles, name="espace-regles"),
     path("salles/demande/", demandes.demande_publique, name="demande-publique"),
     path("reservations/", reservations.reservation_liste, name="reservation-liste"),
     path("reservations/jour/", planning.jour, name="jour"),

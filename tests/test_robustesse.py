@@ -434,7 +434,7 @@ def test_identifiants_hors_de_portee_ou_inexistants(world):
         (referent, "post", "/reservations/salles/inexistante/reserver/"),
         (gestion, "get", "/habitants/inexistante/modifier/"),
         (gestion, "post", "/habitants/inexistante/archiver/"),
-        (gestion, "get", "/espaces/inexistant/regles/"),
+        (gestion, "get", "/espaces/fiche/inexistant/regles/"),
         (gestion, "get", f"/calendriers/{world['jeton_valide']}/salles/inexistante.ics"),
         (gestion, "get", f"/calendriers/{world['jeton_valide']}/structures/inexistante.ics"),
     ]:
@@ -484,7 +484,7 @@ def test_regles_de_reservation_bornees(champ, gestion, structure_a):
     construire_lieu(structure_a)
     client = client_as(gestion)
     avant = etat()
-    for url in ("/espaces/salle-a/regles/", "/reservations/velos/regles/"):
+    for url in ("/espaces/fiche/salle-a/regles/", "/reservations/velos/regles/"):
         for valeur in (MAXIMA_REGLES[champ] + 1, 2**31 - 1):
             data = {**REGLES, champ: str(valeur)}
             if champ == "duree_min_minutes":
@@ -498,7 +498,7 @@ def test_regles_de_reservation_bornees(champ, gestion, structure_a):
 def test_reserver_avec_les_regles_au_maximum(gestion, referent_a, structure_a):
     construire_lieu(structure_a)
     maxima = {k: str(v) for k, v in MAXIMA_REGLES.items() if k != "duree_min_minutes"}
-    response = client_as(gestion).post("/espaces/salle-a/regles/", {**REGLES, **maxima})
+    response = client_as(gestion).post("/espaces/fiche/salle-a/regles/", {**REGLES, **maxima})
     assert response.status_code == 302
     client = client_as(referent_a)
     response = client.post("/reservations/salles/salle-a/reserver/", reservation_data(structure_a))
@@ -609,7 +609,7 @@ def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
                 "/espaces/tarifs/",
                 "/espaces/forfaits/",
                 "/espaces/consommations/",
-                "/espaces/bureau-102/",
+                "/espaces/fiche/bureau-102/",
                 "/reservations/jour/",
             ],
         ),
@@ -1054,8 +1054,8 @@ def test_la_comptabilite_n_ecrit_rien(world, structure_a):
         (f"/habitants/domaines/{w['domaine_pk']}/", {"nom": "Pirate", "ordre": "1"}),
         ("/espaces/batiment/", _batiment_data([])),
         ("/espaces/nouveau/", {"nom": "Pirate", "type": "salle_reunion"}),
-        ("/espaces/salle-a/modifier/", {"nom": "Pirate", "type": "salle_reunion"}),
-        ("/espaces/salle-a/regles/", REGLES),
+        ("/espaces/fiche/salle-a/modifier/", {"nom": "Pirate", "type": "salle_reunion"}),
+        ("/espaces/fiche/salle-a/regles/", REGLES),
         ("/reservations/velos/regles/", REGLES),
         ("/espaces/conventions/nouvelle/", {"structure": structure_a.pk, "debut": JOUR}),
         (f"/espaces/conventions/{w['convention_pk']}/terminer/", {"fin": "2026-03-02"}),

@@ -9,9 +9,6 @@ from phares.lib.slugs import slug_libre
 from ..models import TYPES_OCCUPES, Batiment, Espace, Etage, Ressource, TypeEspace
 from ._champs import DATE, fin_apres_debut
 
-# Taken by fixed URLs under /espaces/.
-RESERVED_SLUGS = {"nouveau", "batiment", "conventions", "tarifs", "consommations", "forfaits"}
-
 
 class EspaceForm(forms.ModelForm):
     reservable = forms.BooleanField(label="Réservable (salle partagée)", required=False)
@@ -68,7 +65,6 @@ class EspaceForm(forms.ModelForm):
         return slug_libre(
             nom,
             defaut="espace",
-            reserves=RESERVED_SLUGS,
             pris=lambda slug: (
                 espaces.filter(slug=slug).exists() or ressources.filter(slug=slug).exists()
             ),

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from habitants.models import Structure
+from habitants import selectors as habitants_selectors
 from phares.lib import dates
 
 from .models import (
@@ -15,6 +15,11 @@ from .models import (
     Ressource,
     TypeEspace,
 )
+
+
+def _toutes_structures(request):
+    """Archivées comprises : l'historique des conventions et des réservations les garde."""
+    return habitants_selectors.toutes_structures()
 
 
 class EspaceFilter(django_filters.FilterSet):
@@ -59,7 +64,7 @@ class EspaceFilter(django_filters.FilterSet):
 
 class ConventionFilter(django_filters.FilterSet):
     structure = django_filters.ModelChoiceFilter(
-        label="Structure", queryset=Structure.objects.all(), empty_label="Toutes"
+        label="Structure", queryset=_toutes_structures, empty_label="Toutes"
     )
     espace = django_filters.ModelChoiceFilter(
         label="Espace",
@@ -78,8 +83,8 @@ class ConventionFilter(django_filters.FilterSet):
 
 class ConsommationFilter(django_filters.FilterSet):
     structure = django_filters.ModelChoiceFilter(
-        label="Structure", queryset=Structure.objects.none(), empty_label="Toutes"
-    )
+        label="Structure", queryset=None, empty_label="Toutes"
+    )  # in __init__
     service = django_filters.ChoiceFilter(
         label="Service", choices=Consommation.Service.choices, empty_label="Tous"
     )
@@ -109,7 +114,7 @@ class ReservationFilter(django_filters.FilterSet):
         label="Salle ou vélo", queryset=Ressource.objects.all(), empty_label="Toutes"
     )
     structure = django_filters.ModelChoiceFilter(
-        label="Structure", queryset=Structure.objects.all(), empty_label="Toutes"
+        label="Structure", queryset=_toutes_structures, empty_label="Toutes"
     )
 
     class Meta:

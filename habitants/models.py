@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from phares.lib import dates
+from phares.lib.jetons import hash_token as hash_token  # re-exported: habitants.services
 
 
 def validate_siren(value: str) -> None:
@@ -215,10 +215,6 @@ class Membre(models.Model):
     @property
     def est_referent(self) -> bool:
         return self.role == self.Role.REFERENT
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -117,3 +117,30 @@ def premiere_annee() -> int | None:
     """Année de la plus ancienne arrivée enregistrée."""
     first = Structure.objects.aggregate(first=Min("arrivee"))["first"]
     return first.year if first else None
+
+
+def structures_actives() -> QuerySet[Structure]:
+    """Structures non archivées, par nom (listes de choix de l'équipe)."""
+    return Structure.objects.actives().order_by("nom")
+
+
+def structure_active(slug: str) -> Structure | None:
+    """La structure non archivée `slug`, ou None."""
+    return Structure.objects.actives().filter(slug=slug).first()
+
+
+def toutes_structures() -> QuerySet[Structure]:
+    """Toutes les structures, archivées comprises : les filtres d'historique les proposent."""
+    return Structure.objects.all()
+
+
+def structures_presentes_du_membre(user, *, le: datetime.date) -> QuerySet[Structure]:
+    """Structures dont `user` est membre actif le jour `le` et qui sont hébergées ce jour-là,
+    par nom."""
+    return structures_of_member(user, le=le).presentes(le).order_by("nom")
+
+
+def verrouiller_structure(structure: Structure) -> Structure:
+    """Relit `structure` verrouillée jusqu'à la fin de la transaction : deux écritures qui la
+    concernent (un forfait, par exemple) passent l'une après l'autre."""
+    return Structure.objects.select_for_update().get(pk=structure.pk)

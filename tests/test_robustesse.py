@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
-from espaces import calendriers, services
+from espaces import services
 from espaces.models import (
     Batiment,
     ClientExterne,
@@ -434,7 +434,7 @@ def test_identifiants_hors_de_portee_ou_inexistants(world):
         (referent, "post", "/reservations/salles/inexistante/reserver/"),
         (gestion, "get", "/habitants/fiche/inexistante/modifier/"),
         (gestion, "post", "/habitants/fiche/inexistante/archiver/"),
-        (gestion, "get", "/espaces/inexistant/regles/"),
+        (gestion, "get", "/espaces/fiche/inexistant/regles/"),
         (gestion, "get", f"/calendriers/{world['jeton_valide']}/salles/inexistante.ics"),
         (gestion, "get", f"/calendriers/{world['jeton_valide']}/structures/inexistante.ics"),
     ]:
@@ -484,7 +484,7 @@ def test_regles_de_reservation_bornees(champ, gestion, structure_a):
     construire_lieu(structure_a)
     client = client_as(gestion)
     avant = etat()
-    for url in ("/espaces/salle-a/regles/", "/reservations/velos/regles/"):
+    for url in ("/espaces/fiche/salle-a/regles/", "/reservations/velos/regles/"):
         for valeur in (MAXIMA_REGLES[champ] + 1, 2**31 - 1):
             data = {**REGLES, champ: str(valeur)}
             if champ == "duree_min_minutes":
@@ -498,7 +498,7 @@ def test_regles_de_reservation_bornees(champ, gestion, structure_a):
 def test_reserver_avec_les_regles_au_maximum(gestion, referent_a, structure_a):
     construire_lieu(structure_a)
     maxima = {k: str(v) for k, v in MAXIMA_REGLES.items() if k != "duree_min_minutes"}
-    response = client_as(gestion).post("/espaces/salle-a/regles/", {**REGLES, **maxima})
+    response = client_as(gestion).post("/espaces/fiche/salle-a/regles/", {**REGLES, **maxima})
     assert response.status_code == 302
     client = client_as(referent_a)
     response = client.post("/reservations/salles/salle-a/reserver/", reservation_data(structure_a))
@@ -609,7 +609,7 @@ def test_dates_extremes_partout(gestion, referent_a, comptable, structure_a):
                 "/espaces/tarifs/",
                 "/espaces/forfaits/",
                 "/espaces/consommations/",
-                "/espaces/bureau-102/",
+                "/espaces/fiche/bureau-102/",
                 "/reservations/jour/",
             ],
         ),
@@ -857,7 +857,7 @@ def test_une_autre_structure_ne_voit_ni_ne_touche_rien(world, structure_a, struc
         saisi_par=referent_a,
     )
     membre_a = world["membre_a_pk"]
-    jeton_b = calendriers.nouveau_jeton(b)
+    jeton_b = services.nouveau_jeton(b)
     client = client_as(b)
     avant = etat()
     for method, url in [
@@ -926,7 +926,7 @@ def lieu_a(structure_a, referent_a, membre_a):
 
 
 def test_appartenance_terminee_hier(lieu_a, membre_a):
-    jeton = calendriers.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(membre_a)
     client = client_as(membre_a)
     Membre.objects.filter(user=membre_a).update(fin=HIER)
     avant = etat()
@@ -949,7 +949,7 @@ def test_appartenance_terminee_hier(lieu_a, membre_a):
 
 
 def test_membre_d_une_structure_archivee(lieu_a, referent_a, membre_a, structure_a):
-    jeton = calendriers.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(membre_a)
     Structure.objects.filter(pk=structure_a.pk).update(archivee=True, archivee_le=NOW)
     avant = etat()
     r = lieu_a.secret
@@ -1020,7 +1020,7 @@ def test_structure_qui_part_bientot_ne_reserve_pas_apres_son_depart(
 
 
 def test_compte_desactive_avec_une_session_ouverte(lieu_a, membre_a):
-    jeton = calendriers.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(membre_a)
     client = client_as(membre_a)
     membre_a.is_active = False
     membre_a.save()
@@ -1054,8 +1054,8 @@ def test_la_comptabilite_n_ecrit_rien(world, structure_a):
         (f"/habitants/domaines/{w['domaine_pk']}/", {"nom": "Pirate", "ordre": "1"}),
         ("/espaces/batiment/", _batiment_data([])),
         ("/espaces/nouveau/", {"nom": "Pirate", "type": "salle_reunion"}),
-        ("/espaces/salle-a/modifier/", {"nom": "Pirate", "type": "salle_reunion"}),
-        ("/espaces/salle-a/regles/", REGLES),
+        ("/espaces/fiche/salle-a/modifier/", {"nom": "Pirate", "type": "salle_reunion"}),
+        ("/espaces/fiche/salle-a/regles/", REGLES),
         ("/reservations/velos/regles/", REGLES),
         ("/espaces/conventions/nouvelle/", {"structure": structure_a.pk, "debut": JOUR}),
         (f"/espaces/conventions/{w['convention_pk']}/terminer/", {"fin": "2026-03-02"}),
@@ -1125,7 +1125,7 @@ def test_html_injecte_reste_du_texte(lieu_a, referent_a, gestion, structure_a, m
         description=SCRIPT + "\n<img src=x onerror=alert(1)>"
     )
     Reservation.objects.filter(pk=lieu_a.secret.pk).update(titre=SCRIPT)
-    jeton = calendriers.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(membre_a)
     pages = {
         None: ["/"],
         referent_a: [
@@ -1156,7 +1156,7 @@ def test_un_titre_ne_peut_pas_ajouter_de_ligne_au_calendrier(lieu_a, membre_a):
     Reservation.objects.filter(pk=lieu_a.secret.pk).update(
         titre="Réunion\r\nATTENDEE:mailto:pirate@example.org\r\nEND:VEVENT"
     )
-    jeton = calendriers.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(membre_a)
     content = client_as(None).get(f"/calendriers/{jeton}/moi.ics").content
     (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert "ATTENDEE" not in event

@@ -1,15 +1,15 @@
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 from django.utils.text import slugify
 
 
-def slug_libre(
-    nom: str, *, defaut: str, pris: Callable[[str], bool], reserves: Collection[str] = ()
-) -> str:
-    """Identifiant d'URL tiré de `nom`, suffixé -2, -3… tant qu'il est déjà `pris` (ou
-    `reserves`, pour des URL fixes qui partageraient le même préfixe)."""
+def slug_libre(nom: str, *, defaut: str, pris: Callable[[str], bool]) -> str:
+    """Identifiant d'URL tiré de `nom`, suffixé -2, -3… tant qu'il est déjà `pris`.
+
+    Les pages d'un objet vivent sous un préfixe à elles (`/habitants/fiche/<slug>/`,
+    `/espaces/fiche/<slug>/`) : aucun nom ne peut masquer une page fixe."""
     base = slugify(nom)[:70] or defaut
     slug, n = base, 2
-    while slug in reserves or pris(slug):
+    while pris(slug):
         slug, n = f"{base}-{n}", n + 1
     return slug

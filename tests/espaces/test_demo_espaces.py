@@ -1,4 +1,4 @@
-"""La démo du bâtiment (espaces/demo.py) : les chiffres du rapport 2015, des
+"""La démo du bâtiment (espaces/demo/) : les chiffres du rapport 2015, des
 conventions et un agenda sans chevauchement, des prix cohérents avec le service,
 et un chargement qui peut être relancé."""
 
@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from espaces import demo as espaces_demo
-from espaces import selectors, services
+from espaces import selectors
+from espaces.demo import batiment as demo_batiment
 from espaces.models import (
     Batiment,
     ClientExterne,
@@ -91,11 +92,11 @@ def test_the_building_of_the_report(demo):
 
 def test_tariffs_of_the_report_in_force_mid_2015(demo):
     le = d(2015, 6, 30)
-    bureau = services.tarif_en_vigueur(Tarif.Code.BUREAU_M2_MOIS, le)
-    poste = services.tarif_en_vigueur(Tarif.Code.POSTE_COTRAVAIL_MOIS, le)
+    bureau = selectors.tarif_en_vigueur(Tarif.Code.BUREAU_M2_MOIS, le)
+    poste = selectors.tarif_en_vigueur(Tarif.Code.POSTE_COTRAVAIL_MOIS, le)
     assert bureau.montant_ht == Decimal("16.00") and poste.montant_ht == Decimal("120.00")
-    assert services.tarif_en_vigueur(Tarif.Code.AFFRANCHISSEMENT, le).taux_tva == 0
-    assert services.tarif_en_vigueur(Tarif.Code.SALLE_HEURE, le).taux_tva == Decimal(20)
+    assert selectors.tarif_en_vigueur(Tarif.Code.AFFRANCHISSEMENT, le).taux_tva == 0
+    assert selectors.tarif_en_vigueur(Tarif.Code.SALLE_HEURE, le).taux_tva == Decimal(20)
 
 
 def test_offices_and_desks_never_have_two_holders(demo):
@@ -207,7 +208,7 @@ def test_running_twice_keeps_the_same_rows():
 
 def test_an_edited_table_that_breaks_the_report_is_refused(monkeypatch):
     sans_un_bureau = tuple(p for p in espaces_demo.ESPACES if p.slug != "bureau-16")
-    monkeypatch.setattr(espaces_demo, "ESPACES", sans_un_bureau)
+    monkeypatch.setattr(demo_batiment, "ESPACES", sans_un_bureau)
     with pytest.raises(CommandError, match="15 bureaux privatifs, le rapport en compte 16"):
         run_demo()
     assert not Structure.objects.exists() and not Espace.objects.exists()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from espaces import services
+from espaces import selectors, services
 from espaces.models import ForfaitSalles, Reservation, Ressource, Tarif
 from tests.espaces.conftest import JOUR, NOW, creneau, paris
 
@@ -597,7 +597,7 @@ def test_tarif_en_vigueur(salle, salle_formation, tarifs):
     )
 
     def en_vigueur(le, ressource=None):
-        return services.tarif_en_vigueur(Tarif.Code.SALLE_HEURE, le, ressource)
+        return selectors.tarif_en_vigueur(Tarif.Code.SALLE_HEURE, le, ressource)
 
     assert en_vigueur(datetime.date(2014, 12, 31)) is None
     assert en_vigueur(datetime.date(2015, 1, 1)).pk == heure.pk

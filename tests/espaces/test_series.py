@@ -8,6 +8,7 @@ import pytest
 
 from espaces import services
 from espaces.models import ForfaitSalles, Reservation, SerieReservations
+from phares.lib import temps
 from tests.espaces.conftest import NOW, creneau, paris
 
 Statut = Reservation.Statut
@@ -63,7 +64,7 @@ def test_quotidienne_a_travers_la_nuit_du_changement_d_heure():
         paris(2026, 3, 27, 9), paris(2026, 3, 27, 10), frequence=F.QUOTIDIENNE, nombre=4
     )
 
-    assert [services.temps.paris(c.debut).hour for c in creneaux] == [9, 9, 9, 9]
+    assert [temps.paris(c.debut).hour for c in creneaux] == [9, 9, 9, 9]
     # Same-tzinfo subtraction is wall-clock arithmetic in Python: compare in UTC.
     ecart = creneaux[2].debut.astimezone(UTC) - creneaux[1].debut.astimezone(UTC)
     assert ecart == datetime.timedelta(hours=23)
@@ -81,7 +82,7 @@ def test_mensuelle_le_31_saute_les_mois_courts():
         datetime.date(2026, 7, 31),
     ]
     # 31 March is after the spring change: still 14 h in Paris.
-    assert services.temps.paris(creneaux[1].debut).hour == 14
+    assert temps.paris(creneaux[1].debut).hour == 14
 
 
 def test_mensuelle_jusqu_au_et_intervalle():

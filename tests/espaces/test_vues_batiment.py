@@ -56,7 +56,7 @@ def stats(page: str) -> list[str]:
 def tous_les_espaces(page: str) -> list[str]:
     """Les noms du tableau « Tous les espaces » (pas celui de l'occupation)."""
     section = page.split('id="titre-espaces"', 1)[1]
-    return re.findall(r'<th scope="row"><a href="/espaces/[^/]+/">([^<]+)</a></th>', section)
+    return re.findall(r'<th scope="row"><a href="/espaces/fiche/[^/]+/">([^<]+)</a></th>', section)
 
 
 @pytest.mark.parametrize("persona", ["gestion", "comptable"])
@@ -353,6 +353,19 @@ def test_nom_deja_pris_par_un_velo(lieu, gestion):
     espace = Espace.objects.get(nom="Vélo 1")
     assert espace.slug == "velo-1-2"
     assert Ressource.objects.get(espace=espace).slug == "velo-1-2"
+
+
+def test_un_nom_d_url_fixe_reste_l_identifiant(lieu, gestion):
+    """Les fiches ont leur préfixe : un espace « Conventions » garde l'identifiant
+    conventions sans cacher la liste des conventions."""
+    client = client_as(gestion)
+    client.post(NOUVEL_ESPACE, espace_data(lieu, nom="Conventions", type="stockage"))
+
+    assert Espace.objects.get(nom="Conventions").slug == "conventions"
+    fiche = client.get("/espaces/fiche/conventions/")
+    assert fiche.templates[0].name == "espaces/espace_detail.html"
+    liste = client.get("/espaces/conventions/")
+    assert liste.templates[0].name == "espaces/convention_liste.html"
 
 
 def test_modifier_un_espace_garde_sa_ressource(lieu, gestion):

@@ -1,42 +1,29 @@
-"""Flux iCalendar abonnables (Google Agenda, Outlook, Thunderbird) : URL à jeton secret."""
+"""Flux iCalendar abonnables (Google Agenda, Outlook, Thunderbird) : à qui appartient un
+jeton, et ce que montre chaque flux."""
 
 from __future__ import annotations
 
 import datetime
-import secrets
 
-from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from habitants.models import Structure, hash_token
-from habitants.selectors import structures_of_member
+from habitants import selectors as habitants_selectors
+from phares.lib.jetons import hash_token
 
-from .models import JetonCalendrier, Reservation, Ressource
+from ..models import JetonCalendrier, Reservation, Ressource
 
 # A feed covers a bounded window: calendar clients poll often, and history is in the app.
 FENETRE_PASSE = datetime.timedelta(days=90)
 FENETRE_FUTUR = datetime.timedelta(days=400)
 
 
-def _jetons_actifs(user):
+def jetons_actifs(user) -> QuerySet[JetonCalendrier]:
     return JetonCalendrier.objects.filter(user=user, revoque_le__isnull=True)
 
 
-def nouveau_jeton(user) -> str:
-    """Révoque le jeton actif et en crée un autre ; renvoie le secret (affiché une fois)."""
-    token = secrets.token_urlsafe(24)
-    with transaction.atomic():
-        revoquer(user)
-        JetonCalendrier.objects.create(user=user, token_hash=hash_token(token))
-    return token
-
-
-def revoquer(user) -> int:
-    return _jetons_actifs(user).update(revoque_le=timezone.now())
-
-
 def jeton_actif(user) -> JetonCalendrier | None:
-    return _jetons_actifs(user).first()
+    return jetons_actifs(user).first()
 
 
 def user_for(token: str):
@@ -57,7 +44,7 @@ def _fenetre(qs):
 
 def mes_structures_ids(user) -> set[int]:
     """Structures (non archivées) dont `user` est membre aujourd'hui."""
-    return set(structures_of_member(user).values_list("pk", flat=True))
+    return set(habitants_selectors.structures_of_member(user).values_list("pk", flat=True))
 
 
 def flux_salle(ressource: Ressource):
@@ -68,7 +55,7 @@ def flux_salle(ressource: Ressource):
     )
 
 
-def flux_structure(structure: Structure):
+def flux_structure(structure):
     return _fenetre(
         Reservation.objects.bloquantes()
         .filter(structure=structure)

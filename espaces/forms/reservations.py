@@ -1,42 +1,13 @@
-import datetime
+"""Formulaires des réservations : règles des ressources, créneaux, réservations de salle
+(seule ou en série), de vélo, extérieures, demande publique, annulation."""
 
 from django import forms
 from django.core.validators import MaxValueValidator
 
-from habitants.models import Structure
-from phares.forms import valider_image
 from phares.lib import temps
-from phares.lib.slugs import slug_libre
 
-from .models import (
-    TYPES_OCCUPES,
-    Batiment,
-    ClientExterne,
-    Consommation,
-    Espace,
-    Etage,
-    Ressource,
-    SerieReservations,
-    Tarif,
-    TypeEspace,
-)
-
-# Taken by fixed URLs under /espaces/.
-RESERVED_SLUGS = {"nouveau", "batiment", "conventions", "tarifs", "consommations", "forfaits"}
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
-
-# Dates the pages accept: the views step a day or a week either side, and 0001-01-01 or
-# 9999-12-31 would overflow datetime.date there (or in the UTC conversion).
-DATE_MIN = datetime.date(1900, 1, 1)
-DATE_MAX = datetime.date(2999, 12, 31)
-
-
-def _fin_apres_debut(form: forms.Form, cleaned: dict) -> None:
-    d, f = cleaned.get("debut"), cleaned.get("fin")
-    if d and f and f < d:
-        form.add_error("fin", "La fin ne peut pas précéder le début.")
+from ..models import ClientExterne, Ressource, SerieReservations
+from ._champs import DATE, DATE_MAX, DATE_MIN, TIME
 
 
 def _structures_au_choix(field: forms.ModelChoiceField, structures) -> None:
@@ -45,68 +16,6 @@ def _structures_au_choix(field: forms.ModelChoiceField, structures) -> None:
     premieres = list(structures[:2])
     if len(premieres) == 1:
         field.initial = premieres[0]
-
-
-class EspaceForm(forms.ModelForm):
-    reservable = forms.BooleanField(label="Réservable (salle partagée)", required=False)
-    ouverte_aux_externes = forms.BooleanField(
-        label="Réservable aussi par des organisations extérieures", required=False
-    )
-
-    class Meta:
-        model = Espace
-        fields = [
-            "nom",
-            "etage",
-            "type",
-            "surface_m2",
-            "capacite",
-            "nb_postes",
-            "equipements",
-            "accessible_pmr",
-            "accessibilite",
-            "photo",
-        ]
-        widgets = {
-            "equipements": forms.Textarea(attrs={"rows": 2}),
-            "accessibilite": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ressource = getattr(self.instance, "ressource", None) if self.instance.pk else None
-        if ressource is not None:
-            self.fields["reservable"].initial = ressource.active
-            self.fields["ouverte_aux_externes"].initial = ressource.ouverte_aux_externes
-
-    def clean(self):
-        cleaned = super().clean()
-        type_ = cleaned.get("type")
-        if type_ == TypeEspace.COTRAVAIL and not cleaned.get("nb_postes"):
-            self.add_error("nb_postes", "Indiquez le nombre de postes du co-travail.")
-        if type_ in TYPES_OCCUPES and cleaned.get("reservable"):
-            self.add_error(
-                "reservable", "Un bureau ou le co-travail se loue par convention, pas à l'heure."
-            )
-        return cleaned
-
-    def clean_photo(self):
-        return valider_image(self.cleaned_data.get("photo"))
-
-    def slug_for(self, nom: str) -> str:
-        # A bookable room's Ressource takes the same slug, and bikes have slugs too.
-        ressources = Ressource.objects.all()
-        if self.instance.pk:
-            ressources = ressources.exclude(espace_id=self.instance.pk)
-        espaces = Espace.objects.exclude(pk=self.instance.pk)
-        return slug_libre(
-            nom,
-            defaut="espace",
-            reserves=RESERVED_SLUGS,
-            pris=lambda slug: (
-                espaces.filter(slug=slug).exists() or ressources.filter(slug=slug).exists()
-            ),
-        )
 
 
 class RegleForm(forms.ModelForm):
@@ -168,71 +77,6 @@ class RegleForm(forms.ModelForm):
         return cleaned
 
 
-class ConventionForm(forms.Form):
-    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
-    espace = forms.ModelChoiceField(label="Bureau ou co-travail", queryset=Espace.objects.none())
-    poste = forms.IntegerField(
-        label="Poste (co-travail)",
-        required=False,
-        min_value=1,
-        max_value=500,  # Espace.nb_postes' own limit
-        help_text="Laissez vide pour attribuer le premier poste libre.",
-    )
-    debut = forms.DateField(label="Début", widget=DATE)
-    fin = forms.DateField(
-        label="Fin (incluse)", required=False, widget=DATE, help_text="Vide : sans terme."
-    )
-    montant_mensuel_ht = forms.DecimalField(
-        label="Loyer mensuel HT (€)",
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text="Vide : calculé d'après le tarif en vigueur (surface × prix au m², ou poste).",
-    )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = Structure.objects.actives().order_by("nom")
-        self.fields["espace"].queryset = Espace.objects.filter(
-            archive=False, type__in=TYPES_OCCUPES
-        ).order_by("nom")
-
-    def clean(self):
-        cleaned = super().clean()
-        _fin_apres_debut(self, cleaned)
-        return cleaned
-
-
-class TerminerConventionForm(forms.Form):
-    fin = forms.DateField(label="Dernier jour d'occupation (inclus)", widget=DATE)
-
-
-class TarifForm(forms.ModelForm):
-    class Meta:
-        model = Tarif
-        fields = ["code", "ressource", "montant_ht", "taux_tva", "debut", "fin"]
-        widgets = {"debut": DATE, "fin": DATE}
-
-    def clean(self):
-        cleaned = super().clean()
-        _fin_apres_debut(self, cleaned)
-        return cleaned
-
-
-class ConsommationForm(forms.Form):
-    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
-    service = forms.ChoiceField(label="Service", choices=Consommation.Service.choices)
-    date = forms.DateField(label="Date", widget=DATE)
-    quantite = forms.IntegerField(label="Quantité", min_value=1, max_value=100000)
-    commentaire = forms.CharField(label="Commentaire", required=False, max_length=200)
-
-    def __init__(self, *args, structures, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
-
-
 class CreneauForm(forms.Form):
     """Date + heures de Paris -> [debut, fin[ conscients."""
 
@@ -263,7 +107,7 @@ class ReservationForm(CreneauForm):
     nb_personnes = forms.IntegerField(
         label="Nombre de personnes", min_value=1, max_value=1000, initial=1
     )
-    structure = forms.ModelChoiceField(label="Pour la structure", queryset=Structure.objects.none())
+    structure = forms.ModelChoiceField(label="Pour la structure", queryset=None)  # in __init__
     frequence = forms.ChoiceField(
         label="Répéter",
         choices=[("", "Ne pas répéter"), *SerieReservations.Frequence.choices],
@@ -303,7 +147,7 @@ class ReservationForm(CreneauForm):
 
 class VeloForm(CreneauForm):
     titre = forms.CharField(label="Objet (trajet, livraison…)", max_length=200)
-    structure = forms.ModelChoiceField(label="Pour la structure", queryset=Structure.objects.none())
+    structure = forms.ModelChoiceField(label="Pour la structure", queryset=None)  # in __init__
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,33 +192,6 @@ class AnnulationForm(forms.Form):
     )
 
 
-def parse_date(value: str | None, default: datetime.date) -> datetime.date:
-    """Date d'URL (AAAA-MM-JJ) ; une valeur mal formée ou hors de portée retombe sur
-    `default` (jamais de 500)."""
-    if not value:
-        return default
-    try:
-        parsed = datetime.date.fromisoformat(value)
-    except ValueError:
-        return default
-    return parsed if DATE_MIN <= parsed <= DATE_MAX else default
-
-
-class ForfaitForm(forms.Form):
-    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
-    heures_par_mois = forms.IntegerField(
-        label="Heures de salle incluses par mois",
-        min_value=0,
-        max_value=744,
-        help_text="0 = illimité.",
-    )
-    debut = forms.DateField(label="À partir du", widget=DATE)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = Structure.objects.actives().order_by("nom")
-
-
 class DemandePubliqueForm(ExterneForm):
     salle = forms.ModelChoiceField(label="Salle", queryset=Ressource.objects.none())
     # Honeypot: hidden from people, filled by bots.
@@ -393,20 +210,3 @@ class DemandePubliqueForm(ExterneForm):
         if self.cleaned_data.get("site_web"):
             raise forms.ValidationError("Demande refusée.")
         return ""
-
-
-class BatimentForm(forms.ModelForm):
-    class Meta:
-        model = Batiment
-        fields = ["nom", "adresse", "surface_m2"]
-
-
-EtageFormSet = forms.inlineformset_factory(
-    Batiment,
-    Etage,
-    fields=["niveau", "nom"],
-    extra=1,
-    can_delete=False,
-    min_num=1,
-    validate_min=True,
-)

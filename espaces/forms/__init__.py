@@ -1,0 +1,1 @@
+"""Formulaires espaces, par sous-domaine : `batiment`, `reservations`, `tarifs`."""

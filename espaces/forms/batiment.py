@@ -1,0 +1,129 @@
+"""Formulaires du bâtiment : espaces, bâtiment et niveaux, conventions d'occupation."""
+
+from django import forms
+
+from habitants import selectors as habitants_selectors
+from phares.forms import valider_image
+from phares.lib.slugs import slug_libre
+
+from ..models import TYPES_OCCUPES, Batiment, Espace, Etage, Ressource, TypeEspace
+from ._champs import DATE, fin_apres_debut
+
+
+class EspaceForm(forms.ModelForm):
+    reservable = forms.BooleanField(label="Réservable (salle partagée)", required=False)
+    ouverte_aux_externes = forms.BooleanField(
+        label="Réservable aussi par des organisations extérieures", required=False
+    )
+
+    class Meta:
+        model = Espace
+        fields = [
+            "nom",
+            "etage",
+            "type",
+            "surface_m2",
+            "capacite",
+            "nb_postes",
+            "equipements",
+            "accessible_pmr",
+            "accessibilite",
+            "photo",
+        ]
+        widgets = {
+            "equipements": forms.Textarea(attrs={"rows": 2}),
+            "accessibilite": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ressource = getattr(self.instance, "ressource", None) if self.instance.pk else None
+        if ressource is not None:
+            self.fields["reservable"].initial = ressource.active
+            self.fields["ouverte_aux_externes"].initial = ressource.ouverte_aux_externes
+
+    def clean(self):
+        cleaned = super().clean()
+        type_ = cleaned.get("type")
+        if type_ == TypeEspace.COTRAVAIL and not cleaned.get("nb_postes"):
+            self.add_error("nb_postes", "Indiquez le nombre de postes du co-travail.")
+        if type_ in TYPES_OCCUPES and cleaned.get("reservable"):
+            self.add_error(
+                "reservable", "Un bureau ou le co-travail se loue par convention, pas à l'heure."
+            )
+        return cleaned
+
+    def clean_photo(self):
+        return valider_image(self.cleaned_data.get("photo"))
+
+    def slug_for(self, nom: str) -> str:
+        # A bookable room's Ressource takes the same slug, and bikes have slugs too.
+        ressources = Ressource.objects.all()
+        if self.instance.pk:
+            ressources = ressources.exclude(espace_id=self.instance.pk)
+        espaces = Espace.objects.exclude(pk=self.instance.pk)
+        return slug_libre(
+            nom,
+            defaut="espace",
+            pris=lambda slug: (
+                espaces.filter(slug=slug).exists() or ressources.filter(slug=slug).exists()
+            ),
+        )
+
+
+class ConventionForm(forms.Form):
+    structure = forms.ModelChoiceField(label="Structure", queryset=None)  # in __init__
+    espace = forms.ModelChoiceField(label="Bureau ou co-travail", queryset=Espace.objects.none())
+    poste = forms.IntegerField(
+        label="Poste (co-travail)",
+        required=False,
+        min_value=1,
+        max_value=500,  # Espace.nb_postes' own limit
+        help_text="Laissez vide pour attribuer le premier poste libre.",
+    )
+    debut = forms.DateField(label="Début", widget=DATE)
+    fin = forms.DateField(
+        label="Fin (incluse)", required=False, widget=DATE, help_text="Vide : sans terme."
+    )
+    montant_mensuel_ht = forms.DecimalField(
+        label="Loyer mensuel HT (€)",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Vide : calculé d'après le tarif en vigueur (surface × prix au m², ou poste).",
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = habitants_selectors.structures_actives()
+        self.fields["espace"].queryset = Espace.objects.filter(
+            archive=False, type__in=TYPES_OCCUPES
+        ).order_by("nom")
+
+    def clean(self):
+        cleaned = super().clean()
+        fin_apres_debut(self, cleaned)
+        return cleaned
+
+
+class TerminerConventionForm(forms.Form):
+    fin = forms.DateField(label="Dernier jour d'occupation (inclus)", widget=DATE)
+
+
+class BatimentForm(forms.ModelForm):
+    class Meta:
+        model = Batiment
+        fields = ["nom", "adresse", "surface_m2"]
+
+
+EtageFormSet = forms.inlineformset_factory(
+    Batiment,
+    Etage,
+    fields=["niveau", "nom"],
+    extra=1,
+    can_delete=False,
+    min_num=1,
+    validate_min=True,
+)

@@ -1,0 +1,32 @@
+"""Le bâtiment et son économie, par sous-domaine : bâtiment et conventions, réservations,
+tarifs, calendriers. Django trouve les modèles ici : chaque module y est importé.
+"""
+
+from .batiment import TYPES_OCCUPES, Batiment, Convention, Espace, Etage, TypeEspace
+from .calendriers import JetonCalendrier
+from .reservations import (
+    ClientExterne,
+    Reservation,
+    ReservationQuerySet,
+    Ressource,
+    SerieReservations,
+)
+from .tarifs import Consommation, ForfaitSalles, Tarif
+
+__all__ = [
+    "TYPES_OCCUPES",
+    "Batiment",
+    "ClientExterne",
+    "Consommation",
+    "Convention",
+    "Espace",
+    "Etage",
+    "ForfaitSalles",
+    "JetonCalendrier",
+    "Reservation",
+    "ReservationQuerySet",
+    "Ressource",
+    "SerieReservations",
+    "Tarif",
+    "TypeEspace",
+]

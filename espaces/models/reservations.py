@@ -1,0 +1,243 @@
+"""Les réservations : ressources réservables (salles, vélos) et leurs règles, clients
+extérieurs, séries, réservations.
+
+Les créneaux sont [début, fin[ et stockés en UTC.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from habitants.models import Structure
+from phares.lib import temps
+
+from .batiment import Espace
+
+
+class Ressource(models.Model):
+    """Ce qui se réserve : une salle partagée (liée à un espace) ou un vélo du parc."""
+
+    class Categorie(models.TextChoices):
+        SALLE = "salle", "Salle"
+        VELO = "velo", "Vélo"
+
+    categorie = models.CharField("catégorie", max_length=10, choices=Categorie.choices)
+    nom = models.CharField("nom", max_length=120)
+    slug = models.SlugField("identifiant d'URL", max_length=80, unique=True)
+    espace = models.OneToOneField(
+        Espace, on_delete=models.PROTECT, null=True, blank=True, related_name="ressource"
+    )
+    active = models.BooleanField("réservable", default=True)
+    ouverte_aux_externes = models.BooleanField(
+        "réservable par des organisations extérieures", default=False
+    )
+    # Booking rules, set by staff.
+    heure_ouverture = models.TimeField("ouverture", default=datetime.time(8, 0))
+    heure_fermeture = models.TimeField("fermeture", default=datetime.time(20, 0))
+    jours_ouverture = models.CharField(
+        "jours d'ouverture",
+        max_length=7,
+        default="12345",
+        help_text="Chiffres des jours ouverts : 1 = lundi … 7 = dimanche.",
+    )
+    duree_min_minutes = models.PositiveIntegerField("durée minimale (min)", default=30)
+    duree_max_minutes = models.PositiveIntegerField("durée maximale (min)", default=600)
+    delai_max_jours = models.PositiveIntegerField(
+        "réservable jusqu'à (jours à l'avance)", default=180
+    )
+    preavis_annulation_heures = models.PositiveIntegerField(
+        "préavis d'annulation (heures)", default=0
+    )
+    battement_minutes = models.PositiveIntegerField(
+        "battement entre deux réservations (min)",
+        default=0,
+        help_text="Temps de ménage ou d'installation après chaque réservation.",
+    )
+
+    class Meta:
+        verbose_name = "ressource réservable"
+        verbose_name_plural = "ressources réservables"
+        ordering = ["categorie", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(heure_fermeture__gt=F("heure_ouverture")),
+                name="ressource_fermeture_apres_ouverture",
+                violation_error_message="La fermeture doit suivre l'ouverture.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duree_max_minutes__gte=F("duree_min_minutes")),
+                name="ressource_duree_max_apres_min",
+                violation_error_message="La durée maximale doit dépasser la durée minimale.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(categorie="salle") | Q(espace__isnull=False),
+                name="ressource_salle_a_un_espace",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def capacite(self) -> int | None:
+        return self.espace.capacite if self.espace_id else None
+
+    def jours(self) -> set[int]:
+        return {int(c) for c in self.jours_ouverture if c.isdigit()}
+
+
+class ClientExterne(models.Model):
+    """Organisation extérieure qui loue une salle (assemblée générale, séminaire…)."""
+
+    nom = models.CharField("organisation", max_length=200)
+    contact = models.CharField("personne de contact", max_length=200, blank=True)
+    email = models.EmailField("e-mail")
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    adresse_facturation = models.TextField("adresse de facturation")
+
+    class Meta:
+        verbose_name = "client extérieur"
+        verbose_name_plural = "clients extérieurs"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class ReservationQuerySet(models.QuerySet):
+    def bloquantes(self):
+        return self.filter(statut__in=Reservation.STATUTS_BLOQUANTS)
+
+    def tenant_le_creneau(self, now: datetime.datetime):
+        """Bloquantes à l'instant `now` : une demande en attente dont la date limite est
+        passée ne tient plus le créneau (reserver la marque expirée au passage)."""
+        return self.bloquantes().exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
+
+    def demandes_en_attente(self, now: datetime.datetime):
+        """Demandes extérieures qui attendent encore la décision de l'équipe."""
+        return self.filter(statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=now)
+
+    def chevauchant(self, debut: datetime.datetime, fin: datetime.datetime):
+        """Réservations dont le créneau bloqué [debut, fin_bloquee[ croise [debut, fin[."""
+        return self.filter(debut__lt=fin, fin_bloquee__gt=debut)
+
+
+class SerieReservations(models.Model):
+    """Une récurrence : quotidienne, hebdomadaire ou mensuelle."""
+
+    class Frequence(models.TextChoices):
+        QUOTIDIENNE = "quotidienne", "Chaque jour"
+        HEBDOMADAIRE = "hebdomadaire", "Chaque semaine"
+        MENSUELLE = "mensuelle", "Chaque mois"
+
+    frequence = models.CharField("fréquence", max_length=15, choices=Frequence.choices)
+    intervalle = models.PositiveSmallIntegerField(
+        "tous les", default=1, validators=[MinValueValidator(1)]
+    )
+    jusqu_au = models.DateField("jusqu'au (inclus)", null=True, blank=True)
+    occurrences = models.PositiveSmallIntegerField("nombre de fois", null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "série de réservations"
+        verbose_name_plural = "séries de réservations"
+
+    def __str__(self):
+        return f"{self.get_frequence_display()} (série {self.pk})"
+
+
+class Reservation(models.Model):
+    class Statut(models.TextChoices):
+        CONFIRMEE = "confirmee", "Confirmée"
+        EN_ATTENTE = "en_attente", "En attente"
+        ANNULEE = "annulee", "Annulée"
+        REFUSEE = "refusee", "Refusée"
+        EXPIREE = "expiree", "Expirée"
+
+    STATUTS_BLOQUANTS = (Statut.CONFIRMEE, Statut.EN_ATTENTE)
+
+    ressource = models.ForeignKey(Ressource, on_delete=models.PROTECT, related_name="reservations")
+    debut = models.DateTimeField("début")
+    fin = models.DateTimeField("fin")
+    # fin + buffer at booking time: the slot the booking really blocks. The
+    # PostgreSQL exclusion constraint (migration 0002) works on [debut, fin_bloquee[.
+    fin_bloquee = models.DateTimeField(editable=False)
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.CONFIRMEE)
+    expire_le = models.DateTimeField("demande valable jusqu'au", null=True, blank=True)
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations"
+    )
+    externe = models.ForeignKey(
+        ClientExterne, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations"
+    )
+    titre = models.CharField("objet", max_length=200)
+    nb_personnes = models.PositiveSmallIntegerField("nombre de personnes", default=1)
+    serie = models.ForeignKey(
+        SerieReservations,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+    )
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+    )
+    cree_le = models.DateTimeField(default=timezone.now)
+    annulee_le = models.DateTimeField(null=True, blank=True)
+    annulee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # What billing needs, frozen at booking time.
+    tarif = models.ForeignKey(
+        "Tarif", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes_facturables = models.PositiveIntegerField(default=0)
+    montant_ht = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    taux_tva = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+
+    objects = ReservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réservation"
+        verbose_name_plural = "réservations"
+        ordering = ["debut"]
+        indexes = [
+            models.Index(fields=["ressource", "debut"]),
+            models.Index(fields=["structure", "debut"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fin__gt=F("debut")), name="reservation_fin_apres_debut"
+            ),
+            models.CheckConstraint(
+                condition=Q(fin_bloquee__gte=F("fin")), name="reservation_battement_positif"
+            ),
+            models.CheckConstraint(
+                condition=(Q(structure__isnull=False) & Q(externe__isnull=True))
+                | (Q(structure__isnull=True) & Q(externe__isnull=False)),
+                name="reservation_structure_ou_externe",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ressource} — {self.titre}"
+
+    @property
+    def est_active(self) -> bool:
+        return self.statut in self.STATUTS_BLOQUANTS
+
+    @property
+    def duree_minutes(self) -> int:
+        return temps.minutes(self.fin - self.debut)

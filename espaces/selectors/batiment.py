@@ -1,0 +1,116 @@
+"""Lectures sur le bâtiment : occupation des bureaux et du co-travail, comptes d'espaces."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from phares.lib import dates
+
+from ..models import TYPES_OCCUPES, Batiment, Convention, Espace, TypeEspace
+
+
+def batiment() -> Batiment | None:
+    return Batiment.objects.prefetch_related("etages").first()
+
+
+def conventions_actives(*, le: datetime.date) -> QuerySet[Convention]:
+    return Convention.objects.filter(dates.active_on(le)).select_related("structure", "espace")
+
+
+@dataclass
+class OccupationEspace:
+    espace: Espace
+    conventions: list[Convention]
+
+    @property
+    def libre(self) -> bool:
+        if self.espace.type == TypeEspace.COTRAVAIL:
+            return len(self.conventions) < (self.espace.nb_postes or 0)
+        return not self.conventions
+
+    @property
+    def postes_occupes(self) -> int:
+        return len(self.conventions)
+
+
+@dataclass
+class Occupation:
+    le: datetime.date
+    espaces: list[OccupationEspace] = field(default_factory=list)
+
+    @property
+    def bureaux(self) -> list[OccupationEspace]:
+        return [o for o in self.espaces if o.espace.type == TypeEspace.BUREAU]
+
+    @property
+    def cotravail(self) -> list[OccupationEspace]:
+        return [o for o in self.espaces if o.espace.type == TypeEspace.COTRAVAIL]
+
+    @property
+    def bureaux_libres(self) -> list[OccupationEspace]:
+        return [o for o in self.bureaux if o.libre]
+
+    @property
+    def surface_bureaux(self) -> Decimal:
+        return sum((o.espace.surface_m2 or Decimal(0) for o in self.bureaux), Decimal(0))
+
+    @property
+    def surface_occupee(self) -> Decimal:
+        return sum(
+            (o.espace.surface_m2 or Decimal(0) for o in self.bureaux if not o.libre), Decimal(0)
+        )
+
+    @property
+    def taux_m2(self) -> Decimal | None:
+        if not self.surface_bureaux:
+            return None
+        return (self.surface_occupee * 100 / self.surface_bureaux).quantize(Decimal("0.1"))
+
+    @property
+    def postes(self) -> int:
+        return sum(o.espace.nb_postes or 0 for o in self.cotravail)
+
+    @property
+    def postes_occupes(self) -> int:
+        return sum(o.postes_occupes for o in self.cotravail)
+
+    @property
+    def taux_postes(self) -> Decimal | None:
+        if not self.postes:
+            return None
+        return (Decimal(self.postes_occupes) * 100 / self.postes).quantize(Decimal("0.1"))
+
+
+def occupation(*, le: datetime.date) -> Occupation:
+    """Qui occupe quel bureau ou poste le jour `le` (deux requêtes, quelle que soit la taille)."""
+    actives = Convention.objects.filter(dates.active_on(le)).select_related("structure")
+    espaces = (
+        Espace.objects.filter(archive=False, type__in=TYPES_OCCUPES)
+        .select_related("etage")
+        .prefetch_related(Prefetch("conventions", queryset=actives, to_attr="actives"))
+        .order_by("etage__niveau", "nom")
+    )
+    return Occupation(le=le, espaces=[OccupationEspace(e, list(e.actives)) for e in espaces])
+
+
+def espaces_de(structure, *, le: datetime.date) -> QuerySet[Convention]:
+    """Bureaux et postes que `structure` occupe le jour `le`."""
+    return conventions_actives(le=le).filter(structure=structure).select_related("espace__etage")
+
+
+def compte_espaces() -> dict[str, int]:
+    """Nombre d'espaces non archivés par type (et postes de co-travail)."""
+    counts = {t: 0 for t in TypeEspace.values}
+    for t in Espace.objects.filter(archive=False).values_list("type", flat=True):
+        counts[t] += 1
+    counts["postes_cotravail"] = (
+        Espace.objects.filter(archive=False, type=TypeEspace.COTRAVAIL).aggregate(
+            n=Sum("nb_postes")
+        )["n"]
+        or 0
+    )
+    return counts

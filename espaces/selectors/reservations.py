@@ -1,0 +1,71 @@
+"""Lectures sur les réservations : salles et vélos réservables, ce qui bloque un créneau,
+qui peut réserver et voir quoi."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from habitants import selectors as habitants_selectors
+
+from ..models import Reservation, Ressource
+
+
+def salles() -> QuerySet[Ressource]:
+    return (
+        Ressource.objects.filter(categorie=Ressource.Categorie.SALLE, active=True)
+        .select_related("espace__etage")
+        .order_by("espace__etage__niveau", "nom")
+    )
+
+
+def velos() -> QuerySet[Ressource]:
+    """Le parc de vélos réservables (ils partagent les mêmes règles)."""
+    return Ressource.objects.filter(categorie=Ressource.Categorie.VELO, active=True).order_by("nom")
+
+
+def velos_libres(debut, fin) -> list[Ressource]:
+    """Les vélos du parc sans réservation qui croise [debut, fin[."""
+    occupes = (
+        Reservation.objects.bloquantes()
+        .filter(ressource__categorie=Ressource.Categorie.VELO)
+        .chevauchant(debut, fin)
+        .values("ressource_id")
+    )
+    return list(velos().exclude(pk__in=occupes))
+
+
+def demandes_en_attente() -> QuerySet[Reservation]:
+    """Demandes extérieures que l'équipe doit accepter ou refuser."""
+    return Reservation.objects.demandes_en_attente(timezone.now())
+
+
+def reservations_entre(
+    ressources, debut: datetime.datetime, fin: datetime.datetime, *, now=None
+) -> QuerySet[Reservation]:
+    """Ce qui bloque ces ressources sur [debut, fin[. Une demande en attente dont la date
+    limite est passée ne bloque plus (le service l'expire à la réservation suivante)."""
+    return (
+        Reservation.objects.tenant_le_creneau(now or timezone.now())
+        .filter(ressource__in=ressources)
+        .chevauchant(debut, fin)
+        .select_related("structure", "externe", "ressource")
+        .order_by("debut")
+    )
+
+
+def structures_reservantes(user, *, le: datetime.date):
+    """Structures pour lesquelles `user` peut réserver : celles dont il est membre actif
+    et qui sont présentes dans le lieu."""
+    return habitants_selectors.structures_presentes_du_membre(user, le=le)
+
+
+def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:
+    """Ce que `user` peut ouvrir en détail : tout pour l'équipe, sinon celles de ses structures
+    (non archivées : comme « Mon espace », une structure archivée n'a plus d'accès)."""
+    qs = Reservation.objects.select_related("ressource", "structure", "externe", "par", "serie")
+    if staff:
+        return qs
+    return qs.filter(structure__in=habitants_selectors.structures_of_member(user))

@@ -1,0 +1,61 @@
+"""Opérations sur les espaces, par sous-domaine : `batiment` (conventions d'occupation),
+`reservations` et `series`, `tarifs` (tarifs, forfaits, consommations), `calendriers`
+(jetons des flux). Chacune dans une transaction ; chacune lève EspacesError avec un
+message lisible. Ce module en réexporte l'interface publique :
+`from espaces import services; services.reserver(...)`.
+"""
+
+from ._erreurs import ConflitError, EspacesError
+from .batiment import creer_convention, terminer_convention
+from .calendriers import nouveau_jeton, revoquer
+from .reservations import (
+    DEMANDES_MAX_EN_ATTENTE,
+    DEMANDES_MAX_PAR_EMAIL,
+    annuler,
+    decider_demande,
+    peut_annuler_sans_preavis,
+    reserver,
+    reserver_velo,
+    verifier_quota_demandes,
+    verifier_regles,
+)
+from .series import (
+    MAX_OCCURRENCES,
+    AnnulationSerie,
+    Creneau,
+    PlanSerie,
+    annuler_serie,
+    occurrences,
+    planifier_serie,
+    reserver_serie,
+)
+from .tarifs import definir_forfait, enregistrer_consommation, enregistrer_tarif
+
+__all__ = [
+    "DEMANDES_MAX_EN_ATTENTE",
+    "DEMANDES_MAX_PAR_EMAIL",
+    "MAX_OCCURRENCES",
+    "AnnulationSerie",
+    "ConflitError",
+    "Creneau",
+    "EspacesError",
+    "PlanSerie",
+    "annuler",
+    "annuler_serie",
+    "creer_convention",
+    "decider_demande",
+    "definir_forfait",
+    "enregistrer_consommation",
+    "enregistrer_tarif",
+    "nouveau_jeton",
+    "occurrences",
+    "peut_annuler_sans_preavis",
+    "planifier_serie",
+    "reserver",
+    "reserver_serie",
+    "reserver_velo",
+    "revoquer",
+    "terminer_convention",
+    "verifier_quota_demandes",
+    "verifier_regles",
+]

@@ -1,0 +1,123 @@
+"""Conventions d'occupation : une structure tient un bureau, ou un poste du co-travail.
+
+Deux occupants à la fois sont impossibles : sur PostgreSQL une contrainte d'exclusion
+refuse le chevauchement (la vérification préalable ne sert qu'au message) ; sur SQLite
+la transaction commence par BEGIN IMMEDIATE.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from phares.lib import dates
+from phares.lib.money import round_cents
+
+from ..models import Convention, Espace, Tarif, TypeEspace
+from ..selectors import tarif_en_vigueur
+from ._erreurs import ConflitError, EspacesError, inserer
+
+
+def _loyer_par_defaut(espace: Espace, debut: datetime.date) -> Decimal:
+    if espace.type == TypeEspace.BUREAU:
+        tarif = tarif_en_vigueur(Tarif.Code.BUREAU_M2_MOIS, debut)
+        if tarif is None or espace.surface_m2 is None:
+            raise EspacesError(
+                "Indiquez le loyer : aucun tarif au m² n'est en vigueur à cette date, "
+                "ou le bureau n'a pas de surface."
+            )
+        return round_cents(tarif.montant_ht * espace.surface_m2)
+    tarif = tarif_en_vigueur(Tarif.Code.POSTE_COTRAVAIL_MOIS, debut)
+    if tarif is None:
+        raise EspacesError(
+            "Indiquez le loyer : aucun tarif de poste de co-travail n'est en vigueur."
+        )
+    return round_cents(tarif.montant_ht)
+
+
+def _occupants(espace: Espace, debut: datetime.date, fin: datetime.date | None):
+    """Conventions de l'espace (tous postes) qui chevauchent [debut, fin]."""
+    return Convention.objects.filter(dates.overlapping(debut, fin), espace=espace)
+
+
+def creer_convention(
+    *,
+    structure,
+    espace: Espace,
+    debut: datetime.date,
+    fin: datetime.date | None = None,
+    poste: int | None = None,
+    montant_mensuel_ht: Decimal | None = None,
+    taux_tva: Decimal | None = None,
+    notes: str = "",
+    par=None,
+) -> Convention:
+    """Attribue un bureau, ou un poste du co-travail (le premier libre si `poste` est vide)."""
+    if not espace.est_occupe_par_convention:
+        raise EspacesError(
+            "Seuls les bureaux privatifs et les postes de co-travail se louent par convention."
+        )
+    if espace.archive:
+        raise EspacesError("Cet espace est archivé.")
+    if structure.archivee:
+        raise EspacesError("Cette structure est archivée.")
+    if fin is not None and fin < debut:
+        raise EspacesError("La fin ne peut pas précéder le début.")
+    with transaction.atomic():
+        espace = Espace.objects.select_for_update().get(pk=espace.pk)
+        poste = 0 if espace.type == TypeEspace.BUREAU else _choisir_poste(espace, debut, fin, poste)
+        holder = (
+            _occupants(espace, debut, fin).filter(poste=poste).select_related("structure").first()
+        )
+        if holder:
+            quoi = "Ce bureau" if poste == 0 else f"Le poste {poste}"
+            raise ConflitError(
+                f"{quoi} est déjà occupé par {holder.structure} sur cette période "
+                f"({dates.periode(holder.debut, holder.fin)})."
+            )
+        if montant_mensuel_ht is None:
+            montant_mensuel_ht = _loyer_par_defaut(espace, debut)
+        if taux_tva is None:
+            code = Tarif.Code.BUREAU_M2_MOIS if poste == 0 else Tarif.Code.POSTE_COTRAVAIL_MOIS
+            tarif = tarif_en_vigueur(code, debut)
+            taux_tva = tarif.taux_tva if tarif else Decimal("20.00")
+        return inserer(
+            Convention,
+            "Cet espace vient d'être attribué à une autre structure.",
+            structure=structure,
+            espace=espace,
+            poste=poste,
+            debut=debut,
+            fin=fin,
+            montant_mensuel_ht=round_cents(montant_mensuel_ht),
+            taux_tva=taux_tva,
+            notes=notes,
+            cree_par=par,
+        )
+
+
+def _choisir_poste(espace: Espace, debut, fin, poste: int | None) -> int:
+    nb = espace.nb_postes or 0
+    if poste is not None:
+        if not 1 <= poste <= nb:
+            raise EspacesError(f"Cet espace de co-travail compte {nb} postes (de 1 à {nb}).")
+        return poste
+    pris = set(_occupants(espace, debut, fin).values_list("poste", flat=True))
+    for candidate in range(1, nb + 1):
+        if candidate not in pris:
+            return candidate
+    raise ConflitError(f"Les {nb} postes du co-travail sont tous occupés sur cette période.")
+
+
+def terminer_convention(*, convention: Convention, fin: datetime.date, par=None) -> Convention:
+    with transaction.atomic():
+        convention = Convention.objects.select_for_update().get(pk=convention.pk)
+        if fin < convention.debut:
+            raise EspacesError("La fin ne peut pas précéder le début de la convention.")
+        if convention.fin is not None and convention.fin < fin:
+            raise EspacesError("Pour prolonger une convention terminée, créez-en une nouvelle.")
+        convention.fin = fin
+        convention.save(update_fields=["fin"])
+    return convention

@@ -1,0 +1,55 @@
+"""Plannings des salles : toutes les salles pour un jour, une salle pour une semaine."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from phares.lib import temps
+from phares.roles import is_gestion, is_staff_member
+
+from .. import selectors
+from ..forms._champs import parse_date
+from ._acces import mes_structures_ids, salle_ou_404
+
+
+@login_required
+def jour(request):
+    le = parse_date(request.GET.get("date"), timezone.localdate())
+    mes_structures = mes_structures_ids(request.user)
+    return render(
+        request,
+        "espaces/jour.html",
+        {
+            "le": le,
+            "lignes": selectors.jour_toutes_salles(le),
+            "veille": le - datetime.timedelta(days=1),
+            "lendemain": le + datetime.timedelta(days=1),
+            "voir_tout": is_staff_member(request.user),
+            "mes_structures": mes_structures,
+            "peut_reserver": is_gestion(request.user) or bool(mes_structures),
+        },
+    )
+
+
+@login_required
+def semaine(request, slug):
+    salle = salle_ou_404(slug)
+    lundi = temps.monday_of(parse_date(request.GET.get("semaine"), timezone.localdate()))
+    mes_structures = mes_structures_ids(request.user)
+    return render(
+        request,
+        "espaces/semaine.html",
+        {
+            "salle": salle,
+            "lundi": lundi,
+            "jours": selectors.semaine(salle, lundi),
+            "precedente": lundi - datetime.timedelta(days=7),
+            "suivante": lundi + datetime.timedelta(days=7),
+            "voir_tout": is_staff_member(request.user),
+            "mes_structures": mes_structures,
+            "peut_reserver": is_gestion(request.user) or bool(mes_structures),
+            "salles": selectors.salles(),
+        },
+    )

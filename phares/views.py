@@ -23,6 +23,9 @@ def _dashboard_context(user):
     context = {
         "is_staff_member": roles.is_staff_member(user),
         "is_gestion": roles.is_gestion(user),
+        # Comptabilité reads bookings; only gestion and members of a present structure book.
+        "peut_reserver": roles.is_gestion(user)
+        or espaces_selectors.structures_reservantes(user, le=today).exists(),
         "is_cogerant": gouvernance_roles.is_cogerant(user),
         "is_associe": gouvernance_roles.is_associe(user),
     }

@@ -8,15 +8,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo shows what production shows: the site's own 403/404/500 pages, not Django's
+# technical ones (whitenoise and a media route still serve files outside production).
+# `make run DEBUG=true` brings the technical pages back when debugging.
+DEBUG ?= false
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install migrate demo lint format check-deploy serve clean messages
+.PHONY: run test install migrate demo lint format check-deploy check-production serve clean messages
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
 run: install migrate
 	@$(PY) manage.py demo || echo "(démo non rechargée : la base contient d'autres données ; 'manage.py demo --force' pour l'imposer)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test : toute la suite (unitaires, vues, permissions, navigateur)
 test: install
@@ -39,7 +43,7 @@ demo: install
 	$(PY) manage.py demo
 
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## catalogue français : locale/fr/LC_MESSAGES/django.po -> django.mo (versionné)
 messages: install
@@ -58,6 +62,10 @@ format: install
 check-deploy: install
 	PHARES_ENV=production SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=phares.example.org PHARES_URL=https://phares.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+## make check-production : migrate, collectstatic, gunicorn et curl sur une base PostgreSQL neuve
+check-production: install
+	bin/verifier-production
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/staticfiles

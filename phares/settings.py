@@ -190,6 +190,36 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PHARES"
+# Failed sign-ins, TOTP codes included (allauth counts them under login_failed), are
+# limited per client address and per account; /admin/login/ goes through the same form.
+# Counters live in the cache: see CACHE_BACKEND below.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Behind the TLS proxy every request comes from the proxy: the client address (per-IP
+# limits) is then read from the X-Forwarded-For entry the proxy adds.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+
+# Cache : compteurs de tentatives de connexion et codes TOTP déjà utilisés. La mémoire
+# locale ne vaut que pour un processus : avec plusieurs workers gunicorn, prendre
+# CACHE_BACKEND=database (après `manage.py createcachetable`).
+CACHE_BACKEND = env_str("CACHE_BACKEND", "locmem")
+if CACHE_BACKEND == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "phares_cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND doit valoir locmem ou database, pas {CACHE_BACKEND!r}."
+    )
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -215,6 +245,10 @@ STORAGES = {
         )
     },
 }
+# Outside production whitenoise serves static files straight from the app folders, even
+# with DEBUG off (`make run` shows the real error pages); production serves collectstatic's.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
@@ -235,6 +269,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Sécurité : stricte en production (python manage.py check --deploy muet).
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_FAILURE_VIEW = "phares.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
@@ -244,7 +279,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_TLS_PROXY", False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

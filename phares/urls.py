@@ -1,8 +1,15 @@
+import re
+
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from phares import views
+
+# The admin signs in through allauth like everyone else: same form, TOTP step, rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,10 +20,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if not settings.PRODUCTION:
+    # Uploaded files (logos), served by the proxy in production. Not django's static():
+    # it serves nothing with DEBUG off, and `make run` runs with DEBUG off.
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media)]
 
 handler403 = "phares.views.error_403"
 handler404 = "phares.views.error_404"

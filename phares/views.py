@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 
 from espaces import selectors as espaces_selectors
@@ -47,9 +50,16 @@ def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW : la page 403 du site, pas celle de Django, avec la cause probable."""
+    return render(request, "403.html", {"formulaire_expire": True}, status=403)
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    # No request context: the session, the user or the database may be what failed.
+    html = loader.render_to_string("500.html", {"PHARES_CONTACT": settings.PHARES_CONTACT})
+    return HttpResponseServerError(html)

@@ -1,14 +1,17 @@
 """Production settings and the security headers every page carries."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
+from habitants import selectors as habitants_selectors
 from phares import views
 from tests.conftest import client_as
 
@@ -29,6 +32,8 @@ SETTINGS_VARS = (
     "BEHIND_TLS_PROXY",
     "EMAIL_BACKEND",
     "PHARES_URL",
+    "CACHE_BACKEND",
+    "TRUSTED_PROXY_COUNT",
     # set by tests/conftest.py for the browser tests; check --deploy rightly refuses it
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -82,6 +87,7 @@ def test_production_passes_the_deploy_check(tmp_path):
         pytest.param(
             {"DATABASE_URL": "mysql://u:p@localhost/phares"}, "DATABASE_URL", id="base-non-postgres"
         ),
+        pytest.param({"CACHE_BACKEND": "redis"}, "CACHE_BACKEND", id="cache-inconnu"),
     ],
 )
 def test_bad_configuration_refuses_to_start(tmp_path, env, mentions):
@@ -91,6 +97,16 @@ def test_bad_configuration_refuses_to_start(tmp_path, env, mentions):
     assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
     last_line = result.stderr.strip().splitlines()[-1]
     assert mentions in last_line, last_line
+
+
+def test_database_cache_is_shared_by_processes(tmp_path):
+    # Several gunicorn workers must see the same sign-in counters: CACHE_BACKEND=database.
+    assert manage(tmp_path, "createcachetable", CACHE_BACKEND="database").returncode == 0
+    code = "from django.core.cache import cache; cache.set('essai', 42)"
+    assert manage(tmp_path, "shell", "-c", code, CACHE_BACKEND="database").returncode == 0
+    code = "from django.core.cache import cache; print(cache.get('essai'))"
+    result = manage(tmp_path, "shell", "-c", code, CACHE_BACKEND="database")
+    assert result.stdout.strip().splitlines()[-1] == "42", result.stderr
 
 
 def test_development_defaults_start_without_configuration(tmp_path):
@@ -115,15 +131,36 @@ def test_responses_carry_security_headers(path):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
+# --- error pages with DEBUG off outside production (what `make run` shows) -------------------
+
+
+def assert_site_layout(html: str):
+    assert '<html lang="fr">' in html
+    assert 'aria-label="Navigation principale"' in html
+    assert '<footer class="site-footer' in html
+    assert 'href="/static/css/phares.css"' in html
+    assert "style=" not in html  # the CSP refuses inline styles
+
+
 @pytest.mark.django_db
-def test_404_page_is_french(settings, membre_a):
+@pytest.mark.parametrize("path", ["/page-qui-n-existe-pas/", "/invitation/n-importe-quoi/"])
+def test_404_page_is_french(settings, membre_a, path):
     settings.DEBUG = False
     for client in (client_as(None), client_as(membre_a)):
-        response = client.get("/page-qui-n-existe-pas/")
+        response = client.get(path)
         assert response.status_code == 404
-        assert '<html lang="fr">' in response.text
+        assert_site_layout(response.text)
         assert "<h1>Page introuvable</h1>" in response.text
         assert "Retour à l&#x27;accueil" in response.text or "Retour à l'accueil" in response.text
+
+
+@pytest.mark.django_db
+def test_404_of_a_missing_object_is_the_site_page(settings, gestion):
+    settings.DEBUG = False
+    response = client_as(gestion).get("/reservations/999999/")
+    assert response.status_code == 404
+    assert_site_layout(response.text)
+    assert "<h1>Page introuvable</h1>" in response.text
 
 
 @pytest.mark.django_db
@@ -131,14 +168,79 @@ def test_403_page_is_french(settings, membre_a):
     settings.DEBUG = False
     response = client_as(membre_a).get("/habitants/")
     assert response.status_code == 403
+    assert_site_layout(response.text)
     assert "<h1>Accès refusé</h1>" in response.text
     assert "anne.hurand@lephares.coop" in response.text
 
 
-def test_500_page_is_french_and_standalone():
-    # Rendered without the database or context processors: they may be what failed.
+@pytest.mark.django_db
+def test_csrf_failure_is_the_site_403_page(settings, membre_a):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(membre_a)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 403
+    assert_site_layout(response.text)
+    assert "Le formulaire envoyé a expiré" in response.text
+
+
+@pytest.mark.django_db
+def test_500_page_is_french_with_the_site_layout(settings, monkeypatch, membre_a):
+    settings.DEBUG = False
+
+    def boom(**kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(habitants_selectors, "structures_presentes", boom)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    assert_site_layout(response.text)
+    assert "<h1>Une erreur est survenue</h1>" in response.text
+    assert "Rien n'a été enregistré" in response.text
+    assert "panne simulée" not in response.text
+
+
+def test_500_page_needs_neither_database_nor_session():
+    # Rendered without context processors: the database or the session may be what failed.
     response = views.error_500(RequestFactory().get("/"))
     assert response.status_code == 500
     text = response.content.decode()
     assert "Une erreur est survenue" in text
-    assert "Rien n'a été enregistré" in text
+    assert 'href="/comptes/login/"' in text  # the navigation of a visitor
+
+
+@pytest.mark.django_db
+def test_static_and_media_files_are_served_with_debug_off(settings, client):
+    settings.DEBUG = False
+    response = Client().get("/static/css/phares.css")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+    logo = Path(settings.MEDIA_ROOT) / "logos" / "halage.png"
+    logo.parent.mkdir(parents=True)
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    response = Client().get("/media/logos/halage.png")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_make_run_serves_with_debug_off():
+    # `make run` shows the demo as production does: the site's 403/404/500, not Django's.
+    for target in ("run", "serve"):
+        result = subprocess.run(
+            ["make", "-n", target],
+            cwd=BASE_DIR,
+            env={k: v for k, v in os.environ.items() if k != "DEBUG"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runserver = [line for line in result.stdout.splitlines() if "runserver" in line]
+        assert runserver and all("DEBUG=false" in line for line in runserver), result.stdout
+
+
+def test_env_example_lists_every_variable():
+    settings_py = (BASE_DIR / "phares" / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', settings_py))
+    listed = set(re.findall(r"^([A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    assert {"CACHE_BACKEND", "TRUSTED_PROXY_COUNT"} <= read
+    assert read - listed == set()

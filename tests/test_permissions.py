@@ -16,7 +16,7 @@ from django.utils import timezone
 from espaces import services
 from espaces.models import ClientExterne, Convention, Reservation
 from habitants.models import Invitation, Membre, Structure, hash_token
-from tests.conftest import PERSONAS, client_as
+from tests.conftest import PERSONAS, acteur, client_as
 from tests.espaces.views_fixtures import construire_lieu, inserer
 
 LOGIN = "login"  # 302 to the login page, with ?next= back to the URL
@@ -350,15 +350,15 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         statut=Reservation.Statut.EN_ATTENTE,
         expire_le=debut,
     )
-    jeton_revoque = services.nouveau_jeton(personas["referent_a"])
-    services.revoquer(personas["referent_a"])
+    jeton_revoque = services.nouveau_jeton(par=acteur(personas["referent_a"]))
+    services.revoquer(par=acteur(personas["referent_a"]))
     return {
         "personas": personas,
         "convention_pk": lieu.convention_a.pk,
         "reservation_a_pk": reservation_a.pk,
         "reservation_b_pk": reservation_b.pk,
         "demande_pk": demande.pk,
-        "jeton_valide": services.nouveau_jeton(personas["membre_a"]),
+        "jeton_valide": services.nouveau_jeton(par=acteur(personas["membre_a"])),
         "jeton_revoque": jeton_revoque,
         "slug_a": structure_a.slug,
         "slug_b": structure_b.slug,

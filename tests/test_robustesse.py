@@ -43,7 +43,7 @@ from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Struc
 from habitants.services import annees_declarables
 from phares.lib import temps
 from tests import test_permissions
-from tests.conftest import PASSWORD, client_as
+from tests.conftest import PASSWORD, acteur, client_as
 from tests.espaces.views_fixtures import NOW, construire_lieu, contient, inserer, paris
 from tests.test_permissions import INVITE_TOKEN
 
@@ -857,7 +857,7 @@ def test_une_autre_structure_ne_voit_ni_ne_touche_rien(world, structure_a, struc
         saisi_par=referent_a,
     )
     membre_a = world["membre_a_pk"]
-    jeton_b = services.nouveau_jeton(b)
+    jeton_b = services.nouveau_jeton(par=acteur(b))
     client = client_as(b)
     avant = etat()
     for method, url in [
@@ -926,7 +926,7 @@ def lieu_a(structure_a, referent_a, membre_a):
 
 
 def test_appartenance_terminee_hier(lieu_a, membre_a):
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     client = client_as(membre_a)
     Membre.objects.filter(user=membre_a).update(fin=HIER)
     avant = etat()
@@ -949,7 +949,7 @@ def test_appartenance_terminee_hier(lieu_a, membre_a):
 
 
 def test_membre_d_une_structure_archivee(lieu_a, referent_a, membre_a, structure_a):
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     Structure.objects.filter(pk=structure_a.pk).update(archivee=True, archivee_le=NOW)
     avant = etat()
     r = lieu_a.secret
@@ -1020,7 +1020,7 @@ def test_structure_qui_part_bientot_ne_reserve_pas_apres_son_depart(
 
 
 def test_compte_desactive_avec_une_session_ouverte(lieu_a, membre_a):
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     client = client_as(membre_a)
     membre_a.is_active = False
     membre_a.save()
@@ -1125,7 +1125,7 @@ def test_html_injecte_reste_du_texte(lieu_a, referent_a, gestion, structure_a, m
         description=SCRIPT + "\n<img src=x onerror=alert(1)>"
     )
     Reservation.objects.filter(pk=lieu_a.secret.pk).update(titre=SCRIPT)
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     pages = {
         None: ["/"],
         referent_a: [
@@ -1156,7 +1156,7 @@ def test_un_titre_ne_peut_pas_ajouter_de_ligne_au_calendrier(lieu_a, membre_a):
     Reservation.objects.filter(pk=lieu_a.secret.pk).update(
         titre="Réunion\r\nATTENDEE:mailto:pirate@example.org\r\nEND:VEVENT"
     )
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     content = client_as(None).get(f"/calendriers/{jeton}/moi.ics").content
     (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert "ATTENDEE" not in event

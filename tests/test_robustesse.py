@@ -244,6 +244,8 @@ FORMULAIRES = [
         {"code": "velo_heure", "montant_ht": "2", "taux_tva": "20", "debut": "2026-01-01"},
     ),
     ("gestion", "espaces:forfaits", (), {"heures_par_mois": "10"}),
+    ("gestion", "espaces:tarif-terminer", ("$tarif_pk",), {}),
+    ("gestion", "espaces:tarif-remplacer", ("$tarif_pk",), {"a_partir_du": "2026-04-01"}),
     ("gestion", "espaces:consommation-liste", (), {"service": "impression", "quantite": "3"}),
     ("referent_a", "espaces:consommation-liste", (), {"service": "impression", "quantite": "3"}),
     (
@@ -388,6 +390,8 @@ NUL_EN_PARAMETRE = [
     "/espaces/conventions/?active_le=%00&structure=%00&espace=%00",
     f"/espaces/conventions/?active_le=9999-12-31&structure={HUGE_PK}",
     "/espaces/consommations/?du=%00&au=0001-01-01&structure=%00&service=%00",
+    "/espaces/consommations/?structure=%C2%B2",
+    f"/espaces/consommations/?structure={HUGE_PK}",
     "/reservations/?ressource=%00&structure=%00&statut=%00&quand=%00&page=%00",
     f"/reservations/?ressource={HUGE_PK}&page={HUGE_PK}",
     "/reservations/jour/?date=%00",
@@ -1037,7 +1041,7 @@ def test_compte_desactive_avec_une_session_ouverte(lieu_a, membre_a):
 
 def test_la_comptabilite_n_ecrit_rien(world, structure_a):
     """Toutes les écritures, par le support comptable : 403 (404 pour « Mon espace »),
-    et rien ne bouge. Les consommations lui restent ouvertes (équipe du lieu)."""
+    et rien ne bouge. Elle lit les consommations, elle n'en enregistre pas."""
     w = world
     client = client_as(w["personas"]["comptable"])
     avant = etat()
@@ -1061,6 +1065,15 @@ def test_la_comptabilite_n_ecrit_rien(world, structure_a):
         (f"/espaces/conventions/{w['convention_pk']}/terminer/", {"fin": "2026-03-02"}),
         ("/espaces/tarifs/", {"code": "velo_heure", "montant_ht": "9", "debut": JOUR}),
         ("/espaces/forfaits/", {"structure": structure_a.pk, "heures_par_mois": 1, "debut": JOUR}),
+        (
+            "/espaces/consommations/",
+            {"structure": structure_a.pk, "service": "impression", "quantite": 3, "date": HIER},
+        ),
+        (f"/espaces/tarifs/{w['tarif_pk']}/terminer/", {"fin": JOUR}),
+        (
+            f"/espaces/tarifs/{w['tarif_pk']}/remplacer/",
+            {"a_partir_du": JOUR, "montant_ht": "9", "taux_tva": "20"},
+        ),
         ("/reservations/salles/salle-a/reserver/", reservation_data(structure_a)),
         ("/reservations/salles/salle-a/externe/", externe_data()),
         ("/reservations/velos/", reservation_data(structure_a)),

@@ -170,7 +170,9 @@ def enregistrer_regles(*, ressource: Ressource, regles: dict[str, Any], par: Act
     _verifier_regles(regles)
     with transaction.atomic():
         ressource = (
-            Ressource.objects.select_for_update().select_related("espace").get(pk=ressource.pk)
+            Ressource.objects.select_for_update(of=("self",))
+            .select_related("espace")
+            .get(pk=ressource.pk)
         )
         avant = journal.instantane(ressource, CHAMPS_REGLES)
         _appliquer([ressource], regles)

@@ -13,6 +13,7 @@ from habitants import selectors as habitants_selectors
 from phares.lib import dates, journal, temps
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.money import NBSP, format_euros, round_cents
+from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion
 
 from ..models import Consommation, ForfaitSalles, Ressource, Tarif
@@ -39,8 +40,12 @@ def _tarifs_se_chevauchent(tarif: Tarif) -> bool:
 
 def _inserer_tarif(tarif: Tarif) -> Tarif:
     """Vérifie puis enregistre, dans la transaction en cours. La vérification donne le
-    message ; en cas de course, la contrainte d'exclusion de PostgreSQL (migration 0004)
-    tranche, et son refus devient le même message. Sur SQLite, BEGIN IMMEDIATE sérialise."""
+    message ; la contrainte d'exclusion de PostgreSQL (migration 0004) refuse ce qui lui
+    échapperait, et son refus devient le même message. Sur SQLite, BEGIN IMMEDIATE sérialise."""
+    # Two overlapping inserts at once each find the other's row under an exclusion
+    # constraint and wait for it: PostgreSQL breaks that with "deadlock detected", not the
+    # constraint's error. Serialising the writes of one tariff type avoids it.
+    verrouiller(f"tarif:{tarif.code}:{tarif.ressource_id or 0}")
     if _tarifs_se_chevauchent(tarif):
         raise EspacesError(CHEVAUCHEMENT)
     try:
@@ -89,7 +94,11 @@ def terminer_tarif(*, tarif: Tarif, fin: datetime.date, par: Acteur) -> Tarif:
     conventions) ne changent pas ; on avance une fin, on ne la repousse pas."""
     par = exiger(par)
     with transaction.atomic():
-        tarif = Tarif.objects.select_for_update().select_related("ressource").get(pk=tarif.pk)
+        tarif = (
+            Tarif.objects.select_for_update(of=("self",))
+            .select_related("ressource")
+            .get(pk=tarif.pk)
+        )
         if fin < tarif.debut:
             raise EspacesError(
                 f"La fin ne peut pas précéder le début du tarif ({tarif.debut:%d/%m/%Y})."
@@ -130,7 +139,11 @@ def remplacer_tarif(
     if not Decimal(0) <= taux_tva <= Decimal(100):
         raise EspacesError("Le taux de TVA est compris entre 0 et 100 %.")
     with transaction.atomic():
-        ancien = Tarif.objects.select_for_update().select_related("ressource").get(pk=tarif.pk)
+        ancien = (
+            Tarif.objects.select_for_update(of=("self",))
+            .select_related("ressource")
+            .get(pk=tarif.pk)
+        )
         if a_partir_du <= ancien.debut:
             raise EspacesError(
                 f"Le nouveau prix commence après le début du tarif en cours "

@@ -106,7 +106,10 @@ class ConsommationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["structure"].queryset = structures
+        if len(structures[:2]) < 2:
+            del self.filters["structure"]  # one structure: nothing to choose
+        else:
+            self.filters["structure"].queryset = structures
 
 
 class ReservationFilter(django_filters.FilterSet):

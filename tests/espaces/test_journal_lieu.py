@@ -286,7 +286,7 @@ SERVICES = [
 @pytest.mark.parametrize("par", ["user", None])
 def test_un_service_sans_acteur_refuse(lieu, gestion, appel, par):
     """Un User ou rien à la place d'un Acteur : TypeError, avant toute écriture."""
-    with pytest.raises(TypeError, match="par= attend un phares.lib.acteur.Acteur"):
+    with pytest.raises(TypeError, match=r"par= attend un phares\.lib\.acteur\.Acteur"):
         appel(lieu, gestion if par == "user" else None)
     assert not EntreeJournal.objects.exists()
 

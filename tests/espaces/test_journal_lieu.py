@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from espaces import services
@@ -309,3 +310,25 @@ def test_la_comptabilite_n_enregistre_pas_meme_par_le_service(lieu, comptable, s
             par=Acteur.systeme("tests"),
         )
     assert not EntreeJournal.objects.exists()
+
+
+LECTURE_SEULE = [
+    "batiment",
+    "etage",
+    "espace",
+    "convention",
+    "tarif",
+    "forfaitsalles",
+    "consommation",
+]
+
+
+@pytest.mark.parametrize("modele", LECTURE_SEULE)
+def test_l_administration_ne_contourne_pas_les_services(lieu, modele):
+    """Ce qui a sa page et son service (vérifications, journal) se lit seulement dans
+    l'administration technique, superutilisateur compris."""
+    root = get_user_model().objects.create_superuser("root@phares.test", "un-mot-de-passe-long")
+    client = client_as(root)
+
+    assert client.get(f"/admin/espaces/{modele}/").status_code == 200
+    assert client.get(f"/admin/espaces/{modele}/add/").status_code == 403

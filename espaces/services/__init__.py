@@ -40,7 +40,6 @@ from .tarifs import (
     definir_forfait,
     enregistrer_consommation,
     enregistrer_tarif,
-    peut_saisir_consommation,
     remplacer_tarif,
     terminer_tarif,
 )
@@ -68,7 +67,6 @@ __all__ = [
     "nouveau_jeton",
     "occurrences",
     "peut_annuler_sans_preavis",
-    "peut_saisir_consommation",
     "planifier_serie",
     "remplacer_tarif",
     "reserver",

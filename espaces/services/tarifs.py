@@ -1,5 +1,5 @@
-"""Tarifs datés, prix figés des réservations (forfait d'heures de salle, tarifs extérieurs),
-forfaits et consommations (affranchissement, impression)."""
+"""Tarifs datés (ajout, fin, remplacement), prix figés des réservations (forfait d'heures de
+salle, tarifs extérieurs), forfaits et consommations (affranchissement, impression)."""
 
 from __future__ import annotations
 

@@ -1,3 +1,9 @@
+"""Administration technique (superutilisateurs) ; l'équipe travaille dans l'application.
+
+Le bâtiment, les conventions, les tarifs, les forfaits et les consommations ont leurs pages et
+leurs services, qui vérifient (chevauchements, prix figés) et écrivent le journal : ici on les
+lit seulement, pour qu'aucune écriture n'échappe à ces règles."""
+
 from django.contrib import admin
 
 from .models import (
@@ -13,17 +19,22 @@ from .models import (
     Tarif,
 )
 
-for model in (
-    Batiment,
-    Etage,
-    Espace,
-    Convention,
-    Ressource,
-    ClientExterne,
-    Tarif,
-    ForfaitSalles,
-    Consommation,
-):
+
+class LectureSeule(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model in (Batiment, Etage, Espace, Convention, Tarif, ForfaitSalles, Consommation):
+    admin.site.register(model, LectureSeule)
+
+for model in (Ressource, ClientExterne):
     admin.site.register(model)
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from habitants import selectors as habitants_selectors
 from phares.lib import dates
 
+from .forms._champs import DATE, DATE_MAX, DATE_MIN
 from .models import (
     TYPES_OCCUPES,
     Consommation,
@@ -30,27 +31,33 @@ class EspaceFilter(django_filters.FilterSet):
         label="Type", choices=TypeEspace.choices, empty_label="Tous les types"
     )
     occupation = django_filters.ChoiceFilter(
-        label="Occupation (à la date)",
+        label="Occupation",
         choices=[("libre", "Libres"), ("occupe", "Occupés")],
         empty_label="Tous",
         method="filter_occupation",
+    )
+    # Read by filter_occupation; the view fills it with the date the page shows.
+    date = django_filters.DateFilter(
+        label="Libres ou occupés le", method="_sans_effet", widget=DATE
     )
 
     class Meta:
         model = Espace
         fields: list[str] = []
 
-    def __init__(self, *args, le, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.le = le
-
     @property
     def qs(self):
         return super().qs.filter(archive=False)
 
+    def _sans_effet(self, queryset, name, value):
+        return queryset
+
     def filter_occupation(self, queryset, name, value):
         """Libre = aucune convention ce jour-là (co-travail : au moins un poste libre)."""
-        actives = Convention.objects.filter(dates.active_on(self.le))
+        le = self.form.cleaned_data.get("date")
+        if le is None or not DATE_MIN <= le <= DATE_MAX:
+            le = timezone.localdate()
+        actives = Convention.objects.filter(dates.active_on(le))
         loues = queryset.filter(type__in=TYPES_OCCUPES)
         if value == "occupe":
             return loues.filter(Exists(actives.filter(espace=OuterRef("pk"))))
@@ -71,7 +78,7 @@ class ConventionFilter(django_filters.FilterSet):
         queryset=Espace.objects.filter(type__in=TYPES_OCCUPES),
         empty_label="Tous",
     )
-    active_le = django_filters.DateFilter(label="En cours le", method="filter_active")
+    active_le = django_filters.DateFilter(label="En cours le", method="filter_active", widget=DATE)
 
     class Meta:
         model = Convention
@@ -88,8 +95,10 @@ class ConsommationFilter(django_filters.FilterSet):
     service = django_filters.ChoiceFilter(
         label="Service", choices=Consommation.Service.choices, empty_label="Tous"
     )
-    du = django_filters.DateFilter(label="Du", field_name="date", lookup_expr="gte")
-    au = django_filters.DateFilter(label="Au (inclus)", field_name="date", lookup_expr="lte")
+    du = django_filters.DateFilter(label="Du", field_name="date", lookup_expr="gte", widget=DATE)
+    au = django_filters.DateFilter(
+        label="Au (inclus)", field_name="date", lookup_expr="lte", widget=DATE
+    )
 
     class Meta:
         model = Consommation
@@ -97,7 +106,10 @@ class ConsommationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["structure"].queryset = structures
+        if len(structures[:2]) < 2:
+            del self.filters["structure"]  # one structure: nothing to choose
+        else:
+            self.filters["structure"].queryset = structures
 
 
 class ReservationFilter(django_filters.FilterSet):

@@ -15,6 +15,8 @@ urlpatterns = [
         name="convention-terminer",
     ),
     path("espaces/tarifs/", tarifs.tarif_liste, name="tarif-liste"),
+    path("espaces/tarifs/<int:pk>/terminer/", tarifs.tarif_terminer, name="tarif-terminer"),
+    path("espaces/tarifs/<int:pk>/remplacer/", tarifs.tarif_remplacer, name="tarif-remplacer"),
     path("espaces/forfaits/", tarifs.forfaits, name="forfaits"),
     path("espaces/consommations/", tarifs.consommation_liste, name="consommation-liste"),
     # Under a prefix of their own: a space's slug never collides with a fixed URL above.

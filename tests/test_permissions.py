@@ -14,9 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from espaces import services
-from espaces.models import ClientExterne, Convention, Reservation
+from espaces.models import ClientExterne, Convention, Reservation, Tarif
 from habitants.models import Invitation, Membre, Structure, hash_token
-from tests.conftest import PERSONAS, client_as
+from tests.conftest import PERSONAS, acteur, client_as
 from tests.espaces.views_fixtures import construire_lieu, inserer
 
 LOGIN = "login"  # 302 to the login page, with ?next= back to the URL
@@ -236,6 +236,35 @@ ROWS = [
     Row("espaces:reserver-externe", ("salle-a",), expected=gestion_only(200)),
     # Postage and printing: the staff, and members for their own structure.
     Row("espaces:consommation-liste", expected=signed_in(200, associe=403)),
+    # Recording them: gestion and members only; accounting reads, it does not write.
+    Row(
+        "espaces:consommation-liste",
+        method="post",
+        expected=signed_in(200, comptable=403, associe=403),
+        label="consommation-liste-post",
+    ),
+    # A current tariff is ended or replaced by gestion (GET: the form; POST: acts).
+    Row(
+        "espaces:tarif-terminer",
+        ("$tarif_pk",),
+        expected=gestion_only(200),
+        label="tarif-terminer-confirmation",
+    ),
+    Row("espaces:tarif-terminer", ("$tarif_pk",), method="post", expected=gestion_only(200)),
+    Row(
+        "espaces:tarif-terminer",
+        ("$tarif_termine_pk",),
+        expected=gestion_only(404),
+        label="tarif-terminer-deja-termine",
+    ),
+    Row("espaces:tarif-remplacer", ("$tarif_pk",), expected=gestion_only(200)),
+    Row("espaces:tarif-remplacer", ("$tarif_pk",), method="post", expected=gestion_only(200)),
+    Row(
+        "espaces:tarif-remplacer",
+        ("$tarif_termine_pk",),
+        expected=gestion_only(404),
+        label="tarif-remplacer-deja-termine",
+    ),
     # --- espaces: booking ---------------------------------------------------------------
     Row("espaces:jour", expected=signed_in(200)),
     Row("espaces:semaine", ("salle-a",), expected=signed_in(200)),
@@ -350,15 +379,23 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         statut=Reservation.Statut.EN_ATTENTE,
         expire_le=debut,
     )
-    jeton_revoque = services.nouveau_jeton(personas["referent_a"])
-    services.revoquer(personas["referent_a"])
+    tarif_termine = Tarif.objects.create(
+        code=Tarif.Code.VELO_HEURE,
+        montant_ht=1,
+        debut=datetime.date(2015, 1, 1),
+        fin=datetime.date(2015, 12, 31),
+    )
+    jeton_revoque = services.nouveau_jeton(par=acteur(personas["referent_a"]))
+    services.revoquer(par=acteur(personas["referent_a"]))
     return {
         "personas": personas,
         "convention_pk": lieu.convention_a.pk,
         "reservation_a_pk": reservation_a.pk,
         "reservation_b_pk": reservation_b.pk,
         "demande_pk": demande.pk,
-        "jeton_valide": services.nouveau_jeton(personas["membre_a"]),
+        "tarif_pk": lieu.tarifs[Tarif.Code.IMPRESSION].pk,
+        "tarif_termine_pk": tarif_termine.pk,
+        "jeton_valide": services.nouveau_jeton(par=acteur(personas["membre_a"])),
         "jeton_revoque": jeton_revoque,
         "slug_a": structure_a.slug,
         "slug_b": structure_b.slug,

@@ -43,7 +43,7 @@ from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Struc
 from habitants.services import annees_declarables
 from phares.lib import temps
 from tests import test_permissions
-from tests.conftest import PASSWORD, client_as
+from tests.conftest import PASSWORD, acteur, client_as
 from tests.espaces.views_fixtures import NOW, construire_lieu, contient, inserer, paris
 from tests.test_permissions import INVITE_TOKEN
 
@@ -244,6 +244,8 @@ FORMULAIRES = [
         {"code": "velo_heure", "montant_ht": "2", "taux_tva": "20", "debut": "2026-01-01"},
     ),
     ("gestion", "espaces:forfaits", (), {"heures_par_mois": "10"}),
+    ("gestion", "espaces:tarif-terminer", ("$tarif_pk",), {}),
+    ("gestion", "espaces:tarif-remplacer", ("$tarif_pk",), {"a_partir_du": "2026-04-01"}),
     ("gestion", "espaces:consommation-liste", (), {"service": "impression", "quantite": "3"}),
     ("referent_a", "espaces:consommation-liste", (), {"service": "impression", "quantite": "3"}),
     (
@@ -388,6 +390,8 @@ NUL_EN_PARAMETRE = [
     "/espaces/conventions/?active_le=%00&structure=%00&espace=%00",
     f"/espaces/conventions/?active_le=9999-12-31&structure={HUGE_PK}",
     "/espaces/consommations/?du=%00&au=0001-01-01&structure=%00&service=%00",
+    "/espaces/consommations/?structure=%C2%B2",
+    f"/espaces/consommations/?structure={HUGE_PK}",
     "/reservations/?ressource=%00&structure=%00&statut=%00&quand=%00&page=%00",
     f"/reservations/?ressource={HUGE_PK}&page={HUGE_PK}",
     "/reservations/jour/?date=%00",
@@ -857,7 +861,7 @@ def test_une_autre_structure_ne_voit_ni_ne_touche_rien(world, structure_a, struc
         saisi_par=referent_a,
     )
     membre_a = world["membre_a_pk"]
-    jeton_b = services.nouveau_jeton(b)
+    jeton_b = services.nouveau_jeton(par=acteur(b))
     client = client_as(b)
     avant = etat()
     for method, url in [
@@ -926,7 +930,7 @@ def lieu_a(structure_a, referent_a, membre_a):
 
 
 def test_appartenance_terminee_hier(lieu_a, membre_a):
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     client = client_as(membre_a)
     Membre.objects.filter(user=membre_a).update(fin=HIER)
     avant = etat()
@@ -949,7 +953,7 @@ def test_appartenance_terminee_hier(lieu_a, membre_a):
 
 
 def test_membre_d_une_structure_archivee(lieu_a, referent_a, membre_a, structure_a):
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     Structure.objects.filter(pk=structure_a.pk).update(archivee=True, archivee_le=NOW)
     avant = etat()
     r = lieu_a.secret
@@ -1020,7 +1024,7 @@ def test_structure_qui_part_bientot_ne_reserve_pas_apres_son_depart(
 
 
 def test_compte_desactive_avec_une_session_ouverte(lieu_a, membre_a):
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     client = client_as(membre_a)
     membre_a.is_active = False
     membre_a.save()
@@ -1037,7 +1041,7 @@ def test_compte_desactive_avec_une_session_ouverte(lieu_a, membre_a):
 
 def test_la_comptabilite_n_ecrit_rien(world, structure_a):
     """Toutes les écritures, par le support comptable : 403 (404 pour « Mon espace »),
-    et rien ne bouge. Les consommations lui restent ouvertes (équipe du lieu)."""
+    et rien ne bouge. Elle lit les consommations, elle n'en enregistre pas."""
     w = world
     client = client_as(w["personas"]["comptable"])
     avant = etat()
@@ -1061,6 +1065,15 @@ def test_la_comptabilite_n_ecrit_rien(world, structure_a):
         (f"/espaces/conventions/{w['convention_pk']}/terminer/", {"fin": "2026-03-02"}),
         ("/espaces/tarifs/", {"code": "velo_heure", "montant_ht": "9", "debut": JOUR}),
         ("/espaces/forfaits/", {"structure": structure_a.pk, "heures_par_mois": 1, "debut": JOUR}),
+        (
+            "/espaces/consommations/",
+            {"structure": structure_a.pk, "service": "impression", "quantite": 3, "date": HIER},
+        ),
+        (f"/espaces/tarifs/{w['tarif_pk']}/terminer/", {"fin": JOUR}),
+        (
+            f"/espaces/tarifs/{w['tarif_pk']}/remplacer/",
+            {"a_partir_du": JOUR, "montant_ht": "9", "taux_tva": "20"},
+        ),
         ("/reservations/salles/salle-a/reserver/", reservation_data(structure_a)),
         ("/reservations/salles/salle-a/externe/", externe_data()),
         ("/reservations/velos/", reservation_data(structure_a)),
@@ -1125,7 +1138,7 @@ def test_html_injecte_reste_du_texte(lieu_a, referent_a, gestion, structure_a, m
         description=SCRIPT + "\n<img src=x onerror=alert(1)>"
     )
     Reservation.objects.filter(pk=lieu_a.secret.pk).update(titre=SCRIPT)
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     pages = {
         None: ["/"],
         referent_a: [
@@ -1156,7 +1169,7 @@ def test_un_titre_ne_peut_pas_ajouter_de_ligne_au_calendrier(lieu_a, membre_a):
     Reservation.objects.filter(pk=lieu_a.secret.pk).update(
         titre="Réunion\r\nATTENDEE:mailto:pirate@example.org\r\nEND:VEVENT"
     )
-    jeton = services.nouveau_jeton(membre_a)
+    jeton = services.nouveau_jeton(par=acteur(membre_a))
     content = client_as(None).get(f"/calendriers/{jeton}/moi.ics").content
     (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert "ATTENDEE" not in event

@@ -4,9 +4,8 @@ from django import forms
 
 from habitants import selectors as habitants_selectors
 from phares.forms import valider_image
-from phares.lib.slugs import slug_libre
 
-from ..models import TYPES_OCCUPES, Batiment, Espace, Etage, Ressource, TypeEspace
+from ..models import TEXTE_MAX, TYPES_OCCUPES, Batiment, Espace, Etage, TypeEspace
 from ._champs import DATE, fin_apres_debut
 
 
@@ -56,20 +55,6 @@ class EspaceForm(forms.ModelForm):
     def clean_photo(self):
         return valider_image(self.cleaned_data.get("photo"))
 
-    def slug_for(self, nom: str) -> str:
-        # A bookable room's Ressource takes the same slug, and bikes have slugs too.
-        ressources = Ressource.objects.all()
-        if self.instance.pk:
-            ressources = ressources.exclude(espace_id=self.instance.pk)
-        espaces = Espace.objects.exclude(pk=self.instance.pk)
-        return slug_libre(
-            nom,
-            defaut="espace",
-            pris=lambda slug: (
-                espaces.filter(slug=slug).exists() or ressources.filter(slug=slug).exists()
-            ),
-        )
-
 
 class ConventionForm(forms.Form):
     structure = forms.ModelChoiceField(label="Structure", queryset=None)  # in __init__
@@ -93,7 +78,12 @@ class ConventionForm(forms.Form):
         decimal_places=2,
         help_text="Vide : calculé d'après le tarif en vigueur (surface × prix au m², ou poste).",
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=TEXTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

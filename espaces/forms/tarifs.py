@@ -1,4 +1,5 @@
-"""Formulaires des tarifs, des forfaits d'heures de salle et des consommations."""
+"""Formulaires des tarifs (ajout, fin, remplacement), des forfaits d'heures de salle et des
+consommations."""
 
 from django import forms
 
@@ -20,6 +21,25 @@ class TarifForm(forms.ModelForm):
         return cleaned
 
 
+class TerminerTarifForm(forms.Form):
+    fin = forms.DateField(label="Dernier jour du tarif (inclus)", widget=DATE)
+
+
+class RemplacerTarifForm(forms.Form):
+    a_partir_du = forms.DateField(
+        label="Nouveau prix à partir du",
+        widget=DATE,
+        help_text="Le tarif en cours s'arrête la veille.",
+    )
+    # The model's own limits: 12 digits, 4 decimals (unit prices below the cent).
+    montant_ht = forms.DecimalField(
+        label="Nouveau montant HT (€)", min_value=0, max_digits=12, decimal_places=4
+    )
+    taux_tva = forms.DecimalField(
+        label="Taux de TVA (%)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+
+
 class ConsommationForm(forms.Form):
     structure = forms.ModelChoiceField(label="Structure", queryset=None)  # in __init__
     service = forms.ChoiceField(label="Service", choices=Consommation.Service.choices)
@@ -29,7 +49,14 @@ class ConsommationForm(forms.Form):
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
+        field = self.fields["structure"]
+        field.queryset = structures
+        premieres = list(structures[:2])
+        # A member of one structure never picks it: the page names it, the form sends it.
+        self.seule_structure = premieres[0] if len(premieres) == 1 else None
+        if self.seule_structure is not None:
+            field.initial = self.seule_structure
+            field.widget = forms.HiddenInput()
 
 
 class ForfaitForm(forms.Form):

@@ -2,7 +2,7 @@
 tarifs, calendriers. Django trouve les modèles ici : chaque module y est importé.
 """
 
-from .batiment import TYPES_OCCUPES, Batiment, Convention, Espace, Etage, TypeEspace
+from .batiment import TEXTE_MAX, TYPES_OCCUPES, Batiment, Convention, Espace, Etage, TypeEspace
 from .calendriers import JetonCalendrier
 from .reservations import (
     ClientExterne,
@@ -14,6 +14,7 @@ from .reservations import (
 from .tarifs import Consommation, ForfaitSalles, Tarif
 
 __all__ = [
+    "TEXTE_MAX",
     "TYPES_OCCUPES",
     "Batiment",
     "ClientExterne",

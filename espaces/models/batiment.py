@@ -63,6 +63,10 @@ class TypeEspace(models.TextChoices):
     BOUTIQUE = "boutique", "Boutique"
 
 
+# Free text (equipment, accessibility, notes): a page of text is plenty, and a form that took
+# megabytes would fill the database and every page that shows it.
+TEXTE_MAX = 2000
+
 # Spaces that are held under an occupancy agreement (rent), not booked by the hour.
 TYPES_OCCUPES = (TypeEspace.BUREAU, TypeEspace.COTRAVAIL)
 
@@ -88,9 +92,9 @@ class Espace(models.Model):
         help_text="Pour un espace de co-travail.",
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
-    equipements = models.TextField("équipements", blank=True)
+    equipements = models.TextField("équipements", max_length=TEXTE_MAX, blank=True)
     accessible_pmr = models.BooleanField("accessible en fauteuil roulant", default=False)
-    accessibilite = models.TextField("accessibilité (précisions)", blank=True)
+    accessibilite = models.TextField("accessibilité (précisions)", max_length=TEXTE_MAX, blank=True)
     photo = models.ImageField("photo", upload_to="espaces/", blank=True)
     archive = models.BooleanField("archivé", default=False)
 
@@ -132,7 +136,7 @@ class Convention(models.Model):
     taux_tva = models.DecimalField(
         "taux de TVA (%)", max_digits=5, decimal_places=2, default=Decimal("20.00")
     )
-    notes = models.TextField("notes", blank=True)
+    notes = models.TextField("notes", max_length=TEXTE_MAX, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from habitants.models import Structure
+from phares.lib.money import round_cents
 
 from .reservations import Ressource
 
@@ -127,3 +128,8 @@ class Consommation(models.Model):
 
     def __str__(self):
         return f"{self.structure} — {self.quantite} × {self.get_service_display()}"
+
+    @property
+    def montant_ht(self) -> Decimal:
+        """Quantité × prix unitaire figé, arrondi au centime (comme une ligne de facture)."""
+        return round_cents(self.quantite * self.prix_unitaire_ht)

@@ -1,4 +1,5 @@
 """Opérations sur les espaces, par sous-domaine : `batiment` (conventions d'occupation),
+`espaces` (bâtiment et niveaux, fiches d'espaces, règles de réservation),
 `reservations` et `series`, `tarifs` (tarifs, forfaits, consommations), `calendriers`
 (jetons des flux). Chacune dans une transaction ; chacune lève EspacesError avec un
 message lisible. Ce module en réexporte l'interface publique :
@@ -8,6 +9,12 @@ message lisible. Ce module en réexporte l'interface publique :
 from ._erreurs import ConflitError, EspacesError
 from .batiment import creer_convention, terminer_convention
 from .calendriers import nouveau_jeton, revoquer
+from .espaces import (
+    enregistrer_batiment,
+    enregistrer_espace,
+    enregistrer_regles,
+    enregistrer_regles_velos,
+)
 from .reservations import (
     DEMANDES_MAX_EN_ATTENTE,
     DEMANDES_MAX_PAR_EMAIL,
@@ -29,7 +36,13 @@ from .series import (
     planifier_serie,
     reserver_serie,
 )
-from .tarifs import definir_forfait, enregistrer_consommation, enregistrer_tarif
+from .tarifs import (
+    definir_forfait,
+    enregistrer_consommation,
+    enregistrer_tarif,
+    remplacer_tarif,
+    terminer_tarif,
+)
 
 __all__ = [
     "DEMANDES_MAX_EN_ATTENTE",
@@ -45,17 +58,23 @@ __all__ = [
     "creer_convention",
     "decider_demande",
     "definir_forfait",
+    "enregistrer_batiment",
     "enregistrer_consommation",
+    "enregistrer_espace",
+    "enregistrer_regles",
+    "enregistrer_regles_velos",
     "enregistrer_tarif",
     "nouveau_jeton",
     "occurrences",
     "peut_annuler_sans_preavis",
     "planifier_serie",
+    "remplacer_tarif",
     "reserver",
     "reserver_serie",
     "reserver_velo",
     "revoquer",
     "terminer_convention",
+    "terminer_tarif",
     "verifier_quota_demandes",
     "verifier_regles",
 ]

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from phares.lib import dates
+from phares.lib import dates, journal
+from phares.lib.acteur import Acteur, exiger
 from phares.lib.money import round_cents
 
 from ..models import Convention, Espace, Tarif, TypeEspace
@@ -52,9 +53,10 @@ def creer_convention(
     montant_mensuel_ht: Decimal | None = None,
     taux_tva: Decimal | None = None,
     notes: str = "",
-    par=None,
+    par: Acteur,
 ) -> Convention:
     """Attribue un bureau, ou un poste du co-travail (le premier libre si `poste` est vide)."""
+    par = exiger(par)
     if not espace.est_occupe_par_convention:
         raise EspacesError(
             "Seuls les bureaux privatifs et les postes de co-travail se louent par convention."
@@ -83,7 +85,7 @@ def creer_convention(
             code = Tarif.Code.BUREAU_M2_MOIS if poste == 0 else Tarif.Code.POSTE_COTRAVAIL_MOIS
             tarif = tarif_en_vigueur(code, debut)
             taux_tva = tarif.taux_tva if tarif else Decimal("20.00")
-        return inserer(
+        convention = inserer(
             Convention,
             "Cet espace vient d'être attribué à une autre structure.",
             structure=structure,
@@ -94,8 +96,42 @@ def creer_convention(
             montant_mensuel_ht=round_cents(montant_mensuel_ht),
             taux_tva=taux_tva,
             notes=notes,
-            cree_par=par,
+            cree_par=par.user,
         )
+        journal.journaliser(
+            par=par,
+            operation="convention.creer",
+            libelle=f"Convention : {structure.nom} occupe {_lieu(convention)} "
+            f"{_periode(debut, fin)}",
+            objet=convention,
+            structure=structure,
+            changements=journal.creation(convention, CHAMPS_CONVENTION),
+        )
+    return convention
+
+
+# What the journal shows of an agreement.
+CHAMPS_CONVENTION = (
+    "structure",
+    "espace",
+    "poste",
+    "debut",
+    "fin",
+    "montant_mensuel_ht",
+    "taux_tva",
+    "notes",
+)
+
+
+def _lieu(convention: Convention) -> str:
+    poste = f", poste {convention.poste}" if convention.poste else ""
+    return f"{convention.espace.nom}{poste}"
+
+
+def _periode(debut: datetime.date, fin: datetime.date | None) -> str:
+    if fin is None:
+        return f"à partir du {debut:%d/%m/%Y}"
+    return f"du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}"
 
 
 def _choisir_poste(espace: Espace, debut, fin, poste: int | None) -> int:
@@ -111,13 +147,31 @@ def _choisir_poste(espace: Espace, debut, fin, poste: int | None) -> int:
     raise ConflitError(f"Les {nb} postes du co-travail sont tous occupés sur cette période.")
 
 
-def terminer_convention(*, convention: Convention, fin: datetime.date, par=None) -> Convention:
+def terminer_convention(*, convention: Convention, fin: datetime.date, par: Acteur) -> Convention:
+    """Dernier jour d'occupation (inclus) : on avance une fin, on ne la repousse pas."""
+    par = exiger(par)
     with transaction.atomic():
-        convention = Convention.objects.select_for_update().get(pk=convention.pk)
+        convention = (
+            Convention.objects.select_for_update()
+            .select_related("structure", "espace")
+            .get(pk=convention.pk)
+        )
         if fin < convention.debut:
             raise EspacesError("La fin ne peut pas précéder le début de la convention.")
         if convention.fin is not None and convention.fin < fin:
             raise EspacesError("Pour prolonger une convention terminée, créez-en une nouvelle.")
+        if convention.fin == fin:
+            raise EspacesError(f"Cette convention se termine déjà le {fin:%d/%m/%Y}.")
+        avant = journal.instantane(convention, ["fin"])
         convention.fin = fin
         convention.save(update_fields=["fin"])
+        journal.journaliser(
+            par=par,
+            operation="convention.terminer",
+            libelle=f"Convention terminée : {convention.structure.nom} quitte "
+            f"{_lieu(convention)} le {fin:%d/%m/%Y} (dernier jour)",
+            objet=convention,
+            structure=convention.structure,
+            changements=journal.ecarts(avant, journal.instantane(convention, ["fin"])),
+        )
     return convention

@@ -1,23 +1,32 @@
-"""Tarifs datés, prix figés des réservations (forfait d'heures de salle, tarifs extérieurs),
-forfaits et consommations (affranchissement, impression)."""
+"""Tarifs datés (ajout, fin, remplacement), prix figés des réservations (forfait d'heures de
+salle, tarifs extérieurs), forfaits et consommations (affranchissement, impression)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import ROUND_CEILING, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
-from phares.lib import dates, temps
-from phares.lib.money import round_cents
+from phares.lib import dates, journal, temps
+from phares.lib.acteur import Acteur, exiger
+from phares.lib.money import NBSP, format_euros, round_cents
+from phares.lib.verrous import verrouiller
+from phares.roles import is_gestion
 
 from ..models import Consommation, ForfaitSalles, Ressource, Tarif
-from ..selectors import minutes_consommees, tarif_en_vigueur
+from ..selectors import minutes_consommees, structures_reservantes, tarif_en_vigueur
 from ._erreurs import EspacesError
 
 # --- Tarifs ---------------------------------------------------------------------
+
+CHAMPS_TARIF = ("code", "ressource", "montant_ht", "taux_tva", "debut", "fin")
+CHEVAUCHEMENT = (
+    "Un autre tarif du même type est déjà en vigueur sur cette période : terminez-le ou "
+    "remplacez-le (liste des tarifs), ou changez les dates."
+)
 
 
 def _tarifs_se_chevauchent(tarif: Tarif) -> bool:
@@ -29,15 +38,150 @@ def _tarifs_se_chevauchent(tarif: Tarif) -> bool:
     )
 
 
-def enregistrer_tarif(*, tarif: Tarif, par) -> Tarif:
-    with transaction.atomic():
-        if _tarifs_se_chevauchent(tarif):
-            raise EspacesError(
-                "Un autre tarif du même type est déjà en vigueur sur cette période : "
-                "terminez-le avant (date de fin) ou changez les dates."
-            )
-        tarif.save()
+def _inserer_tarif(tarif: Tarif) -> Tarif:
+    """Vérifie puis enregistre, dans la transaction en cours. La vérification donne le
+    message ; la contrainte d'exclusion de PostgreSQL (migration 0004) refuse ce qui lui
+    échapperait, et son refus devient le même message. Sur SQLite, BEGIN IMMEDIATE sérialise."""
+    # Two overlapping inserts at once each find the other's row under an exclusion
+    # constraint and wait for it: PostgreSQL breaks that with "deadlock detected", not the
+    # constraint's error. Serialising the writes of one tariff type avoids it.
+    verrouiller(f"tarif:{tarif.code}:{tarif.ressource_id or 0}")
+    if _tarifs_se_chevauchent(tarif):
+        raise EspacesError(CHEVAUCHEMENT)
+    try:
+        with transaction.atomic():
+            tarif.save()
+    except IntegrityError as exc:
+        raise EspacesError(CHEVAUCHEMENT) from exc
     return tarif
+
+
+def prix_lisible(montant: Decimal) -> str:
+    """« 0,10 € », ou « 0,045 € » pour un prix unitaire plus fin que le centime."""
+    if montant == round_cents(montant):
+        return format_euros(montant)
+    return format(montant.normalize(), "f").replace(".", ",") + NBSP + "€"
+
+
+def _nom_tarif(tarif: Tarif) -> str:
+    pour = f" ({tarif.ressource.nom})" if tarif.ressource_id else ""
+    return f"{tarif.get_code_display()}{pour}"
+
+
+def enregistrer_tarif(*, tarif: Tarif, par: Acteur) -> Tarif:
+    """Ajoute un tarif daté (`tarif` vient d'un formulaire validé, sans `pk`)."""
+    par = exiger(par)
+    if tarif.pk is not None:
+        raise EspacesError("Un tarif enregistré ne se modifie pas : terminez-le ou remplacez-le.")
+    if tarif.fin is not None and tarif.fin < tarif.debut:
+        raise EspacesError("La fin ne peut pas précéder le début.")
+    with transaction.atomic():
+        _inserer_tarif(tarif)
+        fin = f" au {tarif.fin:%d/%m/%Y}" if tarif.fin else ""
+        journal.journaliser(
+            par=par,
+            operation="tarif.creer",
+            libelle=f"Tarif ajouté : {_nom_tarif(tarif)}, {prix_lisible(tarif.montant_ht)} HT "
+            f"du {tarif.debut:%d/%m/%Y}{fin}",
+            objet=tarif,
+            changements=journal.creation(tarif, CHAMPS_TARIF),
+        )
+    return tarif
+
+
+def terminer_tarif(*, tarif: Tarif, fin: datetime.date, par: Acteur) -> Tarif:
+    """Dernier jour (inclus) d'un tarif. Les prix déjà figés (réservations, consommations,
+    conventions) ne changent pas ; on avance une fin, on ne la repousse pas."""
+    par = exiger(par)
+    with transaction.atomic():
+        tarif = (
+            Tarif.objects.select_for_update(of=("self",))
+            .select_related("ressource")
+            .get(pk=tarif.pk)
+        )
+        if fin < tarif.debut:
+            raise EspacesError(
+                f"La fin ne peut pas précéder le début du tarif ({tarif.debut:%d/%m/%Y})."
+            )
+        if tarif.fin is not None and tarif.fin <= fin:
+            raise EspacesError(
+                f"Ce tarif se termine déjà le {tarif.fin:%d/%m/%Y} : pour le prolonger, "
+                "ajoutez un nouveau tarif."
+            )
+        avant = journal.instantane(tarif, ["fin"])
+        tarif.fin = fin
+        tarif.save(update_fields=["fin"])
+        journal.journaliser(
+            par=par,
+            operation="tarif.terminer",
+            libelle=f"Tarif terminé : {_nom_tarif(tarif)}, {prix_lisible(tarif.montant_ht)} HT "
+            f"jusqu'au {fin:%d/%m/%Y} inclus",
+            objet=tarif,
+            changements=journal.ecarts(avant, journal.instantane(tarif, ["fin"])),
+        )
+    return tarif
+
+
+def remplacer_tarif(
+    *,
+    tarif: Tarif,
+    a_partir_du: datetime.date,
+    montant_ht: Decimal,
+    taux_tva: Decimal,
+    par: Acteur,
+) -> Tarif:
+    """Nouveau prix à partir du jour D : le tarif en cours s'arrête la veille (D − 1) et le
+    nouveau prend sa suite jusqu'à la fin qu'avait l'ancien (vide = en cours), d'un seul
+    coup. Renvoie le nouveau tarif. Les prix déjà figés ne changent pas."""
+    par = exiger(par)
+    if montant_ht < 0:
+        raise EspacesError("Le montant ne peut pas être négatif.")
+    if not Decimal(0) <= taux_tva <= Decimal(100):
+        raise EspacesError("Le taux de TVA est compris entre 0 et 100 %.")
+    with transaction.atomic():
+        ancien = (
+            Tarif.objects.select_for_update(of=("self",))
+            .select_related("ressource")
+            .get(pk=tarif.pk)
+        )
+        if a_partir_du <= ancien.debut:
+            raise EspacesError(
+                f"Le nouveau prix commence après le début du tarif en cours "
+                f"({ancien.debut:%d/%m/%Y})."
+            )
+        veille = a_partir_du - datetime.timedelta(days=1)
+        if ancien.fin is not None and ancien.fin < a_partir_du:
+            raise EspacesError(
+                f"Ce tarif se termine le {ancien.fin:%d/%m/%Y} : ajoutez plutôt un nouveau "
+                "tarif à la date voulue."
+            )
+        avant = journal.instantane(ancien, ["montant_ht", "taux_tva", "debut", "fin"])
+        fin_nouveau = ancien.fin
+        ancien.fin = veille
+        ancien.save(update_fields=["fin"])
+        nouveau = _inserer_tarif(
+            Tarif(
+                code=ancien.code,
+                ressource=ancien.ressource,
+                montant_ht=montant_ht,
+                taux_tva=taux_tva,
+                debut=a_partir_du,
+                fin=fin_nouveau,
+            )
+        )
+        apres = journal.instantane(nouveau, ["montant_ht", "taux_tva", "debut", "fin"])
+        journal.journaliser(
+            par=par,
+            operation="tarif.remplacer",
+            libelle=f"Tarif remplacé : {_nom_tarif(ancien)}, {prix_lisible(ancien.montant_ht)} "
+            f"→ {prix_lisible(nouveau.montant_ht)} HT à partir du {a_partir_du:%d/%m/%Y}",
+            objet=nouveau,
+            changements={
+                **journal.ecarts(avant, apres),
+                "fin de l'ancien tarif": (journal.affichable(fin_nouveau), f"{veille:%d/%m/%Y}"),
+            },
+        )
+    return nouveau
 
 
 # --- Prix des réservations, figés au moment de réserver -------------------------
@@ -105,6 +249,20 @@ def _prix_habitant(ressource: Ressource, structure, jour: datetime.date, minutes
 
 # --- Consommations (affranchissement, impression) ---------------------------------
 
+CHAMPS_CONSOMMATION = ("service", "date", "quantite", "prix_unitaire_ht", "taux_tva", "commentaire")
+
+
+def peut_saisir_consommation(par: Acteur, structure) -> bool:
+    """L'équipe de gestion, ou un membre de la structure (présente aujourd'hui). La
+    comptabilité lit les consommations, elle n'en saisit pas."""
+    if par.user is None:
+        return False  # a line records who entered it
+    if is_gestion(par.user):
+        return True
+    return (
+        structures_reservantes(par.user, le=timezone.localdate()).filter(pk=structure.pk).exists()
+    )
+
 
 def enregistrer_consommation(
     *,
@@ -112,9 +270,16 @@ def enregistrer_consommation(
     service: str,
     date: datetime.date,
     quantite: int,
-    par,
+    par: Acteur,
     commentaire: str = "",
 ) -> Consommation:
+    """Une consommation au tarif en vigueur à sa date, figé sur la ligne."""
+    par = exiger(par)
+    if not peut_saisir_consommation(par, structure):
+        raise EspacesError(
+            "Seuls l'équipe de gestion et les membres de la structure enregistrent ses "
+            "consommations."
+        )
     if quantite < 1:
         raise EspacesError("La quantité est d'au moins 1.")
     if date > timezone.localdate():
@@ -129,7 +294,7 @@ def enregistrer_consommation(
     if tarif is None:
         raise EspacesError("Aucun tarif n'est en vigueur pour ce service à cette date.")
     with transaction.atomic():
-        return Consommation.objects.create(
+        consommation = Consommation.objects.create(
             structure=structure,
             service=service,
             date=date,
@@ -138,17 +303,32 @@ def enregistrer_consommation(
             taux_tva=tarif.taux_tva,
             tarif=tarif,
             commentaire=commentaire,
-            saisi_par=par,
+            saisi_par=par.user,
         )
+        journal.journaliser(
+            par=par,
+            operation="consommation.enregistrer",
+            libelle=f"{consommation.get_service_display()} : {quantite} × "
+            f"{prix_lisible(tarif.montant_ht)} HT pour {structure.nom} le {date:%d/%m/%Y}",
+            objet=consommation,
+            structure=structure,
+            changements=journal.creation(consommation, CHAMPS_CONSOMMATION),
+        )
+    return consommation
 
 
 # --- Forfaits d'heures de salle ---------------------------------------------------
 
 
+def _heures(n: int) -> str:
+    return "illimité" if n == 0 else f"{n} h par mois"
+
+
 def definir_forfait(
-    *, structure, heures_par_mois: int, debut: datetime.date, par=None
+    *, structure, heures_par_mois: int, debut: datetime.date, par: Acteur
 ) -> ForfaitSalles:
     """Nouveau forfait mensuel à partir de `debut` : le précédent s'arrête la veille."""
+    par = exiger(par)
     if heures_par_mois < 0:
         raise EspacesError("Le nombre d'heures ne peut pas être négatif.")
     with transaction.atomic():
@@ -159,17 +339,31 @@ def definir_forfait(
             .order_by("-debut")
             .first()
         )
-        if courant and courant.debut == debut:
-            courant.heures_par_mois = heures_par_mois
-            courant.save(update_fields=["heures_par_mois"])
-            return courant
         if courant and courant.debut > debut:
             raise EspacesError(
                 f"Un forfait commence déjà le {courant.debut:%d/%m/%Y} : choisissez une date après."
             )
-        if courant:
-            courant.fin = debut - datetime.timedelta(days=1)
-            courant.save(update_fields=["fin"])
-        return ForfaitSalles.objects.create(
-            structure=structure, heures_par_mois=heures_par_mois, debut=debut
+        avant = _heures(courant.heures_par_mois) if courant else "—"
+        if courant and courant.debut == debut and courant.heures_par_mois == heures_par_mois:
+            return courant  # nothing changes, nothing to journal
+        if courant and courant.debut == debut:
+            forfait = courant
+            forfait.heures_par_mois = heures_par_mois
+            forfait.save(update_fields=["heures_par_mois"])
+        else:
+            if courant:
+                courant.fin = debut - datetime.timedelta(days=1)
+                courant.save(update_fields=["fin"])
+            forfait = ForfaitSalles.objects.create(
+                structure=structure, heures_par_mois=heures_par_mois, debut=debut
+            )
+        journal.journaliser(
+            par=par,
+            operation="forfait.definir",
+            libelle=f"Forfait de salles de {structure.nom} : {_heures(heures_par_mois)} "
+            f"à partir du {debut:%d/%m/%Y}",
+            objet=forfait,
+            structure=structure,
+            changements={"heures incluses par mois": (avant, _heures(heures_par_mois))},
         )
+    return forfait

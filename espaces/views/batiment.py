@@ -3,7 +3,6 @@ réservation, bâtiment et niveaux, conventions d'occupation."""
 
 from django.contrib import messages
 from django.core.validators import slug_re
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from ..forms.batiment import (
 )
 from ..forms.reservations import RegleForm
 from ..models import Batiment, Convention, Espace, Ressource
+from ..services import EspacesError
 
 
 def _espace(slug) -> Espace:
@@ -36,7 +36,8 @@ def _espace(slug) -> Espace:
 def batiment(request):
     le = parse_date(request.GET.get("date"), timezone.localdate())
     occupation = selectors.occupation(le=le)
-    f = EspaceFilter(request.GET, queryset=Espace.objects.select_related("etage"), le=le)
+    f = EspaceFilter(_avec_date(request.GET, le), queryset=Espace.objects.select_related("etage"))
+    f.form.auto_id = "filtre_%s"  # the occupation date form above uses id_date
     return render(
         request,
         "espaces/batiment.html",
@@ -51,38 +52,35 @@ def batiment(request):
     )
 
 
-def _save_espace(form: EspaceForm) -> Espace:
-    with transaction.atomic():
-        espace = form.save(commit=False)
-        if not espace.slug:
-            espace.slug = form.slug_for(espace.nom)
-        espace.save()
-        reservable = form.cleaned_data.get("reservable")
-        externes = form.cleaned_data.get("ouverte_aux_externes")
-        ressource = Ressource.objects.filter(espace=espace).first()
-        if ressource is None and reservable:
-            Ressource.objects.create(
-                categorie=Ressource.Categorie.SALLE,
-                nom=espace.nom,
-                slug=espace.slug,
-                espace=espace,
-                ouverte_aux_externes=bool(externes),
-            )
-        elif ressource is not None:
-            ressource.active = bool(reservable)
-            ressource.ouverte_aux_externes = bool(externes)
-            ressource.nom = espace.nom
-            ressource.save(update_fields=["active", "ouverte_aux_externes", "nom"])
-    return espace
+def _avec_date(query, le):
+    """Les filtres « libres / occupés » valent à la date affichée : le champ la reprend."""
+    data = query.copy()
+    data["date"] = le.isoformat()
+    return data
+
+
+def _enregistrer_espace(request, form: EspaceForm) -> Espace | None:
+    """L'espace enregistré, ou None (le refus est ajouté au formulaire)."""
+    try:
+        return services.enregistrer_espace(
+            espace=form.save(commit=False),
+            reservable=bool(form.cleaned_data.get("reservable")),
+            ouverte_aux_externes=bool(form.cleaned_data.get("ouverte_aux_externes")),
+            par=request.acteur,
+        )
+    except EspacesError as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 @gestion_required
 def espace_nouveau(request):
     form = EspaceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        espace = _save_espace(form)
-        messages.success(request, f"L'espace « {espace.nom} » est créé.")
-        return redirect("espaces:espace-detail", espace.slug)
+        espace = _enregistrer_espace(request, form)
+        if espace is not None:
+            messages.success(request, f"L'espace « {espace.nom} » est créé.")
+            return redirect("espaces:espace-detail", espace.slug)
     return render(request, "espaces/espace_form.html", {"form": form, "espace": None})
 
 
@@ -107,11 +105,10 @@ def espace_detail(request, slug):
 def espace_modifier(request, slug):
     espace = _espace(slug)
     form = EspaceForm(request.POST or None, request.FILES or None, instance=espace)
-    if request.method == "POST" and form.is_valid():
-        _save_espace(form)
+    if request.method == "POST" and form.is_valid() and _enregistrer_espace(request, form):
         messages.success(request, "Les modifications sont enregistrées.")
         return redirect("espaces:espace-detail", espace.slug)
-    return render(request, "espaces/espace_form.html", {"form": form, "espace": espace})
+    return render(request, "espaces/espace_form.html", {"form": form, "espace": _espace(slug)})
 
 
 @gestion_required
@@ -120,9 +117,17 @@ def espace_regles(request, slug):
     ressource = get_object_or_404(Ressource, espace=espace)
     form = RegleForm(request.POST or None, instance=ressource)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Les règles de réservation sont enregistrées.")
-        return redirect("espaces:espace-detail", espace.slug)
+        try:
+            services.enregistrer_regles(
+                ressource=ressource,
+                regles={name: form.cleaned_data[name] for name in RegleForm.Meta.fields},
+                par=request.acteur,
+            )
+        except EspacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Les règles de réservation sont enregistrées.")
+            return redirect("espaces:espace-detail", espace.slug)
     return render(
         request,
         "espaces/regles_form.html",
@@ -140,18 +145,13 @@ def batiment_modifier(request):
         style_form(f)
     if request.method == "POST" and form.is_valid() and etages.is_valid():
         try:
-            with transaction.atomic():
-                batiment = form.save()
-                etages.instance = batiment
-                etages.save()
-        except IntegrityError:
-            # The inline formset does not check (batiment, niveau) against the table: a level
-            # added meanwhile in another tab, or two levels swapping numbers, end up here.
-            form.add_error(
-                None,
-                "Un autre niveau porte déjà ce numéro (ajouté entre-temps ?). Rechargez la "
-                "page ; pour échanger deux numéros, passez d'abord par un numéro libre.",
+            services.enregistrer_batiment(
+                batiment=form.save(commit=False),
+                etages=etages.save(commit=False),
+                par=request.acteur,
             )
+        except EspacesError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Le bâtiment est enregistré.")
             return redirect("espaces:batiment")
@@ -201,9 +201,9 @@ def convention_nouvelle(request):
                 poste=c.get("poste"),
                 montant_mensuel_ht=c.get("montant_mensuel_ht"),
                 notes=c.get("notes", ""),
-                par=request.user,
+                par=request.acteur,
             )
-        except services.EspacesError as exc:
+        except EspacesError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Convention enregistrée : {convention}.")
@@ -218,9 +218,9 @@ def convention_terminer(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.terminer_convention(
-                convention=convention, fin=form.cleaned_data["fin"], par=request.user
+                convention=convention, fin=form.cleaned_data["fin"], par=request.acteur
             )
-        except services.EspacesError as exc:
+        except EspacesError as exc:
             form.add_error("fin", str(exc))
         else:
             messages.success(request, "La convention est terminée.")

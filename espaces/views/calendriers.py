@@ -17,13 +17,13 @@ def calendriers_page(request):
     token = None
     if request.method == "POST":
         if request.POST.get("action") == "revoquer":
-            services.revoquer(request.user)
+            services.revoquer(par=request.acteur)
             messages.success(
                 request,
                 "Liens révoqués : les agendas abonnés ne se mettent plus à jour.",
             )
             return redirect("espaces:calendriers")
-        token = services.nouveau_jeton(request.user)
+        token = services.nouveau_jeton(par=request.acteur)
     if is_staff_member(request.user):
         structures = structures_presentes()
     else:

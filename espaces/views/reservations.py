@@ -200,11 +200,8 @@ def velos_regles(request):
         raise Http404("Aucun vélo.")
     form = RegleForm(request.POST or None, instance=velos[0])
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for v in velos:
-                for name in form.Meta.fields:
-                    setattr(v, name, form.cleaned_data[name])
-                v.save()
+        regles = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.enregistrer_regles_velos(regles=regles, par=request.acteur)
         messages.success(request, "Les règles des vélos sont enregistrées.")
         return redirect("espaces:velos")
     return render(

@@ -1,9 +1,13 @@
-"""Tarifs, forfaits d'heures de salle et consommations (affranchissement, impression)."""
+"""Tarifs (ajout, fin, remplacement), forfaits d'heures de salle et consommations
+(affranchissement, impression)."""
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -13,8 +17,16 @@ from phares.roles import gestion_required, is_gestion, is_staff_member, staff_re
 
 from .. import selectors, services
 from ..filters import ConsommationFilter
-from ..forms.tarifs import ConsommationForm, ForfaitForm, TarifForm
+from ..forms.tarifs import (
+    ConsommationForm,
+    ForfaitForm,
+    RemplacerTarifForm,
+    TarifForm,
+    TerminerTarifForm,
+)
 from ..models import ForfaitSalles, Tarif
+from ..services import EspacesError
+from ..services.tarifs import prix_lisible
 from ._acces import structures_reservantes
 
 
@@ -26,8 +38,8 @@ def tarif_liste(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.enregistrer_tarif(tarif=form.save(commit=False), par=request.user)
-            except services.EspacesError as exc:
+                services.enregistrer_tarif(tarif=form.save(commit=False), par=request.acteur)
+            except EspacesError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Tarif enregistré.")
@@ -36,8 +48,79 @@ def tarif_liste(request):
     return render(
         request,
         "espaces/tarif_liste.html",
-        {"tarifs": tarifs, "form": form, "today": timezone.localdate()},
+        {
+            "tarifs": tarifs,
+            "form": form,
+            "today": timezone.localdate(),
+            "peut_modifier": form is not None,
+        },
     )
+
+
+def _tarif_non_termine(pk) -> Tarif:
+    """Un tarif sans fin, ou dont la fin n'est pas encore passée (404 sinon)."""
+    today = timezone.localdate()
+    tarif = get_object_or_404(Tarif.objects.select_related("ressource"), pk=pk)
+    if tarif.fin is not None and tarif.fin < today:
+        raise Http404("Ce tarif est déjà terminé.")
+    return tarif
+
+
+@gestion_required
+def tarif_terminer(request, pk):
+    tarif = _tarif_non_termine(pk)
+    form = TerminerTarifForm(request.POST or None, initial={"fin": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.terminer_tarif(tarif=tarif, fin=form.cleaned_data["fin"], par=request.acteur)
+        except EspacesError as exc:
+            form.add_error("fin", str(exc))
+        else:
+            messages.success(
+                request,
+                f"Le tarif « {tarif.get_code_display()} » se termine le "
+                f"{dates.date_courte(form.cleaned_data['fin'])}.",
+            )
+            return redirect("espaces:tarif-liste")
+    return render(request, "espaces/tarif_terminer.html", {"form": form, "tarif": tarif})
+
+
+@gestion_required
+def tarif_remplacer(request, pk):
+    tarif = _tarif_non_termine(pk)
+    initial = {"montant_ht": tarif.montant_ht, "taux_tva": tarif.taux_tva}
+    form = RemplacerTarifForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            nouveau = services.remplacer_tarif(
+                tarif=tarif,
+                a_partir_du=c["a_partir_du"],
+                montant_ht=c["montant_ht"],
+                taux_tva=c["taux_tva"],
+                par=request.acteur,
+            )
+        except EspacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Nouveau tarif « {nouveau.get_code_display()} » : "
+                f"{prix_lisible(nouveau.montant_ht)} HT à partir du "
+                f"{dates.date_courte(nouveau.debut)}.",
+            )
+            return redirect("espaces:tarif-liste")
+    return render(request, "espaces/tarif_remplacer.html", {"form": form, "tarif": tarif})
+
+
+def _structures_saisie(user):
+    """Pour qui `user` enregistre des consommations : toutes les structures pour la gestion,
+    les siennes pour un membre, aucune pour la comptabilité (elle lit seulement)."""
+    if is_gestion(user):
+        return habitants_selectors.structures_actives()
+    if is_staff_member(user):
+        return None
+    return structures_reservantes(user)
 
 
 @login_required
@@ -48,13 +131,20 @@ def consommation_liste(request):
     )
     if not staff and not structures.exists():
         raise PermissionDenied
+    pour = _structures_saisie(request.user)
+    if request.method == "POST" and pour is None:
+        raise PermissionDenied
     f = ConsommationFilter(
         request.GET, queryset=selectors.consommations(structures), structures=structures
     )
     f.form.auto_id = "filtre_%s"  # the entry form on the same page uses id_*
-    form = ConsommationForm(
-        request.POST or None, structures=structures, initial={"date": timezone.localdate()}
-    )
+    form = None
+    if pour is not None:
+        initial = {"date": timezone.localdate()}
+        # « Mon espace » links here with its structure: preselected when there are several.
+        if re.fullmatch(r"[0-9]{1,18}", request.GET.get("structure", "")):
+            initial["structure"] = pour.filter(pk=int(request.GET["structure"])).first()
+        form = ConsommationForm(request.POST or None, structures=pour, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -63,13 +153,18 @@ def consommation_liste(request):
                 service=c["service"],
                 date=c["date"],
                 quantite=c["quantite"],
-                par=request.user,
+                par=request.acteur,
                 commentaire=c.get("commentaire", ""),
             )
-        except services.EspacesError as exc:
+        except EspacesError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Consommation enregistrée.")
+            messages.success(
+                request,
+                f"Consommation enregistrée : {c['quantite']} × "
+                f"{dict(form.fields['service'].choices)[c['service']].lower()} pour "
+                f"{c['structure'].nom}.",
+            )
             return redirect("espaces:consommation-liste")
     page, query = paginate(request, f.qs)
     return render(
@@ -92,9 +187,9 @@ def forfaits(request):
                 structure=c["structure"],
                 heures_par_mois=c["heures_par_mois"],
                 debut=c["debut"],
-                par=request.user,
+                par=request.acteur,
             )
-        except services.EspacesError as exc:
+        except EspacesError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Forfait de {c['structure']} enregistré.")

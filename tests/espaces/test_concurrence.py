@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from espaces import services
 from espaces.models import Convention, Reservation
 from habitants.models import Structure
+from tests.conftest import acteur
 from tests.course import FILS, exiger_postgres
 from tests.espaces.conftest import NOW, creneau
 
@@ -90,7 +91,10 @@ def test_un_seul_occupant_pour_un_bureau(course, bureau, tarifs, domaine, gestio
 
     def attribuer(i):
         return services.creer_convention(
-            structure=structures[i], espace=bureau, debut=datetime.date(2015, 9, 1), par=gestion
+            structure=structures[i],
+            espace=bureau,
+            debut=datetime.date(2015, 9, 1),
+            par=acteur(gestion),
         )
 
     gagnants, messages = trier(course.lancer(attribuer), Convention)
@@ -121,7 +125,7 @@ def test_huit_structures_pour_cinq_postes(course, cotravail, tarifs, domaine, ge
             espace=cotravail,
             debut=datetime.date(2015, 9, 1),
             fin=datetime.date(2016, 8, 31),
-            par=gestion,
+            par=acteur(gestion),
         )
 
     gagnants, messages = trier(course.lancer(attribuer, n=8), Convention)

@@ -9,16 +9,27 @@ import pytest
 from espaces import services
 from espaces.models import Convention, Espace, Tarif
 from habitants.models import Structure
+from phares.lib.acteur import Acteur
+from tests.conftest import acteur
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+SYSTEME = Acteur.systeme("tests")
 
 
-def attribuer(espace, structure, debut, fin=None, **kwargs):
+def par_(user=None) -> Acteur:
+    return acteur(user) if user is not None else SYSTEME
+
+
+def attribuer(espace, structure, debut, fin=None, *, par=None, **kwargs):
     return services.creer_convention(
-        structure=structure, espace=espace, debut=debut, fin=fin, **kwargs
+        structure=structure, espace=espace, debut=debut, fin=fin, par=par_(par), **kwargs
     )
+
+
+def terminer(convention, fin, par=None):
+    return services.terminer_convention(convention=convention, fin=fin, par=par_(par))
 
 
 @pytest.fixture
@@ -111,7 +122,7 @@ def test_postes_attribues_un_a_un_puis_complet(cotravail, tarifs, structures):
 
 def test_poste_libere_par_une_fin_de_convention(cotravail, tarifs, structures):
     conventions = [attribuer(cotravail, s, D(2015, 9, 1)) for s in structures[:5]]
-    services.terminer_convention(convention=conventions[2], fin=D(2015, 12, 31))
+    terminer(conventions[2], D(2015, 12, 31))
 
     nouvelle = attribuer(cotravail, structures[5], D(2016, 1, 1))
 
@@ -259,7 +270,7 @@ def convention(bureau, tarifs, structure_a):
 
 
 def test_terminer_puis_attribuer_le_lendemain(convention, bureau, structure_b, gestion):
-    services.terminer_convention(convention=convention, fin=D(2015, 8, 31), par=gestion)
+    terminer(convention, D(2015, 8, 31), gestion)
 
     convention.refresh_from_db()
     assert convention.fin == D(2015, 8, 31)
@@ -271,7 +282,7 @@ def test_terminer_puis_attribuer_le_lendemain(convention, bureau, structure_b, g
 
 
 def test_terminer_le_jour_du_debut(convention):
-    services.terminer_convention(convention=convention, fin=D(2015, 1, 1))
+    terminer(convention, D(2015, 1, 1))
 
     convention.refresh_from_db()
     assert convention.fin == D(2015, 1, 1)
@@ -279,18 +290,18 @@ def test_terminer_le_jour_du_debut(convention):
 
 def test_terminer_avant_le_debut(convention):
     with pytest.raises(services.EspacesError, match="ne peut pas précéder le début"):
-        services.terminer_convention(convention=convention, fin=D(2014, 12, 31))
+        terminer(convention, D(2014, 12, 31))
 
     convention.refresh_from_db()
     assert convention.fin is None
 
 
 def test_avancer_une_fin_mais_pas_la_repousser(convention):
-    services.terminer_convention(convention=convention, fin=D(2015, 8, 31))
-    services.terminer_convention(convention=convention, fin=D(2015, 6, 30))
+    terminer(convention, D(2015, 8, 31))
+    terminer(convention, D(2015, 6, 30))
 
     with pytest.raises(services.EspacesError, match=r"^Pour prolonger une convention terminée"):
-        services.terminer_convention(convention=convention, fin=D(2015, 7, 31))
+        terminer(convention, D(2015, 7, 31))
 
     convention.refresh_from_db()
     assert convention.fin == D(2015, 6, 30)

@@ -20,7 +20,7 @@ from espaces.models import (
     SerieReservations,
     Tarif,
 )
-from tests.conftest import client_as
+from tests.conftest import acteur, client_as
 from tests.espaces.views_fixtures import (
     JOUR,
     NOW,
@@ -867,13 +867,15 @@ def test_un_habitant_ne_saisit_pas_pour_une_autre_structure(lieu, structure_b, m
     assert not Consommation.objects.exists()
 
 
-def test_consommations_d_une_autre_structure_invisibles(lieu, structure_a, structure_b, membre_a):
+def test_consommations_d_une_autre_structure_invisibles(
+    lieu, structure_a, structure_b, membre_a, habitant_b
+):
     services.enregistrer_consommation(
         structure=structure_b,
         service="impression",
         date=datetime.date(2026, 3, 2),
         quantite=777,
-        par=membre_a,
+        par=acteur(habitant_b),
     )
 
     response = client_as(membre_a).get(CONSOMMATIONS + f"?structure={structure_b.pk}")

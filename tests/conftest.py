@@ -234,3 +234,20 @@ def acteur(user):
     from phares.lib.acteur import Acteur
 
     return Acteur.personne(user)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Une base de test PostgreSQL par copie du projet : deux copies (branches de travail,
+    CI) qui testent en même temps sur le même serveur ne s'effacent pas leur base de test
+    (pytest-django supprime sans demander une base de test du même nom)."""
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    suffixe = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    for reglages in settings.DATABASES.values():
+        if reglages["ENGINE"] == "django.db.backends.postgresql":
+            test = reglages.setdefault("TEST", {})
+            test["NAME"] = f"test_{reglages['NAME']}_{suffixe}"

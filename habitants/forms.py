@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from phares.forms import valider_image
 
 from .models import CHIFFRES_FIELDS, ChiffresAnnuels, Domaine, Membre, Structure
+from .services import CHAMPS_PROFIL, CHAMPS_STRUCTURE
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,23 +37,7 @@ class StructureForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = [
-            "nom",
-            "sigle_developpe",
-            "forme_juridique",
-            "siren",
-            "siret",
-            "domaine",
-            "description",
-            "site_web",
-            "logo",
-            "email_contact",
-            "telephone",
-            "adresse_facturation",
-            "email_facturation",
-            "arrivee",
-            "depart",
-        ]
+        fields = list(CHAMPS_STRUCTURE)  # the journal follows the same fields
         widgets = {
             "arrivee": DATE_WIDGET,
             "depart": DATE_WIDGET,
@@ -99,7 +84,7 @@ class ProfilPublicForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = ["description", "site_web", "logo", "email_contact", "telephone"]
+        fields = list(CHAMPS_PROFIL)
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def clean_logo(self):

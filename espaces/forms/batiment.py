@@ -6,6 +6,7 @@ from habitants import selectors as habitants_selectors
 from phares.forms import valider_image
 
 from ..models import TEXTE_MAX, TYPES_OCCUPES, Batiment, Espace, Etage, TypeEspace
+from ..services.espaces import CHAMPS_ESPACE
 from ._champs import DATE, fin_apres_debut
 
 
@@ -17,18 +18,8 @@ class EspaceForm(forms.ModelForm):
 
     class Meta:
         model = Espace
-        fields = [
-            "nom",
-            "etage",
-            "type",
-            "surface_m2",
-            "capacite",
-            "nb_postes",
-            "equipements",
-            "accessible_pmr",
-            "accessibilite",
-            "photo",
-        ]
+        # The journal follows the same fields (archiving is not edited here).
+        fields = [f for f in CHAMPS_ESPACE if f != "archive"]
         widgets = {
             "equipements": forms.Textarea(attrs={"rows": 2}),
             "accessibilite": forms.Textarea(attrs={"rows": 2}),

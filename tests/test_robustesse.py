@@ -43,7 +43,7 @@ from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Struc
 from habitants.services import annees_declarables
 from phares.lib import temps
 from tests import test_permissions
-from tests.conftest import PASSWORD, client_as
+from tests.conftest import PASSWORD, acteur, client_as
 from tests.espaces.views_fixtures import NOW, construire_lieu, contient, inserer, paris
 from tests.test_permissions import INVITE_TOKEN
 
@@ -986,7 +986,7 @@ def test_structure_partie_ne_reserve_plus(lieu_a, referent_a, structure_a, gesti
             debut=paris(2026, 3, 10, 9),
             fin=paris(2026, 3, 10, 10),
             titre="Après le départ",
-            par=gestion,
+            par=acteur(gestion),
             structure=structure_a,
         )
     assert etat() == avant

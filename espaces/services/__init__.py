@@ -8,15 +8,22 @@ message lisible. Ce module en réexporte l'interface publique :
 from ._erreurs import ConflitError, EspacesError
 from .batiment import creer_convention, terminer_convention
 from .calendriers import nouveau_jeton, revoquer
-from .reservations import (
+from .demandes import (
+    DELAI_DEMANDE,
     DEMANDES_MAX_EN_ATTENTE,
     DEMANDES_MAX_PAR_EMAIL,
-    annuler,
+    DEMANDES_MAX_PAR_IP,
+    DEMANDES_MAX_PAR_SALLE_ET_JOUR,
     decider_demande,
+    demander_salle,
+)
+from .reservations import (
+    Organisation,
+    annuler,
     peut_annuler_sans_preavis,
     reserver,
+    reserver_pour_externe,
     reserver_velo,
-    verifier_quota_demandes,
     verifier_regles,
 )
 from .series import (
@@ -29,33 +36,46 @@ from .series import (
     planifier_serie,
     reserver_serie,
 )
-from .tarifs import definir_forfait, enregistrer_consommation, enregistrer_tarif
+from .tarifs import (
+    Prix,
+    definir_forfait,
+    enregistrer_consommation,
+    enregistrer_tarif,
+    prix_reservation,
+)
 
 __all__ = [
+    "DELAI_DEMANDE",
     "DEMANDES_MAX_EN_ATTENTE",
     "DEMANDES_MAX_PAR_EMAIL",
+    "DEMANDES_MAX_PAR_IP",
+    "DEMANDES_MAX_PAR_SALLE_ET_JOUR",
     "MAX_OCCURRENCES",
     "AnnulationSerie",
     "ConflitError",
     "Creneau",
     "EspacesError",
+    "Organisation",
     "PlanSerie",
+    "Prix",
     "annuler",
     "annuler_serie",
     "creer_convention",
     "decider_demande",
     "definir_forfait",
+    "demander_salle",
     "enregistrer_consommation",
     "enregistrer_tarif",
     "nouveau_jeton",
     "occurrences",
     "peut_annuler_sans_preavis",
     "planifier_serie",
+    "prix_reservation",
     "reserver",
+    "reserver_pour_externe",
     "reserver_serie",
     "reserver_velo",
     "revoquer",
     "terminer_convention",
-    "verifier_quota_demandes",
     "verifier_regles",
 ]

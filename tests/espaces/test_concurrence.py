@@ -1,6 +1,7 @@
 """Courses réelles (tests/course.py) sur le même créneau, le même bureau, les mêmes postes,
 les mêmes vélos : sur PostgreSQL la contrainte d'exclusion départage, sur SQLite la
-transaction BEGIN IMMEDIATE."""
+transaction BEGIN IMMEDIATE. Et les bornes qu'on vérifie puis consomme (demandes
+publiques, forfait d'heures) : sur PostgreSQL un verrou consultatif les sérialise."""
 
 import datetime
 from decimal import Decimal
@@ -9,20 +10,21 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from espaces import services
-from espaces.models import Convention, Reservation
+from espaces.models import Convention, ForfaitSalles, Reservation
 from habitants.models import Structure
+from phares.lib.acteur import ANONYME, Acteur
 from tests.conftest import acteur
 from tests.course import FILS, exiger_postgres
-from tests.espaces.conftest import NOW, creneau
+from tests.espaces.conftest import JOUR, NOW, creneau, paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def trier(resultats, attendu):
+def trier(resultats, attendu, refus=services.ConflitError):
     gagnants = [r for r in resultats if isinstance(r, attendu)]
     perdants = [r for r in resultats if not isinstance(r, attendu)]
     # Anything else than a readable refusal (OperationalError, IntegrityError…) fails here.
-    assert all(isinstance(p, services.ConflitError) for p in perdants), perdants
+    assert all(isinstance(p, refus) for p in perdants), perdants
     return gagnants, [str(p) for p in perdants]
 
 
@@ -160,6 +162,120 @@ def test_dix_demandes_pour_trois_velos(course, velos, structure_a, membre_a):
         )
     )
     assert par_velo == ["Vélo 1", "Vélo 2", "Vélo 3"]
+
+
+# --- Demandes publiques : les bornes se vérifient et se consomment sous un verrou ---------
+
+VISITEUR = Acteur(user=None, origine=ANONYME)
+# Ten weekdays of March 2026 after "now" (Monday 2 March).
+JOURS_OUVRES = [datetime.date(2026, 3, j) for j in (10, 11, 12, 13, 16, 17, 18, 19, 20, 23)]
+
+
+def demande(salle, i, *, email, ip, jour=JOUR):
+    return services.demander_salle(
+        ressource=salle,
+        debut=paris(jour.year, jour.month, jour.day, 9),
+        fin=paris(jour.year, jour.month, jour.day, 12),
+        titre=f"Assemblée générale {i}",
+        nb_personnes=10,
+        organisation=services.Organisation(
+            nom=f"Association {i}", email=email, adresse_facturation="Bordeaux"
+        ),
+        ip=ip,
+        par=VISITEUR,
+        now=NOW,
+    )
+
+
+def en_attente():
+    return Reservation.objects.filter(statut=Reservation.Statut.EN_ATTENTE).count()
+
+
+def test_trente_demandes_d_une_meme_adresse(course, salle_formation):
+    resultats = course.lancer(
+        lambda i: demande(salle_formation, i, email="spam@jetable.test", ip=f"192.0.2.{i + 1}"),
+        n=30,
+    )
+
+    gagnants, messages = trier(resultats, Reservation, services.EspacesError)
+    assert len(gagnants) == 3
+    assert set(messages) == {
+        "Vous avez déjà 3 demandes en attente : l'équipe vous répond avant d'en enregistrer "
+        "d'autres."
+    }
+    assert course.lire(en_attente) == 3
+
+
+def test_quarante_demandes_sur_la_meme_salle_le_meme_jour(course, salle_formation):
+    resultats = course.lancer(
+        lambda i: demande(salle_formation, i, email=f"a{i}@asso.test", ip=f"10.0.{i}.1"),
+        n=40,
+    )
+
+    gagnants, messages = trier(resultats, Reservation, services.EspacesError)
+    assert len(gagnants) == 5
+    assert len(messages) == 35
+    assert all(
+        m.startswith("Salle Estuaire a déjà 5 demandes en attente le 10/03/2026") for m in messages
+    )
+    assert course.lire(en_attente) == 5
+
+
+def test_vingt_demandes_d_une_meme_connexion(course, salle_formation):
+    resultats = course.lancer(
+        lambda i: demande(
+            salle_formation,
+            i,
+            email=f"a{i}@asso.test",
+            ip="198.51.100.7",
+            jour=JOURS_OUVRES[i % len(JOURS_OUVRES)],
+        ),
+    )
+
+    gagnants, messages = trier(resultats, Reservation, services.EspacesError)
+    assert len(gagnants) == 5
+    assert all("sont déjà parties de cette connexion en 24 heures" in m for m in messages)
+    assert len(messages) == FILS - 5
+    assert course.lire(en_attente) == 5
+
+
+# --- Forfait d'heures de salle : lu puis consommé sous le verrou du mois --------------------
+
+
+def test_huit_reservations_paralleles_et_le_forfait(course, salle, tarifs, structure_a, membre_a):
+    """10 h incluses, huit réunions de 3 h en même temps : trois gratuites, une avec 2 h
+    facturées, quatre avec 3 h (sans verrou, quatre passaient gratuites)."""
+    ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=10, debut=datetime.date(2015, 1, 1)
+    )
+
+    def reserver(i):
+        jour = JOURS_OUVRES[i]
+        return services.reserver(
+            ressource=salle,
+            debut=paris(jour.year, jour.month, jour.day, 9),
+            fin=paris(jour.year, jour.month, jour.day, 12),
+            titre=f"Formation {i}",
+            par=acteur(membre_a),
+            structure=structure_a,
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(reserver, n=8), Reservation)
+
+    assert (len(gagnants), messages) == (8, [])
+    facturees = course.lire(
+        lambda: sorted(
+            Reservation.objects.filter(structure=structure_a).values_list(
+                "minutes_facturables", "montant_ht"
+            )
+        )
+    )
+    assert (
+        facturees
+        == [(0, Decimal("0.00"))] * 3 + [(120, Decimal("20.00"))] + [(180, Decimal("30.00"))] * 4
+    )
+    assert sum(m for m, _ in facturees) == 840
 
 
 # --- La base elle-même refuse (PostgreSQL) ---------------------------------------

@@ -530,3 +530,20 @@ def test_ressource_inexistante_ou_fermee_aux_externes(maintenant, salle, client)
 
     assert "Sélectionnez un choix valide." in response.text
     assert not Ressource.objects.filter(reservations__isnull=False).exists()
+
+
+def test_accepter_par_la_page_un_creneau_pris_entre_temps(
+    demande_en_attente, salle_formation, structure_a, membre_a, gestion
+):
+    reserver(salle_formation, *creneau(11, 0, 12, 0), structure_a, membre_a)
+    staff = client_as(gestion)
+
+    response = staff.post(
+        reverse("espaces:reservation-decider", args=[demande_en_attente.pk]),
+        {"decision": "accepter"},
+    )
+
+    page = staff.get(response.url).text
+    assert "a été réservée entre-temps par Halage (Maud Membre), de 11:00 à 12:15" in page
+    assert "Accepter la demande" in page  # still pending: the team may refuse it
+    assert Reservation.objects.get(pk=demande_en_attente.pk).statut == Statut.EN_ATTENTE

@@ -121,15 +121,13 @@ class ReservationQuerySet(models.QuerySet):
         """Confirmées ou en attente : ce qui peut encore être annulé ou décidé."""
         return self.filter(statut__in=Reservation.STATUTS_ACTIFS)
 
-    def visibles(self, now: datetime.datetime):
-        """Confirmées et demandes encore en attente à l'instant `now` (flux, plannings de
-        l'équipe) : une demande dont la date limite est passée n'attend plus rien."""
-        return self.actives().exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
-
     # Former names, still read by selectors/calendriers (another sub-domain): remove them
-    # once it reads actives() and visibles().
+    # once it reads actives() and confirmees(). A room's feed shows what holds the room, as
+    # the habitants' plannings do: a pending request is not in it.
     bloquantes = actives
-    tenant_le_creneau = visibles
+
+    def tenant_le_creneau(self, now: datetime.datetime | None = None):
+        return self.confirmees()
 
     def demandes_en_attente(self, now: datetime.datetime):
         """Demandes extérieures qui attendent encore la décision de l'équipe."""

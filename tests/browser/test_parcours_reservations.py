@@ -138,18 +138,24 @@ def test_une_demande_exterieure_ne_retient_pas_la_salle(
     expect(page.get_by_role("heading", name="Demande envoyée")).to_be_visible()
     expect(page.get_by_text("le créneau n'est pas retenu")).to_be_visible()
 
-    habitante = browser.new_context(**browser_context_args).new_page()
-    login(habitante, live_server.url, membre_a.email, PASSWORD)
-    habitante.goto(f"{live_server.url}/reservations/jour/?date={mardi.isoformat()}")
-    expect(habitante.get_by_text("demande en attente")).to_have_count(0)
-    habitante.get_by_role(
-        "link", name=f"Réserver Salle A le {j_mois(mardi)} à partir de 08:00"
-    ).click()
-    field(habitante, "De").fill("10:00")
-    field(habitante, "À").fill("11:00")
-    field(habitante, "Objet").fill("Comité de pilotage")
-    habitante.get_by_role("button", name="Confirmer la réservation").click()
-    expect(habitante.get_by_text("Réservation confirmée : Salle A")).to_be_visible()
+    # The habitant in a browser of her own; closed before the test ends, so that the live
+    # server's threads do not outlive the test's database.
+    contexte = browser.new_context(**browser_context_args)
+    try:
+        habitante = contexte.new_page()
+        login(habitante, live_server.url, membre_a.email, PASSWORD)
+        habitante.goto(f"{live_server.url}/reservations/jour/?date={mardi.isoformat()}")
+        expect(habitante.get_by_text("demande en attente")).to_have_count(0)
+        habitante.get_by_role(
+            "link", name=f"Réserver Salle A le {j_mois(mardi)} à partir de 08:00"
+        ).click()
+        field(habitante, "De").fill("10:00")
+        field(habitante, "À").fill("11:00")
+        field(habitante, "Objet").fill("Comité de pilotage")
+        habitante.get_by_role("button", name="Confirmer la réservation").click()
+        expect(habitante.get_by_text("Réservation confirmée : Salle A")).to_be_visible()
+    finally:
+        contexte.close()
 
     login(page, live_server.url, gestion.email, PASSWORD)
     page.goto(f"{live_server.url}/reservations/jour/?date={mardi.isoformat()}")

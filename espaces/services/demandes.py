@@ -198,8 +198,9 @@ def decider_demande(
         raise EspacesError("Seule l'équipe de gestion décide des demandes.")
     with transaction.atomic():
         _marquer_expirees(now, par)
+        # of=self: PostgreSQL locks no row of the nullable side of an outer join (externe).
         r = (
-            Reservation.objects.select_for_update()
+            Reservation.objects.select_for_update(of=("self",))
             .select_related("ressource", "externe")
             .get(pk=reservation.pk)
         )

@@ -451,7 +451,7 @@ def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
 def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
     """Annule la réservation `pk` après ses règles (active, à venir, préavis) ; ni journal
     ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
-    r = Reservation.objects.select_for_update().select_related("ressource").get(pk=pk)
+    r = Reservation.objects.select_for_update(of=("self",)).select_related("ressource").get(pk=pk)
     avant = r.get_statut_display()
     if not r.est_active:
         raise EspacesError("Cette réservation n'est plus active.")

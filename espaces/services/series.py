@@ -218,7 +218,7 @@ def annuler_serie(
     verifier_droit_d_annuler(par, reservation)
     result = AnnulationSerie()
     with transaction.atomic():
-        qs = Reservation.objects.select_for_update().filter(
+        qs = Reservation.objects.select_for_update(of=("self",)).filter(
             serie_id=reservation.serie_id, statut__in=Reservation.STATUTS_ACTIFS, debut__gt=now
         )
         if a_partir:

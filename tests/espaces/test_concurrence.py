@@ -239,6 +239,36 @@ def test_vingt_demandes_d_une_meme_connexion(course, salle_formation):
     assert course.lire(en_attente) == 5
 
 
+def test_cinq_demandes_acceptees_en_meme_temps_sur_le_meme_creneau(
+    course, salle_formation, gestion
+):
+    """Elles ne retiennent rien en attente ; accepter les confirme : une seule gagne, les
+    autres disent qui tient le créneau et restent en attente."""
+    demandes = [
+        demande(salle_formation, i, email=f"a{i}@asso.test", ip=f"10.1.{i}.1") for i in range(5)
+    ]
+
+    resultats = course.lancer(
+        lambda i: services.decider_demande(
+            reservation=demandes[i], accepter=True, par=acteur(gestion), now=NOW
+        ),
+        n=5,
+    )
+
+    gagnants, messages = trier(resultats, Reservation)
+    (gagnant,) = gagnants
+    assert len(messages) == 4
+    assert all(
+        m.startswith(
+            f"Salle Estuaire a été réservée entre-temps par Association {gagnant.titre[-1]} "
+            "(extérieur), de 09:00 à 12:15 le 10/03/2026 : la demande reste en attente."
+        )
+        for m in messages
+    ), messages
+    statuts = course.lire(lambda: sorted(Reservation.objects.values_list("statut", flat=True)))
+    assert statuts == ["confirmee"] + ["en_attente"] * 4
+
+
 # --- Forfait d'heures de salle : lu puis consommé sous le verrou du mois --------------------
 
 

@@ -120,7 +120,10 @@ class ReservationFilter(django_filters.FilterSet):
         method="filter_quand",
     )
     statut = django_filters.ChoiceFilter(
-        label="Statut", choices=Reservation.Statut.choices, empty_label="Tous"
+        label="Statut",
+        choices=Reservation.Statut.choices,
+        empty_label="Tous",
+        method="filter_statut",
     )
     ressource = django_filters.ModelChoiceFilter(
         label="Salle ou vélo", queryset=Ressource.objects.all(), empty_label="Toutes"
@@ -137,6 +140,17 @@ class ReservationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not staff:
             del self.filters["structure"]
+
+    def filter_statut(self, queryset, name, value):
+        """« En attente » : ce que l'équipe doit encore décider ; une demande dont la date
+        limite est passée est « expirée », même si rien ne l'a encore marquée."""
+        Statut = Reservation.Statut
+        en_retard = Q(statut=Statut.EN_ATTENTE, expire_le__lte=timezone.now())
+        if value == Statut.EN_ATTENTE:
+            return queryset.filter(statut=value).exclude(en_retard)
+        if value == Statut.EXPIREE:
+            return queryset.filter(Q(statut=value) | en_retard)
+        return queryset.filter(statut=value)
 
     def filter_quand(self, queryset, name, value):
         now = timezone.now()

@@ -1,19 +1,21 @@
-"""E-mails de réservation (confirmation, annulation), avec le .ics en pièce jointe."""
+"""E-mails de réservation (confirmation, annulation, refus, demande reçue), avec le .ics en
+pièce jointe, et l'alerte de l'équipe à chaque demande extérieure.
+
+Les services les programment après la validation (phares.lib.emails.apres_validation) :
+rien ne part d'une opération annulée, et une erreur d'envoi remonte ici à
+apres_validation, qui la journalise sans toucher à la réservation déjà enregistrée.
+Les liens viennent de PHARES_URL (phares.lib.liens) : il n'y a plus de requête à ce moment-là.
+"""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 
-from phares.lib import emails, temps
+from phares.lib import emails, liens, temps
 
 from . import ics
 from .models import Reservation
-
-logger = logging.getLogger(__name__)
 
 
 def destinataires(r: Reservation) -> list[str]:
@@ -25,18 +27,9 @@ def destinataires(r: Reservation) -> list[str]:
     return list(dict.fromkeys(adresses))
 
 
-def _lien(r: Reservation, request) -> str:
-    """Lien absolu vers la réservation ; pas de requête, pas de lien (voir reserver_externe)."""
-    if request is None:
-        return ""
-    return request.build_absolute_uri(reverse("espaces:reservation-detail", args=[r.pk]))
-
-
-def envoyer(
-    r: Reservation, evenement: str, *, serie: list[Reservation] | None = None, request=None
-) -> None:
-    """Un e-mail à la personne qui a réservé. Un échec d'envoi n'annule pas la réservation
-    (elle est déjà enregistrée et visible dans « Mes réservations ») : il est journalisé."""
+def envoyer(r: Reservation, evenement: str, *, serie: list[Reservation] | None = None) -> None:
+    """Un e-mail à qui a réservé (et à l'organisation extérieure). `serie` : toutes les
+    occurrences concernées, pour que l'agenda qui a importé la série les retire toutes."""
     to = destinataires(r)
     if not to:
         return
@@ -48,7 +41,8 @@ def envoyer(
         "debut": temps.paris(r.debut),
         "fin": temps.paris(r.fin),
         "lieu": settings.PHARES_CONTACT["lieu"],
-        "url": _lien(r, request),
+        # An outside organisation has no account to open the page with: no link for it.
+        "url": liens.vers("espaces:reservation-detail", r.pk) if r.structure_id else "",
     }
     subject, body = emails.rendre("espaces/email/reservation", context)
     message = EmailMessage(subject=subject, body=body, to=to)
@@ -57,28 +51,25 @@ def envoyer(
         ics.invitation(reservations),
         "text/calendar; charset=utf-8; method=PUBLISH",
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Envoi de l'e-mail de réservation %s impossible", r.pk)
+    message.send()
 
 
-def prevenir_equipe(r: Reservation, *, request=None) -> None:
-    """Nouvelle demande extérieure : l'équipe doit l'accepter ou la refuser avant expiration."""
+def prevenir_equipe(r: Reservation) -> None:
+    """Nouvelle demande extérieure : l'équipe l'accepte ou la refuse avant expiration. Elle
+    ne tient pas le créneau : le dire, pour que l'équipe ne tarde pas."""
     d = temps.paris(r.debut)
     body = (
         f"Nouvelle demande de salle de {r.externe.nom} ({r.externe.email}) :\n\n"
         f"  {r.titre}\n  {r.ressource.nom}, {temps.creneau(r.debut, r.fin)}, "
         f"{r.nb_personnes} personne(s)\n\n"
-        f"Le créneau est tenu jusqu'au {temps.paris(r.expire_le):%d/%m/%Y à %H:%M}.\n"
-        f"Accepter ou refuser : {_lien(r, request)}\n"
+        "La demande ne retient pas le créneau : une réservation confirmée peut le prendre "
+        "d'ici là.\n"
+        f"Elle attend votre réponse jusqu'au {temps.paris(r.expire_le):%d/%m/%Y à %H:%M}.\n"
+        f"Accepter ou refuser : {liens.vers('espaces:reservation-detail', r.pk)}\n"
     )
     message = EmailMessage(
         subject=emails.une_ligne(f"[PHARES] Demande de salle : {r.externe.nom}, le {d:%d/%m/%Y}"),
         body=body,
         to=[settings.PHARES_CONTACT["email"]],
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Alerte de demande %s impossible", r.pk)
+    message.send()

@@ -15,7 +15,7 @@ def _espaces_et_reservations(structure) -> dict:
         "structure": structure,
         "conventions": list(selectors.espaces_de(structure, le=timezone.localdate())),
         "reservations": list(
-            Reservation.objects.bloquantes()
+            Reservation.objects.actives()
             .filter(structure=structure, fin__gt=timezone.now())
             .select_related("ressource")
             .order_by("debut")[:10]

@@ -279,6 +279,28 @@ ROWS = [
     # Booking needs a structure present in the building (or the gestion team).
     Row("espaces:reserver", ("salle-a",), expected=signed_in(200, comptable=403, associe=403)),
     Row("espaces:velos", expected=signed_in(200, comptable=403, associe=403)),
+    # The accounting team reads bookings: it does not book (an empty form is 200 for those
+    # who may), nor book for an outside organisation, nor decide a request (below).
+    Row(
+        "espaces:reserver",
+        ("salle-a",),
+        method="post",
+        expected=signed_in(200, comptable=403, associe=403),
+        label="reserver-post",
+    ),
+    Row(
+        "espaces:velos",
+        method="post",
+        expected=signed_in(200, comptable=403, associe=403),
+        label="velos-post",
+    ),
+    Row(
+        "espaces:reserver-externe",
+        ("salle-a",),
+        method="post",
+        expected=gestion_only(200),
+        label="reserver-externe-post",
+    ),
     Row(
         "espaces:reservation-detail",
         ("$reservation_a_pk",),

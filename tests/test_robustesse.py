@@ -666,6 +666,46 @@ def test_une_adresse_trop_longue_pour_la_colonne(persona, url, data, champ, worl
     assert not mail.outbox
 
 
+MEGA = "x" * 1_048_576
+TEXTES_DE_DEMANDE = [
+    "titre",
+    "organisation",
+    "contact",
+    "email",
+    "telephone",
+    "adresse_facturation",
+    "site_web",
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "champ"),
+    [("anonyme", "/salles/demande/", champ) for champ in TEXTES_DE_DEMANDE]
+    + [
+        ("gestion", "/reservations/salles/salle-a/externe/", champ)
+        for champ in TEXTES_DE_DEMANDE[:-1]
+    ]
+    + [
+        ("referent_a", "/reservations/salles/salle-a/reserver/", "titre"),
+        ("referent_a", "/reservations/velos/", "titre"),
+    ],
+)
+def test_un_mega_octet_dans_un_champ_texte(persona, url, champ, world, structure_a):
+    """L'adresse de facturation d'une demande publique acceptait 4,9 Mo : chaque champ texte
+    a sa longueur, le formulaire le dit en français et rien n'est écrit."""
+    data = {**externe_data(), "salle": Ressource.objects.get(slug="salle-a").pk}
+    if "reserver" in url or "velos" in url:
+        data = reservation_data(structure_a)
+    client = client_as(world["personas"][persona])
+    avant = etat()
+    response = client.post(url, {**data, champ: MEGA})
+    assert response.status_code == 200
+    erreurs = response.context["form"].errors[champ]
+    assert any("caractères" in e and "au plus" in e for e in erreurs), erreurs
+    assert etat() == avant
+    assert not mail.outbox
+
+
 def test_nom_avec_retour_a_la_ligne_dans_l_objet_d_un_e_mail(gestion, structure_a):
     """Un en-tête d'e-mail tient sur une ligne : « Halage\\r\\nBcc: … » faisait échouer
     l'invitation (500) et, côté réservations, l'e-mail partait… nulle part."""
@@ -990,7 +1030,7 @@ def test_structure_partie_ne_reserve_plus(lieu_a, referent_a, structure_a, gesti
             debut=paris(2026, 3, 10, 9),
             fin=paris(2026, 3, 10, 10),
             titre="Après le départ",
-            par=gestion,
+            par=acteur(gestion),
             structure=structure_a,
         )
     assert etat() == avant

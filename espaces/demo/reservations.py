@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from habitants import demo as habitants_demo
 from phares.lib import temps
-from phares.lib.money import round_cents
+from phares.lib.money import Montant
 
 from .. import services
 from ..models import ClientExterne, Espace, Reservation, Ressource, SerieReservations
-from ..services.tarifs import GRATUIT, prix_reservation
+from ..services.tarifs import GRATUIT, Prix, prix_reservation
 from ._commun import sauf, t
 from .agenda import SERIES, Resa
 from .ressources import CLIENTS_EXTERNES, RESSOURCES
@@ -120,12 +120,11 @@ def load_reservations(ctx: DemoContext, agenda, ressources, externes, tarifs) ->
         ressource = ressources[r.ressource]
         debut, fin = r.debut_dt, r.fin_dt
         if r.externe:
-            prix = prix_reservation(ressource, debut, fin, None, externes[r.externe])
+            prix = prix_reservation(ressource, debut, fin, externe=True)
         elif ressource.categorie == Ressource.Categorie.VELO:
-            prix = prix_reservation(ressource, debut, fin, ctx.structures[r.structure], None)
+            prix = prix_reservation(ressource, debut, fin, structure=ctx.structures[r.structure])
         else:
             prix = _prix_habitant(r, consomme, tarifs)
-        tarif, minutes, montant, tva = prix
         premier = SERIES[r.serie].premier if r.serie is not None else r.jour
         ctx.upsert(
             Reservation,
@@ -144,15 +143,15 @@ def load_reservations(ctx: DemoContext, agenda, ressources, externes, tarifs) ->
                 "cree_le": temps.aware(premier - datetime.timedelta(days=14), t(10)),
                 "annulee_le": None,
                 "annulee_par": None,
-                "tarif": tarif,
-                "minutes_facturables": minutes,
-                "montant_ht": montant,
-                "taux_tva": tva,
+                "tarif": prix.tarif,
+                "minutes_facturables": prix.minutes_facturables,
+                "montant_ht": prix.montant.ht,
+                "taux_tva": prix.montant.taux_tva,
             },
         )
 
 
-def _prix_habitant(r: Resa, consomme, tarifs):
+def _prix_habitant(r: Resa, consomme, tarifs) -> Prix:
     """services.tarifs._prix_habitant, with the month's earlier bookings counted in memory."""
     cle = (r.structure, r.jour.month)
     reste = max(0, FORFAIT_HEURES * 60 - consomme[cle])
@@ -161,13 +160,12 @@ def _prix_habitant(r: Resa, consomme, tarifs):
     if au_dela == 0:
         return GRATUIT
     tarif = tarifs[C.SALLE_HABITANT_HEURE]
-    return tarif, au_dela, round_cents(tarif.montant_ht * au_dela / 60), tarif.taux_tva
+    return Prix(tarif, au_dela, Montant.depuis_ht(tarif.montant_ht * au_dela / 60, tarif.taux_tva))
 
 
 def load_a_venir(ctx: DemoContext, ressources: dict[str, Ressource]) -> int:
     """Next week's bookings, through the booking service (rules, prices). Skipped
     when already there (same day, same start), or when the slot has been taken."""
-    referents = _referents(ctx)
     lundi = temps.monday_of(timezone.localdate()) + datetime.timedelta(days=7)
     created = 0
     for a in A_VENIR:
@@ -185,14 +183,12 @@ def load_a_venir(ctx: DemoContext, ressources: dict[str, Ressource]) -> int:
         try:
             if a.ressource == "velo":
                 services.reserver_velo(
-                    debut=debut, fin=fin, titre=a.titre, structure=structure,
-                    par=referents[a.structure],
+                    debut=debut, fin=fin, titre=a.titre, structure=structure, par=ctx.acteur,
                 )  # fmt: skip
             else:
                 services.reserver(
                     ressource=ressources[a.ressource], debut=debut, fin=fin, titre=a.titre,
-                    par=referents[a.structure], structure=structure,
-                    nb_personnes=a.nb_personnes,
+                    par=ctx.acteur, structure=structure, nb_personnes=a.nb_personnes,
                 )  # fmt: skip
         except services.EspacesError as exc:
             ctx.log(f"espaces : « {a.titre} » le {jour} non réservée ({exc})")

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from phares.lib import temps
 
 from ..models import ClientExterne, Ressource, SerieReservations
+from ..services import Organisation
 from ._champs import DATE, DATE_MAX, DATE_MIN, TIME
 
 
@@ -165,12 +166,14 @@ class ExterneForm(CreneauForm):
     email = forms.EmailField(label="E-mail", max_length=254)
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
     adresse_facturation = forms.CharField(
-        label="Adresse de facturation", widget=forms.Textarea(attrs={"rows": 3})
+        label="Adresse de facturation",
+        max_length=ClientExterne._meta.get_field("adresse_facturation").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def client(self) -> ClientExterne:
+    def coordonnees(self) -> Organisation:
         c = self.cleaned_data
-        return ClientExterne(
+        return Organisation(
             nom=c["organisation"],
             contact=c.get("contact", ""),
             email=c["email"],
@@ -195,7 +198,7 @@ class AnnulationForm(forms.Form):
 class DemandePubliqueForm(ExterneForm):
     salle = forms.ModelChoiceField(label="Salle", queryset=Ressource.objects.none())
     # Honeypot: hidden from people, filled by bots.
-    site_web = forms.CharField(required=False, label="Laissez ce champ vide")
+    site_web = forms.CharField(required=False, max_length=200, label="Laissez ce champ vide")
 
     field_order = ["salle", "date", "heure_debut", "heure_fin"]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from habitants.models import Structure
 from phares.lib import temps
+from phares.lib.money import Montant
 
 from .batiment import Espace
 
@@ -98,7 +99,8 @@ class ClientExterne(models.Model):
     contact = models.CharField("personne de contact", max_length=200, blank=True)
     email = models.EmailField("e-mail")
     telephone = models.CharField("téléphone", max_length=30, blank=True)
-    adresse_facturation = models.TextField("adresse de facturation")
+    # Bounded: the anonymous request form took 4.9 MB here. Forms enforce max_length.
+    adresse_facturation = models.TextField("adresse de facturation", max_length=500)
 
     class Meta:
         verbose_name = "client extérieur"
@@ -110,13 +112,14 @@ class ClientExterne(models.Model):
 
 
 class ReservationQuerySet(models.QuerySet):
-    def bloquantes(self):
-        return self.filter(statut__in=Reservation.STATUTS_BLOQUANTS)
+    def confirmees(self):
+        """Ce qui tient un créneau : seules les réservations confirmées (une demande en
+        attente ne retient rien, voir docs/decisions.md, « Demandes extérieures »)."""
+        return self.filter(statut=Reservation.Statut.CONFIRMEE)
 
-    def tenant_le_creneau(self, now: datetime.datetime):
-        """Bloquantes à l'instant `now` : une demande en attente dont la date limite est
-        passée ne tient plus le créneau (reserver la marque expirée au passage)."""
-        return self.bloquantes().exclude(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
+    def actives(self):
+        """Confirmées ou en attente : ce qui peut encore être annulé ou décidé."""
+        return self.filter(statut__in=Reservation.STATUTS_ACTIFS)
 
     def demandes_en_attente(self, now: datetime.datetime):
         """Demandes extérieures qui attendent encore la décision de l'équipe."""
@@ -142,8 +145,14 @@ class SerieReservations(models.Model):
     jusqu_au = models.DateField("jusqu'au (inclus)", null=True, blank=True)
     occurrences = models.PositiveSmallIntegerField("nombre de fois", null=True, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
+    # Empty when the system created it (a command).
     cree_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
     )
 
     class Meta:
@@ -162,21 +171,39 @@ class Reservation(models.Model):
         REFUSEE = "refusee", "Refusée"
         EXPIREE = "expiree", "Expirée"
 
-    STATUTS_BLOQUANTS = (Statut.CONFIRMEE, Statut.EN_ATTENTE)
+    STATUTS_ACTIFS = (Statut.CONFIRMEE, Statut.EN_ATTENTE)
 
-    ressource = models.ForeignKey(Ressource, on_delete=models.PROTECT, related_name="reservations")
+    ressource = models.ForeignKey(
+        Ressource,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name="salle ou vélo",
+    )
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
     # fin + buffer at booking time: the slot the booking really blocks. The
-    # PostgreSQL exclusion constraint (migration 0002) works on [debut, fin_bloquee[.
+    # PostgreSQL exclusion constraint (migrations 0002, 0004) works on [debut, fin_bloquee[
+    # of confirmed bookings.
     fin_bloquee = models.DateTimeField(editable=False)
-    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.CONFIRMEE)
+    statut = models.CharField(
+        "statut", max_length=12, choices=Statut.choices, default=Statut.CONFIRMEE
+    )
     expire_le = models.DateTimeField("demande valable jusqu'au", null=True, blank=True)
     structure = models.ForeignKey(
-        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations"
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        verbose_name="structure",
     )
     externe = models.ForeignKey(
-        ClientExterne, on_delete=models.PROTECT, null=True, blank=True, related_name="reservations"
+        ClientExterne,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        verbose_name="organisation extérieure",
     )
     titre = models.CharField("objet", max_length=200)
     nb_personnes = models.PositiveSmallIntegerField("nombre de personnes", default=1)
@@ -187,25 +214,44 @@ class Reservation(models.Model):
         blank=True,
         related_name="reservations",
     )
+    # Empty for a public request (no account) or a booking made by the system.
     par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reservations",
+        verbose_name="réservée par",
     )
-    cree_le = models.DateTimeField(default=timezone.now)
-    annulee_le = models.DateTimeField(null=True, blank=True)
+    cree_le = models.DateTimeField("créée le", default=timezone.now)
+    annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
     annulee_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="annulée par",
     )
+    # Public requests: keyed hash of the visitor's IP address (phares.lib.reseau), never
+    # the address, to bound the requests of one connection.
+    empreinte_ip = models.CharField(max_length=64, blank=True, editable=False)
     # What billing needs, frozen at booking time.
     tarif = models.ForeignKey(
-        "Tarif", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "Tarif",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tarif",
     )
-    minutes_facturables = models.PositiveIntegerField(default=0)
-    montant_ht = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    taux_tva = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    minutes_facturables = models.PositiveIntegerField("minutes facturables", default=0)
+    montant_ht = models.DecimalField(
+        "montant HT", max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    taux_tva = models.DecimalField(
+        "taux de TVA (%)", max_digits=5, decimal_places=2, default=Decimal("0.00")
+    )
 
     objects = ReservationQuerySet.as_manager()
 
@@ -216,6 +262,7 @@ class Reservation(models.Model):
         indexes = [
             models.Index(fields=["ressource", "debut"]),
             models.Index(fields=["structure", "debut"]),
+            models.Index(fields=["empreinte_ip", "cree_le"], name="reservation_empreinte_ip"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -236,7 +283,12 @@ class Reservation(models.Model):
 
     @property
     def est_active(self) -> bool:
-        return self.statut in self.STATUTS_BLOQUANTS
+        return self.statut in self.STATUTS_ACTIFS
+
+    @property
+    def montant(self) -> Montant:
+        """HT, TVA et TTC figés à la réservation."""
+        return Montant.depuis_ht(self.montant_ht, self.taux_tva)
 
     @property
     def duree_minutes(self) -> int:

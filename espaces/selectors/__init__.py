@@ -25,6 +25,7 @@ from .calendriers import (
 from .planning import Bloc, Journee, jour_toutes_salles, journee, semaine
 from .reservations import (
     demandes_en_attente,
+    demandes_entre,
     reservations_entre,
     reservations_visibles,
     salles,
@@ -46,6 +47,7 @@ __all__ = [
     "consommations",
     "conventions_actives",
     "demandes_en_attente",
+    "demandes_entre",
     "espaces_de",
     "flux_personne",
     "flux_salle",

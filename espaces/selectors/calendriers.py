@@ -48,8 +48,9 @@ def mes_structures_ids(user) -> set[int]:
 
 
 def flux_salle(ressource: Ressource):
+    """Ce qui tient la salle, comme dans les plannings : une demande en attente n'y est pas."""
     return _fenetre(
-        Reservation.objects.tenant_le_creneau(timezone.now())
+        Reservation.objects.confirmees()
         .filter(ressource=ressource)
         .select_related("ressource", "structure", "externe")
     )
@@ -57,7 +58,7 @@ def flux_salle(ressource: Ressource):
 
 def flux_structure(structure):
     return _fenetre(
-        Reservation.objects.bloquantes()
+        Reservation.objects.actives()
         .filter(structure=structure)
         .select_related("ressource", "structure", "externe")
     )
@@ -66,7 +67,7 @@ def flux_structure(structure):
 def flux_personne(user, *, staff: bool = False):
     """Ce que `user` a réservé. Hors de l'équipe, seulement pour ses structures actuelles :
     qui quitte une structure ne suit plus ses réservations (le flux survit au départ)."""
-    qs = Reservation.objects.bloquantes().filter(par=user)
+    qs = Reservation.objects.actives().filter(par=user)
     if not staff:
         qs = qs.filter(structure_id__in=mes_structures_ids(user))
     return _fenetre(qs.select_related("ressource", "structure", "externe"))

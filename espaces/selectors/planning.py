@@ -1,17 +1,18 @@
 """Plannings : blocs occupés et libres d'une salle pour un jour, une semaine, ou de toutes
-les salles pour un jour."""
+les salles pour un jour ; à part, les demandes extérieures en attente (qui ne tiennent pas
+le créneau : l'équipe les voit, les habitants voient le créneau libre)."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from phares.lib import temps
 
 from ..models import Reservation, Ressource
-from .reservations import reservations_entre, salles
+from .reservations import demandes_entre, reservations_entre, salles
 
 # The "Réserver" link of a free block suggests an hour (at least the minimum duration),
 # not the whole free afternoon, which would overrun the maximum duration.
@@ -86,39 +87,62 @@ class Journee:
     blocs: list[Bloc]
     fermee: bool
     passee: bool
+    # Pending outside requests of the day: shown to the staff, they hold nothing.
+    demandes: list[Reservation] = field(default_factory=list)
 
 
-def _journee(ressource, jour, reservations, now) -> Journee:
+def _journee(ressource, jour, reservations, demandes, now) -> Journee:
     return Journee(
         jour=jour,
         blocs=journee(ressource, jour, reservations, now),
         fermee=jour.isoweekday() not in ressource.jours(),
         passee=temps.aware(jour, ressource.heure_fermeture) <= now,
+        demandes=demandes,
     )
 
 
-def semaine(ressource: Ressource, lundi: datetime.date) -> list[Journee]:
-    """Sept jours de blocs pour une ressource : une requête."""
+def _du_jour(rows: list[Reservation], jour: datetime.date) -> list[Reservation]:
+    d, f = temps.day_bounds(jour)
+    return [r for r in rows if r.debut < f and r.fin_bloquee > d]
+
+
+def semaine(
+    ressource: Ressource, lundi: datetime.date, *, avec_demandes: bool = False
+) -> list[Journee]:
+    """Sept jours de blocs pour une ressource : une requête (deux avec les demandes en
+    attente, pour l'équipe)."""
     debut, _ = temps.day_bounds(lundi)
     _, fin = temps.day_bounds(lundi + datetime.timedelta(days=6))
     now = timezone.now()
-    rows = list(reservations_entre([ressource], debut, fin, now=now))
+    rows = list(reservations_entre([ressource], debut, fin))
+    demandes = list(demandes_entre([ressource], debut, fin, now=now)) if avec_demandes else []
     result = []
     for i in range(7):
         jour = lundi + datetime.timedelta(days=i)
-        d, f = temps.day_bounds(jour)
-        du_jour = [r for r in rows if r.debut < f and r.fin_bloquee > d]
-        result.append(_journee(ressource, jour, du_jour, now))
+        result.append(
+            _journee(ressource, jour, _du_jour(rows, jour), _du_jour(demandes, jour), now)
+        )
     return result
 
 
-def jour_toutes_salles(jour: datetime.date) -> list[tuple[Ressource, Journee]]:
-    """Toutes les salles pour un jour : deux requêtes."""
-    ressources = list(salles())
-    d, f = temps.day_bounds(jour)
-    now = timezone.now()
-    rows = list(reservations_entre(ressources, d, f, now=now))
+def _par_ressource(rows) -> dict[int, list[Reservation]]:
     by_res: dict[int, list[Reservation]] = {}
     for r in rows:
         by_res.setdefault(r.ressource_id, []).append(r)
-    return [(res, _journee(res, jour, by_res.get(res.pk, []), now)) for res in ressources]
+    return by_res
+
+
+def jour_toutes_salles(
+    jour: datetime.date, *, avec_demandes: bool = False
+) -> list[tuple[Ressource, Journee]]:
+    """Toutes les salles pour un jour : deux requêtes (trois avec les demandes en attente,
+    pour l'équipe)."""
+    ressources = list(salles())
+    d, f = temps.day_bounds(jour)
+    now = timezone.now()
+    rows = _par_ressource(reservations_entre(ressources, d, f))
+    demandes = _par_ressource(demandes_entre(ressources, d, f, now=now) if avec_demandes else [])
+    return [
+        (res, _journee(res, jour, rows.get(res.pk, []), demandes.get(res.pk, []), now))
+        for res in ressources
+    ]

@@ -1,5 +1,5 @@
-"""Lectures sur les réservations : salles et vélos réservables, ce qui bloque un créneau,
-qui peut réserver et voir quoi."""
+"""Lectures sur les réservations : salles et vélos réservables, ce qui tient un créneau
+(les réservations confirmées), les demandes en attente, qui peut réserver et voir quoi."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def velos() -> QuerySet[Ressource]:
 def velos_libres(debut, fin) -> list[Ressource]:
     """Les vélos du parc sans réservation qui croise [debut, fin[."""
     occupes = (
-        Reservation.objects.bloquantes()
+        Reservation.objects.confirmees()
         .filter(ressource__categorie=Ressource.Categorie.VELO)
         .chevauchant(debut, fin)
         .values("ressource_id")
@@ -43,15 +43,28 @@ def demandes_en_attente() -> QuerySet[Reservation]:
 
 
 def reservations_entre(
-    ressources, debut: datetime.datetime, fin: datetime.datetime, *, now=None
+    ressources, debut: datetime.datetime, fin: datetime.datetime
 ) -> QuerySet[Reservation]:
-    """Ce qui bloque ces ressources sur [debut, fin[. Une demande en attente dont la date
-    limite est passée ne bloque plus (le service l'expire à la réservation suivante)."""
+    """Ce qui tient ces ressources sur [debut, fin[ : les réservations confirmées."""
     return (
-        Reservation.objects.tenant_le_creneau(now or timezone.now())
+        Reservation.objects.confirmees()
         .filter(ressource__in=ressources)
         .chevauchant(debut, fin)
         .select_related("structure", "externe", "ressource")
+        .order_by("debut")
+    )
+
+
+def demandes_entre(
+    ressources, debut: datetime.datetime, fin: datetime.datetime, *, now=None
+) -> QuerySet[Reservation]:
+    """Les demandes extérieures encore en attente sur [debut, fin[ : elles ne tiennent pas
+    le créneau, l'équipe les voit dans ses plannings."""
+    return (
+        Reservation.objects.demandes_en_attente(now or timezone.now())
+        .filter(ressource__in=ressources)
+        .chevauchant(debut, fin)
+        .select_related("externe", "ressource")
         .order_by("debut")
     )
 

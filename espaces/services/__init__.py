@@ -9,6 +9,15 @@ message lisible. Ce module en réexporte l'interface publique :
 from ._erreurs import ConflitError, EspacesError
 from .batiment import creer_convention, terminer_convention
 from .calendriers import nouveau_jeton, revoquer
+from .demandes import (
+    DELAI_DEMANDE,
+    DEMANDES_MAX_EN_ATTENTE,
+    DEMANDES_MAX_PAR_EMAIL,
+    DEMANDES_MAX_PAR_IP,
+    DEMANDES_MAX_PAR_SALLE_ET_JOUR,
+    decider_demande,
+    demander_salle,
+)
 from .espaces import (
     enregistrer_batiment,
     enregistrer_espace,
@@ -16,14 +25,12 @@ from .espaces import (
     enregistrer_regles_velos,
 )
 from .reservations import (
-    DEMANDES_MAX_EN_ATTENTE,
-    DEMANDES_MAX_PAR_EMAIL,
+    Organisation,
     annuler,
-    decider_demande,
     peut_annuler_sans_preavis,
     reserver,
+    reserver_pour_externe,
     reserver_velo,
-    verifier_quota_demandes,
     verifier_regles,
 )
 from .series import (
@@ -37,27 +44,35 @@ from .series import (
     reserver_serie,
 )
 from .tarifs import (
+    Prix,
     definir_forfait,
     enregistrer_consommation,
     enregistrer_tarif,
+    prix_reservation,
     remplacer_tarif,
     terminer_tarif,
 )
 
 __all__ = [
+    "DELAI_DEMANDE",
     "DEMANDES_MAX_EN_ATTENTE",
     "DEMANDES_MAX_PAR_EMAIL",
+    "DEMANDES_MAX_PAR_IP",
+    "DEMANDES_MAX_PAR_SALLE_ET_JOUR",
     "MAX_OCCURRENCES",
     "AnnulationSerie",
     "ConflitError",
     "Creneau",
     "EspacesError",
+    "Organisation",
     "PlanSerie",
+    "Prix",
     "annuler",
     "annuler_serie",
     "creer_convention",
     "decider_demande",
     "definir_forfait",
+    "demander_salle",
     "enregistrer_batiment",
     "enregistrer_consommation",
     "enregistrer_espace",
@@ -68,13 +83,14 @@ __all__ = [
     "occurrences",
     "peut_annuler_sans_preavis",
     "planifier_serie",
+    "prix_reservation",
     "remplacer_tarif",
     "reserver",
+    "reserver_pour_externe",
     "reserver_serie",
     "reserver_velo",
     "revoquer",
     "terminer_convention",
     "terminer_tarif",
-    "verifier_quota_demandes",
     "verifier_regles",
 ]

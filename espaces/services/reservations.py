@@ -1,26 +1,55 @@
-"""Réservations de salles et de vélos : règles des ressources, réservation, annulation,
-décision sur les demandes extérieures et leurs bornes.
+"""Réservations de salles et de vélos : règles des ressources, qui réserve pour qui,
+réservation (pour une structure, pour une organisation extérieure), annulation.
+
+Chaque opération prend l'acteur (`par`, un phares.lib.acteur.Acteur), tient dans une
+transaction, écrit une entrée au journal et programme ses e-mails pour après la validation.
 
 Double réservation impossible : sur PostgreSQL une contrainte d'exclusion refuse tout
-chevauchement (la vérification préalable ne sert qu'à donner un message clair) ; sur
-SQLite chaque transaction commence par BEGIN IMMEDIATE, donc vérification et
-insertion sont sérialisées.
+chevauchement de deux réservations confirmées (la vérification préalable ne sert qu'à
+donner un message clair) ; sur SQLite chaque transaction commence par BEGIN IMMEDIATE,
+donc vérification et insertion sont sérialisées. Une demande extérieure en attente ne tient
+pas le créneau (voir `demandes`).
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from functools import partial
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from phares.lib import temps
+from habitants import selectors as habitants_selectors
+from phares.lib import emails, journal, temps
+from phares.lib.acteur import Acteur, exiger
 from phares.roles import is_gestion
 
-from .. import selectors
+from .. import notifications, selectors
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError, inserer
-from .tarifs import prix_reservation
+from .tarifs import prix_reservation, verrouiller_forfaits
+
+# What the journal shows of a new booking.
+CHAMPS_JOURNAL = (
+    "ressource",
+    "debut",
+    "fin",
+    "titre",
+    "nb_personnes",
+    "structure",
+    "externe",
+    "statut",
+    "expire_le",
+    "minutes_facturables",
+    "montant_ht",
+    "taux_tva",
+)
+
+
+# --- Règles des ressources ----------------------------------------------------------
 
 
 def verifier_regles(
@@ -78,23 +107,23 @@ def _verifier_duree_et_capacite(ressource: Ressource, debut, fin, nb_personnes: 
         raise EspacesError(f"{ressource} accueille {capacite} personnes au plus.")
 
 
-def _expirer_demandes(ressource: Ressource, now: datetime.datetime) -> None:
-    """Une demande en attente tient le créneau jusqu'à sa date limite, pas au-delà."""
-    Reservation.objects.filter(
-        ressource=ressource, statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now
-    ).update(statut=Reservation.Statut.EXPIREE)
+# --- Créneau pris --------------------------------------------------------------------
 
 
-def _conflit(ressource: Ressource, debut, fin_bloquee, now) -> Reservation | None:
-    return (
-        Reservation.objects.tenant_le_creneau(now)
-        .filter(ressource=ressource)
-        .chevauchant(debut, fin_bloquee)
-        .first()
+def conflit(
+    ressource: Ressource, debut, fin_bloquee, *, exclure_pk: int | None = None
+) -> Reservation | None:
+    """La réservation confirmée qui tient déjà une partie de [debut, fin_bloquee[."""
+    qs = (
+        Reservation.objects.confirmees().filter(ressource=ressource).chevauchant(debut, fin_bloquee)
     )
+    if exclure_pk is not None:
+        qs = qs.exclude(pk=exclure_pk)
+    return qs.select_related("structure", "externe", "par").order_by("debut").first()
 
 
 def _message_conflit(ressource, other: Reservation | None) -> str:
+    """Sans dire qui : une personne ne voit pas les réservations des autres structures."""
     if other is None:
         return f"{ressource} vient d'être réservée sur ce créneau par quelqu'un d'autre."
     d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
@@ -120,36 +149,79 @@ def motif_de_refus(
     except EspacesError as exc:
         return str(exc)
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
-    other = _conflit(ressource, debut, fin_bloquee, now)
+    other = conflit(ressource, debut, fin_bloquee)
     return None if other is None else _message_conflit(ressource, other)
 
 
-def reserver(
-    *,
-    ressource: Ressource,
-    debut: datetime.datetime,
-    fin: datetime.datetime,
-    titre: str,
-    par,
-    structure=None,
-    externe: ClientExterne | None = None,
-    nb_personnes: int = 1,
-    statut: str = Reservation.Statut.CONFIRMEE,
-    expire_le: datetime.datetime | None = None,
-    serie: SerieReservations | None = None,
-    now: datetime.datetime | None = None,
-) -> Reservation:
-    """Réserve `ressource` sur [debut, fin[ pour une structure habitante ou un client extérieur."""
-    now = now or timezone.now()
+# --- Qui agit pour qui ---------------------------------------------------------------
+
+
+def est_gestion(par: Acteur) -> bool:
+    """L'équipe de gestion, ou le système (une commande) : ils agissent pour tous."""
+    return par.est_systeme or (par.user is not None and is_gestion(par.user))
+
+
+def verifier_droit(par: Acteur, *, structure=None, externe=None) -> None:
+    """Une personne agit pour les structures dont elle est membre ; l'équipe de gestion et
+    le système pour toutes, et seuls eux pour une organisation extérieure. Les pages le
+    vérifient déjà (choix proposés, 403) : ceci protège les autres appelants."""
+    if est_gestion(par):
+        return
+    if externe is not None or structure is None:
+        raise EspacesError("Seule l'équipe de gestion réserve pour une organisation extérieure.")
+    membre = (
+        par.user is not None
+        and habitants_selectors.structures_of_member(par.user).filter(pk=structure.pk).exists()
+    )
+    if not membre:
+        raise EspacesError(
+            f"Vous n'êtes pas membre de {structure} : vous ne pouvez pas agir pour elle."
+        )
+
+
+def verifier_beneficiaire(structure, externe) -> None:
     if (structure is None) == (externe is None):
         raise EspacesError(
             "Une réservation est faite pour une structure ou pour un client extérieur."
         )
     if structure is not None and structure.archivee:
         raise EspacesError("Cette structure est archivée.")
+
+
+# --- Écriture ------------------------------------------------------------------------
+
+TITRE_MAX = Reservation._meta.get_field("titre").max_length
+
+
+def _titre(titre: str) -> str:
     titre = (titre or "").strip()
     if not titre:
         raise EspacesError("Donnez un objet à la réservation.")
+    if len(titre) > TITRE_MAX:
+        raise EspacesError(f"L'objet tient en {TITRE_MAX} caractères au plus.")
+    return titre
+
+
+def creer(
+    *,
+    ressource: Ressource,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    titre: str,
+    par: Acteur,
+    now: datetime.datetime,
+    structure=None,
+    externe: ClientExterne | None = None,
+    nb_personnes: int = 1,
+    serie: SerieReservations | None = None,
+    statut: str = Reservation.Statut.CONFIRMEE,
+    expire_le: datetime.datetime | None = None,
+    empreinte_ip: str = "",
+) -> Reservation:
+    """Écrit une réservation après les règles, le créneau et le prix ; ni journal ni e-mail
+    (l'opération qui l'appelle les écrit une fois, pour une série comme pour une seule).
+    Pour le sous-domaine seulement : les autres passent par `reserver` et ses voisines."""
+    titre = _titre(titre)
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe is not None)
     jour = temps.paris(debut).date()
     if structure is not None and not structure.est_presente(jour):
@@ -160,11 +232,15 @@ def reserver(
         )
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
-        _expirer_demandes(ressource, now)
-        other = _conflit(ressource, debut, fin_bloquee, now)
+        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
+            # Before reading what the month already used (see verrouiller_forfaits).
+            verrouiller_forfaits(structure, [jour])
+        other = conflit(ressource, debut, fin_bloquee)
         if other is not None:
             raise ConflitError(_message_conflit(ressource, other))
-        tarif, minutes, montant, tva = prix_reservation(ressource, debut, fin, structure, externe)
+        prix = prix_reservation(
+            ressource, debut, fin, structure=structure, externe=externe is not None
+        )
         return inserer(
             Reservation,
             _message_conflit(ressource, None),
@@ -176,104 +252,237 @@ def reserver(
             expire_le=expire_le,
             structure=structure,
             externe=externe,
-            titre=titre[:200],
+            titre=titre,
             nb_personnes=nb_personnes,
             serie=serie,
-            par=par,
-            tarif=tarif,
-            minutes_facturables=minutes,
-            montant_ht=montant,
-            taux_tva=tva,
+            par=par.user,
+            empreinte_ip=empreinte_ip,
+            tarif=prix.tarif,
+            minutes_facturables=prix.minutes_facturables,
+            montant_ht=prix.montant.ht,
+            taux_tva=prix.montant.taux_tva,
             cree_le=now,
         )
 
 
-def reserver_velo(*, debut, fin, titre: str, structure, par, now=None) -> Reservation:
+def pour_qui(r: Reservation) -> str:
+    return r.structure.nom if r.structure_id else f"{r.externe.nom} (extérieur)"
+
+
+def decrire(r: Reservation) -> str:
+    """« Salle A le 10/03/2026 de 09:00 à 10:00 pour Halage »."""
+    return f"{r.ressource} {temps.creneau(r.debut, r.fin)} pour {pour_qui(r)}"
+
+
+def prevenir(r: Reservation, evenement: str, *, serie: list[Reservation] | None = None) -> None:
+    """L'e-mail de l'événement, après la validation : une opération annulée n'envoie rien,
+    un serveur de courrier en panne n'annule pas l'opération (l'échec est dans les logs)."""
+    emails.apres_validation(
+        partial(notifications.envoyer, r, evenement, serie=serie),
+        quoi=f"e-mail « {evenement} » de la réservation {r.pk}",
+    )
+
+
+def _journaliser_creation(r: Reservation, par: Acteur, libelle: str) -> None:
+    journal.journaliser(
+        par=par,
+        operation="reservation.creer",
+        libelle=libelle,
+        objet=r,
+        structure=r.structure,
+        changements=journal.creation(r, CHAMPS_JOURNAL),
+    )
+
+
+def reserver(
+    *,
+    ressource: Ressource,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    titre: str,
+    par: Acteur,
+    structure=None,
+    externe: ClientExterne | None = None,
+    nb_personnes: int = 1,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Réserve (confirmée) `ressource` sur [debut, fin[ pour une structure habitante ou un
+    client extérieur déjà connu. Une demande publique passe par `demander_salle`."""
+    par = exiger(par)
+    now = now or timezone.now()
+    verifier_beneficiaire(structure, externe)
+    verifier_droit(par, structure=structure, externe=externe)
+    with transaction.atomic():
+        r = creer(
+            ressource=ressource,
+            debut=debut,
+            fin=fin,
+            titre=titre,
+            par=par,
+            now=now,
+            structure=structure,
+            externe=externe,
+            nb_personnes=nb_personnes,
+        )
+        _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
+        prevenir(r, "confirmee")
+    return r
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Une organisation extérieure telle qu'un formulaire la décrit (pas encore en base)."""
+
+    nom: str
+    email: str
+    adresse_facturation: str
+    contact: str = ""
+    telephone: str = ""
+
+
+def creer_client(organisation: Organisation) -> ClientExterne:
+    """Le client extérieur, après les bornes des colonnes (les formulaires les posent déjà)."""
+    client = ClientExterne(
+        nom=organisation.nom.strip(),
+        contact=organisation.contact.strip(),
+        email=organisation.email.strip(),
+        telephone=organisation.telephone.strip(),
+        adresse_facturation=organisation.adresse_facturation.strip(),
+    )
+    for name in ("nom", "contact", "email", "telephone", "adresse_facturation"):
+        field = ClientExterne._meta.get_field(name)
+        valeur = getattr(client, name)
+        if not valeur and not field.blank:
+            raise EspacesError(f"Indiquez : {field.verbose_name}.")
+        if len(valeur) > field.max_length:
+            raise EspacesError(
+                f"{field.verbose_name.capitalize()} : {field.max_length} caractères au plus."
+            )
+    try:
+        validate_email(client.email)
+    except ValidationError as exc:
+        raise EspacesError("Adresse e-mail invalide.") from exc
+    client.save()
+    return client
+
+
+def reserver_pour_externe(
+    *,
+    ressource: Ressource,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    titre: str,
+    nb_personnes: int,
+    organisation: Organisation,
+    par: Acteur,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """L'équipe réserve (confirmée) pour une organisation extérieure : le client et la
+    réservation dans une transaction (une réservation refusée ne laisse pas de client)."""
+    par = exiger(par)
+    now = now or timezone.now()
+    if not est_gestion(par):
+        raise EspacesError("Seule l'équipe de gestion réserve pour une organisation extérieure.")
+    with transaction.atomic():
+        client = creer_client(organisation)
+        r = creer(
+            ressource=ressource,
+            debut=debut,
+            fin=fin,
+            titre=titre,
+            par=par,
+            now=now,
+            externe=client,
+            nb_personnes=nb_personnes,
+        )
+        _journaliser_creation(r, par, f"Réservation extérieure de {decrire(r)}")
+        prevenir(r, "confirmee")
+    return r
+
+
+def reserver_velo(*, debut, fin, titre: str, structure, par: Acteur, now=None) -> Reservation:
     """Prend n'importe quel vélo libre du parc sur le créneau."""
+    par = exiger(par)
+    now = now or timezone.now()
+    verifier_beneficiaire(structure, None)
+    verifier_droit(par, structure=structure)
     candidats = selectors.velos_libres(debut, fin)
     if not candidats:
         if not selectors.velos().exists():
             raise EspacesError("Aucun vélo n'est proposé à la réservation.")
         raise ConflitError("Aucun vélo n'est libre sur ce créneau.")
-    last_error: EspacesError | None = None
-    for velo in candidats:
-        try:
-            return reserver(
-                ressource=velo,
-                debut=debut,
-                fin=fin,
-                titre=titre,
-                par=par,
-                structure=structure,
-                now=now,
-            )
-        except ConflitError as exc:  # taken meanwhile: try the next bike
-            last_error = exc
-    raise ConflitError("Aucun vélo n'est libre sur ce créneau.") from last_error
-
-
-def peut_annuler_sans_preavis(user) -> bool:
-    return is_gestion(user)
-
-
-def annuler(*, reservation: Reservation, par, now=None) -> Reservation:
-    now = now or timezone.now()
     with transaction.atomic():
-        r = (
-            Reservation.objects.select_for_update()
-            .select_related("ressource")
-            .get(pk=reservation.pk)
-        )
-        if not r.est_active:
-            raise EspacesError("Cette réservation n'est plus active.")
-        if r.fin <= now:
-            raise EspacesError("Cette réservation est passée : elle ne peut plus être annulée.")
-        preavis = datetime.timedelta(hours=r.ressource.preavis_annulation_heures)
-        if r.debut - now < preavis and not peut_annuler_sans_preavis(par):
-            raise EspacesError(
-                f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
-                "avant le début : contactez l'équipe du PHARES."
-            )
-        r.statut = Reservation.Statut.ANNULEE
-        r.annulee_le = now
-        r.annulee_par = par
-        r.save(update_fields=["statut", "annulee_le", "annulee_par"])
+        r = None
+        for velo in candidats:
+            try:
+                r = creer(
+                    ressource=velo,
+                    debut=debut,
+                    fin=fin,
+                    titre=titre,
+                    par=par,
+                    now=now,
+                    structure=structure,
+                )
+                break
+            except ConflitError:  # taken meanwhile: try the next bike
+                continue
+        if r is None:
+            raise ConflitError("Aucun vélo n'est libre sur ce créneau.")
+        _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
+        prevenir(r, "confirmee")
     return r
 
 
-def decider_demande(*, reservation: Reservation, accepter: bool, par, now=None) -> Reservation:
-    """L'équipe accepte ou refuse une demande extérieure en attente."""
+# --- Annulation -----------------------------------------------------------------------
+
+
+def peut_annuler_sans_preavis(par: Acteur) -> bool:
+    """L'équipe de gestion (et le système) annule même dans le délai de préavis."""
+    return est_gestion(par)
+
+
+def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
+    if not est_gestion(par) and reservation.structure_id is None:
+        raise EspacesError("Seule l'équipe de gestion annule une réservation extérieure.")
+    verifier_droit(par, structure=reservation.structure)
+
+
+def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
+    """Annule la réservation `pk` après ses règles (active, à venir, préavis) ; ni journal
+    ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
+    r = Reservation.objects.select_for_update(of=("self",)).select_related("ressource").get(pk=pk)
+    avant = r.get_statut_display()
+    if not r.est_active:
+        raise EspacesError("Cette réservation n'est plus active.")
+    if r.fin <= now:
+        raise EspacesError("Cette réservation est passée : elle ne peut plus être annulée.")
+    preavis = datetime.timedelta(hours=r.ressource.preavis_annulation_heures)
+    if r.debut - now < preavis and not peut_annuler_sans_preavis(par):
+        raise EspacesError(
+            f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
+            "avant le début : contactez l'équipe du PHARES."
+        )
+    r.statut = Reservation.Statut.ANNULEE
+    r.annulee_le = now
+    r.annulee_par = par.user
+    r.save(update_fields=["statut", "annulee_le", "annulee_par"])
+    return r, avant
+
+
+def annuler(*, reservation: Reservation, par: Acteur, now=None) -> Reservation:
+    par = exiger(par)
     now = now or timezone.now()
+    verifier_droit_d_annuler(par, reservation)
     with transaction.atomic():
-        r = Reservation.objects.select_for_update().get(pk=reservation.pk)
-        if r.statut != Reservation.Statut.EN_ATTENTE:
-            raise EspacesError("Cette demande a déjà été traitée.")
-        expiree = r.expire_le is not None and r.expire_le <= now
-        if expiree:
-            r.statut = Reservation.Statut.EXPIREE
-        else:
-            r.statut = Reservation.Statut.CONFIRMEE if accepter else Reservation.Statut.REFUSEE
-        r.save(update_fields=["statut"])
-    # Raised after the commit: raising inside atomic() would roll the expiry back.
-    if expiree:
-        raise EspacesError("Cette demande a expiré : le créneau n'est plus tenu.")
+        r, avant = annuler_une(reservation.pk, par, now)
+        journal.journaliser(
+            par=par,
+            operation="reservation.annuler",
+            libelle=f"Réservation annulée : {decrire(r)}",
+            objet=r,
+            structure=r.structure,
+            changements={"statut": (avant, r.get_statut_display())},
+        )
+        prevenir(r, "annulee")
     return r
-
-
-# An anonymous form can hold rooms: bound what one address, and everyone, may hold at once.
-DEMANDES_MAX_PAR_EMAIL = 3
-DEMANDES_MAX_EN_ATTENTE = 30
-
-
-def verifier_quota_demandes(email: str, *, now: datetime.datetime | None = None) -> None:
-    now = now or timezone.now()
-    en_attente = Reservation.objects.demandes_en_attente(now)
-    if en_attente.filter(externe__email__iexact=email).count() >= DEMANDES_MAX_PAR_EMAIL:
-        raise EspacesError(
-            f"Vous avez déjà {DEMANDES_MAX_PAR_EMAIL} demandes en attente : l'équipe vous répond "
-            "avant d'en enregistrer d'autres."
-        )
-    if en_attente.count() >= DEMANDES_MAX_EN_ATTENTE:
-        raise EspacesError(
-            "Trop de demandes sont en attente en ce moment : écrivez-nous directement."
-        )

@@ -1,5 +1,6 @@
 """Séries de réservations (quotidiennes, hebdomadaires, mensuelles) : créneaux, plan des
-créneaux libres et pris, réservation et annulation de la série."""
+créneaux libres et pris, réservation et annulation de la série (une opération chacune :
+une entrée au journal, un e-mail)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,22 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from phares.lib import temps
+from phares.lib import journal, temps
+from phares.lib.acteur import Acteur, exiger
 
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError
-from .reservations import annuler, motif_de_refus, reserver
+from .reservations import (
+    annuler_une,
+    creer,
+    motif_de_refus,
+    pour_qui,
+    prevenir,
+    verifier_beneficiaire,
+    verifier_droit,
+    verifier_droit_d_annuler,
+)
+from .tarifs import verrouiller_forfaits
 
 
 @dataclass
@@ -100,6 +112,17 @@ def planifier_serie(
     return plan
 
 
+def _decrire_serie(serie: SerieReservations, faites: list[Reservation]) -> str:
+    premiere, derniere = temps.paris(faites[0].debut), temps.paris(faites[-1].debut)
+    n = len(faites)
+    return (
+        f"{n} réservation{'s' * (n > 1)} de {faites[0].ressource}, "
+        f"{serie.get_frequence_display().lower()}, du {premiere:%d/%m/%Y} au "
+        f"{derniere:%d/%m/%Y}, de {premiere:%H:%M} à {temps.paris(faites[0].fin):%H:%M}, "
+        f"pour {pour_qui(faites[0])}"
+    )
+
+
 def reserver_serie(
     *,
     ressource: Ressource,
@@ -109,45 +132,68 @@ def reserver_serie(
     jusqu_au: datetime.date | None,
     nombre: int | None,
     titre: str,
-    par,
+    par: Acteur,
     structure=None,
     externe: ClientExterne | None = None,
     nb_personnes: int = 1,
     now=None,
 ) -> tuple[SerieReservations, list[Reservation], list[tuple[Creneau, str]]]:
     """Réserve tous les créneaux libres d'une série, en une transaction ; renvoie
-    aussi ceux qui n'ont pas pu l'être (pris entre-temps, hors règles)."""
+    aussi ceux qui n'ont pas pu l'être (pris entre-temps, hors règles). Une entrée au
+    journal et un e-mail pour toute la série."""
+    par = exiger(par)
     now = now or timezone.now()
+    verifier_beneficiaire(structure, externe)
+    verifier_droit(par, structure=structure, externe=externe)
+    creneaux = sorted(creneaux, key=lambda c: c.debut)
     faites: list[Reservation] = []
     ratees: list[tuple[Creneau, str]] = []
     with transaction.atomic():
+        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
+            # Every month of the series at once, in ascending order: two series of the
+            # same structure cannot each hold a month the other waits for.
+            verrouiller_forfaits(structure, [temps.paris(c.debut).date() for c in creneaux])
         serie = SerieReservations.objects.create(
             frequence=frequence,
             intervalle=intervalle,
             jusqu_au=jusqu_au,
             occurrences=nombre,
-            cree_par=par,
+            cree_par=par.user,
         )
         for c in creneaux:
             try:
                 faites.append(
-                    reserver(
+                    creer(
                         ressource=ressource,
                         debut=c.debut,
                         fin=c.fin,
                         titre=titre,
                         par=par,
+                        now=now,
                         structure=structure,
                         externe=externe,
                         nb_personnes=nb_personnes,
                         serie=serie,
-                        now=now,
                     )
                 )
             except EspacesError as exc:
                 ratees.append((c, str(exc)))
         if not faites:
             raise ConflitError("Aucun créneau de la série n'est libre : rien n'a été réservé.")
+        libelle = f"Série de {_decrire_serie(serie, faites)}"
+        if ratees:
+            n, pluriel = len(ratees), len(ratees) > 1
+            libelle += f" ({n} créneau{'x' * pluriel} non réservé{'s' * pluriel})"
+        journal.journaliser(
+            par=par,
+            operation="serie.creer",
+            libelle=libelle,
+            objet=serie,
+            structure=structure,
+            changements=journal.creation(faites[0], ("ressource", "titre", "nb_personnes"))
+            | {"réservations": ("—", str(len(faites)))},
+        )
+        prevenir(faites[0], "confirmee", serie=faites)
     return serie, faites, ratees
 
 
@@ -158,23 +204,28 @@ class AnnulationSerie:
     bloquees: list[Reservation] = field(default_factory=list)
 
 
-def annuler_serie(*, reservation: Reservation, a_partir: bool, par, now=None) -> AnnulationSerie:
+def annuler_serie(
+    *, reservation: Reservation, a_partir: bool, par: Acteur, now=None
+) -> AnnulationSerie:
     """Annule toute la série de `reservation`, ou cette occurrence et les suivantes.
     Les occurrences passées ou déjà annulées restent telles quelles ; celles qui sont dans le
-    délai de préavis restent confirmées (sauf pour l'équipe de gestion) et sont signalées."""
+    délai de préavis restent confirmées (sauf pour l'équipe de gestion) et sont signalées.
+    Une entrée au journal et un e-mail pour toutes les occurrences annulées."""
+    par = exiger(par)
     now = now or timezone.now()
     if reservation.serie_id is None:
         raise EspacesError("Cette réservation ne fait pas partie d'une série.")
+    verifier_droit_d_annuler(par, reservation)
     result = AnnulationSerie()
     with transaction.atomic():
-        qs = Reservation.objects.select_for_update().filter(
-            serie_id=reservation.serie_id, statut__in=Reservation.STATUTS_BLOQUANTS, debut__gt=now
+        qs = Reservation.objects.select_for_update(of=("self",)).filter(
+            serie_id=reservation.serie_id, statut__in=Reservation.STATUTS_ACTIFS, debut__gt=now
         )
         if a_partir:
             qs = qs.filter(debut__gte=reservation.debut)
         for r in qs.select_related("ressource").order_by("debut"):
             try:
-                result.annulees.append(annuler(reservation=r, par=par, now=now))
+                result.annulees.append(annuler_une(r.pk, par, now)[0])
             except EspacesError:
                 result.bloquees.append(r)
         if result.bloquees and not result.annulees:
@@ -184,4 +235,29 @@ def annuler_serie(*, reservation: Reservation, a_partir: bool, par, now=None) ->
                 f"préavis ({result.bloquees[0].ressource.preavis_annulation_heures} h). "
                 "Contactez l'équipe du PHARES."
             )
+        if result.annulees:
+            _journaliser_annulation(reservation, result, a_partir, par)
+            prevenir(result.annulees[0], "annulee", serie=result.annulees)
     return result
+
+
+def _journaliser_annulation(
+    reservation: Reservation, result: AnnulationSerie, a_partir: bool, par: Acteur
+) -> None:
+    n = len(result.annulees)
+    premiere = temps.paris(result.annulees[0].debut)
+    libelle = (
+        f"Série annulée{f' à partir du {premiere:%d/%m/%Y}' if a_partir else ''} : "
+        f"{n} réservation{'s' * (n > 1)} de {reservation.ressource} pour {pour_qui(reservation)}"
+    )
+    if result.bloquees:
+        gardees = ", ".join(f"{temps.paris(b.debut):%d/%m/%Y}" for b in result.bloquees)
+        libelle += f" ; gardée{'s' * (len(result.bloquees) > 1)} (préavis) : {gardees}"
+    journal.journaliser(
+        par=par,
+        operation="serie.annuler",
+        libelle=libelle,
+        objet=reservation.serie,
+        structure=reservation.structure,
+        changements={"réservations annulées": ("—", str(n))},
+    )

@@ -4,6 +4,7 @@ salle, tarifs extérieurs), forfaits et consommations (affranchissement, impress
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from habitants import selectors as habitants_selectors
 from phares.lib import dates, journal, temps
 from phares.lib.acteur import Acteur, exiger
-from phares.lib.money import NBSP, format_euros, round_cents
+from phares.lib.money import NBSP, Montant, format_euros, round_cents
 from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion
 
@@ -186,24 +187,56 @@ def remplacer_tarif(
 
 # --- Prix des réservations, figés au moment de réserver -------------------------
 
-GRATUIT = (None, 0, Decimal("0.00"), Decimal("0.00"))
+
+@dataclass(frozen=True)
+class Prix:
+    """Ce qu'une réservation coûte, figé à la réservation : le tarif appliqué (aucun s'il
+    n'y a rien à payer ou pas de tarif en vigueur), les minutes facturées, le montant."""
+
+    tarif: Tarif | None
+    minutes_facturables: int
+    montant: Montant
+
+    @property
+    def est_gratuit(self) -> bool:
+        return self.montant.est_nul
 
 
-def prix_reservation(ressource: Ressource, debut, fin, structure, externe):
-    """(tarif, minutes facturables, montant HT, taux TVA) figés au moment de réserver."""
+GRATUIT = Prix(tarif=None, minutes_facturables=0, montant=Montant.zero())
+
+
+def _prix(tarif: Tarif, minutes: int, ht: Decimal) -> Prix:
+    # The VAT rate is the tariff's: a rate change is a new dated tariff.
+    return Prix(tarif, minutes, Montant.depuis_ht(ht, tarif.taux_tva))
+
+
+def prix_reservation(
+    ressource: Ressource,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    *,
+    structure=None,
+    externe: bool = False,
+    exclure_pk: int | None = None,
+) -> Prix:
+    """Le prix de [debut, fin[ pour une structure (forfait mensuel puis tarif habitant) ou
+    pour une organisation extérieure (`externe`). N'écrit rien : sert aussi à estimer une
+    réservation avant de la faire ; `exclure_pk` retire une réservation existante du forfait
+    déjà consommé (celle qu'on déplace). Pour une salle d'une structure, l'appelant qui
+    enregistre tient le verrou du forfait du mois (voir verrouiller_forfaits)."""
     jour = temps.paris(debut).date()
     minutes = temps.minutes(fin - debut)
-    if externe is not None:
+    if externe:
         return _prix_externe(ressource, jour, minutes)
     if ressource.categorie == Ressource.Categorie.VELO:
         t = tarif_en_vigueur(Tarif.Code.VELO_HEURE, jour, ressource)
         if t is None or t.montant_ht == 0:
             return GRATUIT
-        return t, minutes, round_cents(t.montant_ht * Decimal(minutes) / 60), t.taux_tva
-    return _prix_habitant(ressource, structure, jour, minutes)
+        return _prix(t, minutes, t.montant_ht * Decimal(minutes) / 60)
+    return _prix_habitant(ressource, structure, jour, minutes, exclure_pk)
 
 
-def _prix_externe(ressource: Ressource, jour: datetime.date, minutes: int):
+def _prix_externe(ressource: Ressource, jour: datetime.date, minutes: int) -> Prix:
     """Le moins cher de l'heure, de la demi-journée (4 h) et de la journée (8 h)."""
     heures = Decimal(minutes) / 60
     options = []
@@ -221,14 +254,15 @@ def _prix_externe(ressource: Ressource, jour: datetime.date, minutes: int):
                 if code == Tarif.Code.SALLE_HEURE
                 else (heures / bloc).to_integral_value(rounding=ROUND_CEILING)
             )
-            options.append((round_cents(t.montant_ht * nb), t))
+            options.append(_prix(t, minutes, t.montant_ht * nb))
     if not options:
-        return None, minutes, Decimal("0.00"), Decimal("0.00")
-    montant, t = min(options, key=lambda o: o[0])
-    return t, minutes, montant, t.taux_tva
+        return Prix(None, minutes, Montant.zero())
+    return min(options, key=lambda p: p.montant.ht)
 
 
-def _prix_habitant(ressource: Ressource, structure, jour: datetime.date, minutes: int):
+def _prix_habitant(
+    ressource: Ressource, structure, jour: datetime.date, minutes: int, exclure_pk
+) -> Prix:
     """Gratuit dans le forfait mensuel de la structure (0 ou pas de forfait = illimité)."""
     forfait = (
         ForfaitSalles.objects.filter(dates.active_on(jour), structure=structure)
@@ -237,14 +271,23 @@ def _prix_habitant(ressource: Ressource, structure, jour: datetime.date, minutes
     )
     if forfait is None or forfait.heures_par_mois == 0:
         return GRATUIT
-    reste = max(0, forfait.heures_par_mois * 60 - minutes_consommees(structure, jour))
-    au_dela = max(0, minutes - reste)
+    deja = minutes_consommees(structure, jour, exclude_pk=exclure_pk)
+    au_dela = max(0, minutes - max(0, forfait.heures_par_mois * 60 - deja))
     if au_dela == 0:
         return GRATUIT
     t = tarif_en_vigueur(Tarif.Code.SALLE_HABITANT_HEURE, jour, ressource)
     if t is None:
-        return None, au_dela, Decimal("0.00"), Decimal("0.00")
-    return t, au_dela, round_cents(t.montant_ht * Decimal(au_dela) / 60), t.taux_tva
+        return Prix(None, au_dela, Montant.zero())
+    return _prix(t, au_dela, t.montant_ht * Decimal(au_dela) / 60)
+
+
+def verrouiller_forfaits(structure, jours) -> None:
+    """Tient, jusqu'à la fin de la transaction, le forfait de `structure` pour les mois de
+    `jours` : lire les minutes déjà consommées puis réserver au-delà se fait sans qu'une
+    réservation simultanée de la même structure lise le même reste (huit réservations
+    parallèles de 3 h avec 10 h incluses en obtenaient quatre gratuites). À prendre avant
+    de lire les minutes consommées ; les clés sont prises dans l'ordre croissant des mois."""
+    verrouiller(*{f"forfait:{structure.pk}:{jour:%Y-%m}" for jour in jours})
 
 
 # --- Consommations (affranchissement, impression) ---------------------------------

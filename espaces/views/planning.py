@@ -18,15 +18,17 @@ from ._acces import mes_structures_ids, salle_ou_404
 def jour(request):
     le = parse_date(request.GET.get("date"), timezone.localdate())
     mes_structures = mes_structures_ids(request.user)
+    staff = is_staff_member(request.user)
     return render(
         request,
         "espaces/jour.html",
         {
             "le": le,
-            "lignes": selectors.jour_toutes_salles(le),
+            # Pending outside requests hold nothing: the staff see them, habitants a free slot.
+            "lignes": selectors.jour_toutes_salles(le, avec_demandes=staff),
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
-            "voir_tout": is_staff_member(request.user),
+            "voir_tout": staff,
             "mes_structures": mes_structures,
             "peut_reserver": is_gestion(request.user) or bool(mes_structures),
         },
@@ -38,16 +40,17 @@ def semaine(request, slug):
     salle = salle_ou_404(slug)
     lundi = temps.monday_of(parse_date(request.GET.get("semaine"), timezone.localdate()))
     mes_structures = mes_structures_ids(request.user)
+    staff = is_staff_member(request.user)
     return render(
         request,
         "espaces/semaine.html",
         {
             "salle": salle,
             "lundi": lundi,
-            "jours": selectors.semaine(salle, lundi),
+            "jours": selectors.semaine(salle, lundi, avec_demandes=staff),
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),
-            "voir_tout": is_staff_member(request.user),
+            "voir_tout": staff,
             "mes_structures": mes_structures,
             "peut_reserver": is_gestion(request.user) or bool(mes_structures),
             "salles": selectors.salles(),

@@ -4,7 +4,6 @@ réservation extérieure, détail, annulation, décision sur une demande ; règl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from phares.lib import temps
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member
 
-from .. import notifications, selectors, services
+from .. import selectors, services
 from ..filters import ReservationFilter
 from ..forms._champs import parse_date
 from ..forms.reservations import (
@@ -53,7 +52,8 @@ def _peut_reserver(user) -> bool:
 
 
 def _peut_annuler(user) -> bool:
-    """La comptabilité lit les réservations, elle ne les annule pas."""
+    """La comptabilité lit les réservations, elle ne les annule pas (ni ne les fait, ni ne
+    décide des demandes : gestion_required et _peut_reserver)."""
     return not is_staff_member(user) or is_gestion(user)
 
 
@@ -97,14 +97,13 @@ def reserver(request, slug):
                 debut=c["debut"],
                 fin=c["fin"],
                 titre=c["titre"],
-                par=request.user,
+                par=request.acteur,
                 structure=c["structure"],
                 nb_personnes=c["nb_personnes"],
             )
         except services.EspacesError as exc:
             form.add_error(None, str(exc))
         else:
-            _notifier(request, r, "confirmee")
             messages.success(request, f"Réservation confirmée : {salle}, {_libelle(r)}.")
             return redirect("espaces:reservation-detail", r.pk)
     return render(request, "espaces/reserver.html", context)
@@ -137,14 +136,13 @@ def _reserver_serie(request, salle, form, context):
             jusqu_au=c.get("jusqu_au"),
             nombre=c.get("nombre"),
             titre=c["titre"],
-            par=request.user,
+            par=request.acteur,
             structure=c["structure"],
             nb_personnes=c["nb_personnes"],
         )
     except services.EspacesError as exc:
         form.add_error(None, str(exc))
         return render(request, "espaces/reserver.html", context)
-    _notifier(request, faites[0], "confirmee", serie=faites)
     msg = f"Série réservée : {len(faites)} créneau{'x' if len(faites) > 1 else ''}."
     if ratees or plan.conflits:
         msg += f" {len(ratees) + len(plan.conflits)} créneau(x) non réservé(s)."
@@ -166,12 +164,11 @@ def velos(request):
                 fin=c["fin"],
                 titre=c["titre"],
                 structure=c["structure"],
-                par=request.user,
+                par=request.acteur,
             )
         except services.EspacesError as exc:
             form.add_error(None, str(exc))
         else:
-            _notifier(request, r, "confirmee")
             messages.success(request, f"{r.ressource} est réservé pour vous, {_libelle(r)}.")
             return redirect("espaces:reservation-detail", r.pk)
     le = parse_date(request.GET.get("date"), timezone.localdate())
@@ -216,25 +213,20 @@ def reserver_externe(request, slug):
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            with transaction.atomic():
-                client = form.client()
-                client.save()
-                r = services.reserver(
-                    ressource=salle,
-                    debut=c["debut"],
-                    fin=c["fin"],
-                    titre=c["titre"],
-                    par=request.user,
-                    externe=client,
-                    nb_personnes=c["nb_personnes"],
-                )
+            r = services.reserver_pour_externe(
+                ressource=salle,
+                debut=c["debut"],
+                fin=c["fin"],
+                titre=c["titre"],
+                nb_personnes=c["nb_personnes"],
+                organisation=form.coordonnees(),
+                par=request.acteur,
+            )
         except services.EspacesError as exc:
             form.add_error(None, str(exc))
         else:
-            # No link in the mail: the organisation has no account to open it with.
-            notifications.envoyer(r, "confirmee", request=None)
             messages.success(
-                request, f"Réservation extérieure enregistrée : {client.nom}, {_libelle(r)}."
+                request, f"Réservation extérieure enregistrée : {r.externe.nom}, {_libelle(r)}."
             )
             return redirect("espaces:reservation-detail", r.pk)
     return render(request, "espaces/reserver_externe.html", {"form": form, "salle": salle})
@@ -267,18 +259,15 @@ def reservation_annuler(request, pk):
     bloquees = []
     try:
         if portee == "une" or r.serie_id is None:
-            annulees = [services.annuler(reservation=r, par=request.user)]
+            annulees = [services.annuler(reservation=r, par=request.acteur)]
         else:
             result = services.annuler_serie(
-                reservation=r, a_partir=portee == "suivantes", par=request.user
+                reservation=r, a_partir=portee == "suivantes", par=request.acteur
             )
             annulees, bloquees = result.annulees, result.bloquees
     except services.EspacesError as exc:
         messages.error(request, str(exc))
         return redirect("espaces:reservation-detail", r.pk)
-    # Every occurrence cancelled goes in the e-mail's calendar file, so calendars that
-    # imported the series drop them all.
-    _notifier(request, annulees[0], "annulee", serie=annulees if len(annulees) > 1 else None)
     n = len(annulees)
     messages.success(request, "Réservation annulée." if n == 1 else f"{n} réservations annulées.")
     for b in bloquees:
@@ -296,19 +285,13 @@ def reservation_decider(request, pk):
     r = _reservation(request.user, pk)
     accepter = request.POST.get("decision") == "accepter"
     try:
-        r = services.decider_demande(reservation=r, accepter=accepter, par=request.user)
+        r = services.decider_demande(reservation=r, accepter=accepter, par=request.acteur)
     except services.EspacesError as exc:
         messages.error(request, str(exc))
     else:
-        # The organisation is told either way (its e-mail said "en attente").
-        _notifier(request, r, "confirmee" if accepter else "refusee")
         messages.success(request, "Demande acceptée." if accepter else "Demande refusée.")
     return redirect("espaces:reservation-detail", r.pk)
 
 
 def _libelle(r: Reservation) -> str:
     return temps.creneau(r.debut, r.fin)
-
-
-def _notifier(request, reservation, evenement, serie=None):
-    notifications.envoyer(reservation, evenement, serie=serie, request=request)

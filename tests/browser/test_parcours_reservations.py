@@ -1,5 +1,6 @@
 """Réserver dans un vrai navigateur, par les libellés visibles : une salle depuis le
-planning, une série avec un conflit, et l'occupation du bâtiment côté équipe."""
+planning, une série avec un conflit, une demande extérieure qui ne retient pas le créneau,
+et l'occupation du bâtiment côté équipe."""
 
 import datetime
 import re
@@ -112,6 +113,66 @@ def test_une_serie_hebdomadaire_avec_un_conflit(
     assert debuts == [
         temps.aware(mardi + datetime.timedelta(weeks=k), datetime.time(10)) for k in (0, 2)
     ]
+
+
+def test_une_demande_exterieure_ne_retient_pas_la_salle(
+    page, browser, browser_context_args, live_server, structure_a, membre_a, gestion
+):
+    """Une organisation demande la salle A de 9 h à 12 h ; une habitante, qui voit le créneau
+    libre, la réserve de 10 h à 11 h ; l'équipe voit la demande dans le planning et, en
+    l'acceptant, apprend qui a pris le créneau : la demande reste en attente."""
+    construire_lieu(structure_a)
+    mardi = mardi_prochain()
+
+    page.goto(f"{live_server.url}/salles/demande/")
+    field(page, "Salle").select_option(label="Salle A")
+    field(page, "Date").fill(mardi.isoformat())
+    field(page, "De").fill("09:00")
+    field(page, "À").fill("12:00")
+    field(page, "Objet").fill("Assemblée générale de la fédération")
+    field(page, "Nombre de personnes").fill("10")
+    field(page, "Organisation").fill("Fédération des centres sociaux")
+    field(page, "E-mail").fill("contact@federation.test")
+    field(page, "Adresse de facturation").fill("1 place du Marché, 33000 Bordeaux")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("heading", name="Demande envoyée")).to_be_visible()
+    expect(page.get_by_text("le créneau n'est pas retenu")).to_be_visible()
+
+    # The habitant in a browser of her own; closed before the test ends, so that the live
+    # server's threads do not outlive the test's database.
+    contexte = browser.new_context(**browser_context_args)
+    try:
+        habitante = contexte.new_page()
+        login(habitante, live_server.url, membre_a.email, PASSWORD)
+        habitante.goto(f"{live_server.url}/reservations/jour/?date={mardi.isoformat()}")
+        expect(habitante.get_by_text("demande en attente")).to_have_count(0)
+        habitante.get_by_role(
+            "link", name=f"Réserver Salle A le {j_mois(mardi)} à partir de 08:00"
+        ).click()
+        field(habitante, "De").fill("10:00")
+        field(habitante, "À").fill("11:00")
+        field(habitante, "Objet").fill("Comité de pilotage")
+        habitante.get_by_role("button", name="Confirmer la réservation").click()
+        expect(habitante.get_by_text("Réservation confirmée : Salle A")).to_be_visible()
+    finally:
+        contexte.close()
+
+    login(page, live_server.url, gestion.email, PASSWORD)
+    page.goto(f"{live_server.url}/reservations/jour/?date={mardi.isoformat()}")
+    salle_a = page.get_by_role("region", name="Salle A")
+    expect(salle_a.get_by_role("listitem").filter(has_text="demande en attente")).to_contain_text(
+        "09:00–12:00"
+    )
+    salle_a.get_by_role("link", name="Assemblée générale de la fédération").click()
+    page.get_by_role("button", name="Accepter la demande").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "Salle A a été réservée entre-temps par Halage (Maud Membre), de 10:00 à 11:00"
+    )
+    expect(page.get_by_role("button", name="Accepter la demande")).to_be_visible()
+    demande = Reservation.objects.get(externe__isnull=False)
+    assert demande.statut == Reservation.Statut.EN_ATTENTE
+    assert Reservation.objects.get(structure=structure_a).statut == Reservation.Statut.CONFIRMEE
 
 
 def test_l_equipe_voit_qui_occupe_le_batiment(page, live_server, gestion, structure_a, structure_b):

@@ -1,6 +1,7 @@
 """Courses réelles (tests/course.py) sur le même créneau, le même bureau, les mêmes postes,
 les mêmes vélos : sur PostgreSQL la contrainte d'exclusion départage, sur SQLite la
-transaction BEGIN IMMEDIATE."""
+transaction BEGIN IMMEDIATE. Et les bornes qu'on vérifie puis consomme (demandes
+publiques, forfait d'heures) : sur PostgreSQL un verrou consultatif les sérialise."""
 
 import datetime
 from decimal import Decimal
@@ -9,20 +10,21 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from espaces import services
-from espaces.models import Convention, Reservation
+from espaces.models import Convention, ForfaitSalles, Reservation
 from habitants.models import Structure
+from phares.lib.acteur import ANONYME, Acteur
 from tests.conftest import acteur
 from tests.course import FILS, exiger_postgres
-from tests.espaces.conftest import NOW, creneau
+from tests.espaces.conftest import JOUR, NOW, creneau, paris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def trier(resultats, attendu):
+def trier(resultats, attendu, refus=services.ConflitError):
     gagnants = [r for r in resultats if isinstance(r, attendu)]
     perdants = [r for r in resultats if not isinstance(r, attendu)]
     # Anything else than a readable refusal (OperationalError, IntegrityError…) fails here.
-    assert all(isinstance(p, services.ConflitError) for p in perdants), perdants
+    assert all(isinstance(p, refus) for p in perdants), perdants
     return gagnants, [str(p) for p in perdants]
 
 
@@ -35,7 +37,7 @@ def test_une_seule_reservation_gagne_le_creneau(course, salle, structure_a, memb
             debut=debut,
             fin=fin,
             titre=f"Réunion {i}",
-            par=membre_a,
+            par=acteur(membre_a),
             structure=structure_a,
             now=NOW,
         )
@@ -49,7 +51,7 @@ def test_une_seule_reservation_gagne_le_creneau(course, salle, structure_a, memb
         assert "déjà réservée" in m or "vient d'être réservée" in m
     bloquantes = course.lire(
         lambda: list(
-            Reservation.objects.bloquantes()
+            Reservation.objects.confirmees()
             .filter(ressource=salle)
             .chevauchant(debut, fin)
             .values_list("pk", "titre")
@@ -71,7 +73,7 @@ def test_course_avec_battement_un_seul_gagnant(
             debut=debut,
             fin=fin,
             titre=f"Formation {i}",
-            par=(membre_a, habitant_b)[i % 2],
+            par=acteur((membre_a, habitant_b)[i % 2]),
             structure=(structure_a, structure_b)[i % 2],
             now=NOW,
         )
@@ -147,7 +149,7 @@ def test_dix_demandes_pour_trois_velos(course, velos, structure_a, membre_a):
             fin=fin,
             titre=f"Tournée {i}",
             structure=structure_a,
-            par=membre_a,
+            par=acteur(membre_a),
             now=NOW,
         )
 
@@ -157,12 +159,156 @@ def test_dix_demandes_pour_trois_velos(course, velos, structure_a, membre_a):
     assert messages == ["Aucun vélo n'est libre sur ce créneau."] * 7
     par_velo = course.lire(
         lambda: sorted(
-            Reservation.objects.bloquantes()
+            Reservation.objects.confirmees()
             .chevauchant(debut, fin)
             .values_list("ressource__nom", flat=True)
         )
     )
     assert par_velo == ["Vélo 1", "Vélo 2", "Vélo 3"]
+
+
+# --- Demandes publiques : les bornes se vérifient et se consomment sous un verrou ---------
+
+VISITEUR = Acteur(user=None, origine=ANONYME)
+# Ten weekdays of March 2026 after "now" (Monday 2 March).
+JOURS_OUVRES = [datetime.date(2026, 3, j) for j in (10, 11, 12, 13, 16, 17, 18, 19, 20, 23)]
+
+
+def demande(salle, i, *, email, ip, jour=JOUR):
+    return services.demander_salle(
+        ressource=salle,
+        debut=paris(jour.year, jour.month, jour.day, 9),
+        fin=paris(jour.year, jour.month, jour.day, 12),
+        titre=f"Assemblée générale {i}",
+        nb_personnes=10,
+        organisation=services.Organisation(
+            nom=f"Association {i}", email=email, adresse_facturation="Bordeaux"
+        ),
+        ip=ip,
+        par=VISITEUR,
+        now=NOW,
+    )
+
+
+def en_attente():
+    return Reservation.objects.filter(statut=Reservation.Statut.EN_ATTENTE).count()
+
+
+def test_trente_demandes_d_une_meme_adresse(course, salle_formation):
+    resultats = course.lancer(
+        lambda i: demande(salle_formation, i, email="spam@jetable.test", ip=f"192.0.2.{i + 1}"),
+        n=30,
+    )
+
+    gagnants, messages = trier(resultats, Reservation, services.EspacesError)
+    assert len(gagnants) == 3
+    assert set(messages) == {
+        "Vous avez déjà 3 demandes en attente : l'équipe vous répond avant d'en enregistrer "
+        "d'autres."
+    }
+    assert course.lire(en_attente) == 3
+
+
+def test_quarante_demandes_sur_la_meme_salle_le_meme_jour(course, salle_formation):
+    resultats = course.lancer(
+        lambda i: demande(salle_formation, i, email=f"a{i}@asso.test", ip=f"10.0.{i}.1"),
+        n=40,
+    )
+
+    gagnants, messages = trier(resultats, Reservation, services.EspacesError)
+    assert len(gagnants) == 5
+    assert len(messages) == 35
+    assert all(
+        m.startswith("Salle Estuaire a déjà 5 demandes en attente le 10/03/2026") for m in messages
+    )
+    assert course.lire(en_attente) == 5
+
+
+def test_vingt_demandes_d_une_meme_connexion(course, salle_formation):
+    resultats = course.lancer(
+        lambda i: demande(
+            salle_formation,
+            i,
+            email=f"a{i}@asso.test",
+            ip="198.51.100.7",
+            jour=JOURS_OUVRES[i % len(JOURS_OUVRES)],
+        ),
+    )
+
+    gagnants, messages = trier(resultats, Reservation, services.EspacesError)
+    assert len(gagnants) == 5
+    assert all("sont déjà parties de cette connexion en 24 heures" in m for m in messages)
+    assert len(messages) == FILS - 5
+    assert course.lire(en_attente) == 5
+
+
+def test_cinq_demandes_acceptees_en_meme_temps_sur_le_meme_creneau(
+    course, salle_formation, gestion
+):
+    """Elles ne retiennent rien en attente ; accepter les confirme : une seule gagne, les
+    autres disent qui tient le créneau et restent en attente."""
+    demandes = [
+        demande(salle_formation, i, email=f"a{i}@asso.test", ip=f"10.1.{i}.1") for i in range(5)
+    ]
+
+    resultats = course.lancer(
+        lambda i: services.decider_demande(
+            reservation=demandes[i], accepter=True, par=acteur(gestion), now=NOW
+        ),
+        n=5,
+    )
+
+    gagnants, messages = trier(resultats, Reservation)
+    (gagnant,) = gagnants
+    assert len(messages) == 4
+    assert all(
+        m.startswith(
+            f"Salle Estuaire a été réservée entre-temps par Association {gagnant.titre[-1]} "
+            "(extérieur), de 09:00 à 12:15 le 10/03/2026 : la demande reste en attente."
+        )
+        for m in messages
+    ), messages
+    statuts = course.lire(lambda: sorted(Reservation.objects.values_list("statut", flat=True)))
+    assert statuts == ["confirmee"] + ["en_attente"] * 4
+
+
+# --- Forfait d'heures de salle : lu puis consommé sous le verrou du mois --------------------
+
+
+def test_huit_reservations_paralleles_et_le_forfait(course, salle, tarifs, structure_a, membre_a):
+    """10 h incluses, huit réunions de 3 h en même temps : trois gratuites, une avec 2 h
+    facturées, quatre avec 3 h (sans verrou, quatre passaient gratuites)."""
+    ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=10, debut=datetime.date(2015, 1, 1)
+    )
+
+    def reserver(i):
+        jour = JOURS_OUVRES[i]
+        return services.reserver(
+            ressource=salle,
+            debut=paris(jour.year, jour.month, jour.day, 9),
+            fin=paris(jour.year, jour.month, jour.day, 12),
+            titre=f"Formation {i}",
+            par=acteur(membre_a),
+            structure=structure_a,
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(reserver, n=8), Reservation)
+
+    assert (len(gagnants), messages) == (8, [])
+    facturees = course.lire(
+        lambda: sorted(
+            Reservation.objects.filter(structure=structure_a).values_list(
+                "minutes_facturables", "montant_ht"
+            )
+        )
+    )
+    assert (
+        facturees
+        == [(0, Decimal("0.00"))] * 3 + [(120, Decimal("20.00"))] + [(180, Decimal("30.00"))] * 4
+    )
+    assert sum(m for m, _ in facturees) == 840
 
 
 # --- La base elle-même refuse (PostgreSQL) ---------------------------------------
@@ -191,13 +337,18 @@ def test_la_base_refuse_un_chevauchement(salle, structure_a, structure_b):
         transaction.atomic(),
     ):
         inserer(salle, structure_b, *creneau(9, 30, 10, 30))
+    # A pending request holds nothing (migration 0004)… until it is confirmed.
+    demande = inserer(
+        salle, structure_b, *creneau(8, 0, 11, 0), statut=Reservation.Statut.EN_ATTENTE
+    )
+    demande.statut = Reservation.Statut.CONFIRMEE
     with pytest.raises(IntegrityError), transaction.atomic():
-        inserer(salle, structure_b, *creneau(8, 0, 11, 0), statut=Reservation.Statut.EN_ATTENTE)
+        demande.save(update_fields=["statut"])
 
     # [) ranges: back to back fits; a cancelled row blocks nothing.
     inserer(salle, structure_b, *creneau(10, 0, 11, 0))
     inserer(salle, structure_b, *creneau(9, 0, 10, 0), statut=Reservation.Statut.ANNULEE)
-    assert Reservation.objects.filter(ressource=salle).bloquantes().count() == 2
+    assert Reservation.objects.filter(ressource=salle).confirmees().count() == 2
 
 
 @pytest.mark.postgres

@@ -1,5 +1,6 @@
-"""Réservations de salles et de vélos : règles, chevauchements, battement, demandes en
-attente, prix figés, annulation. Au niveau des services ; chaque test relit la base."""
+"""Réservations de salles et de vélos : règles, chevauchements, battement, prix figés,
+annulation, qui réserve pour qui. Au niveau des services ; chaque test relit la base.
+Les demandes extérieures : test_demandes.py."""
 
 import datetime
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 
 from espaces import selectors, services
 from espaces.models import ForfaitSalles, Reservation, Ressource, Tarif
+from tests.conftest import acteur
 from tests.espaces.conftest import JOUR, NOW, creneau, paris
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ def reserver(ressource, debut, fin, *, structure=None, externe=None, par=None, *
         fin=fin,
         structure=structure,
         externe=externe,
-        par=par,
+        par=acteur(par),
         **kwargs,
     )
 
@@ -191,7 +193,7 @@ def test_maintenant_par_defaut_est_l_heure_du_serveur(time_machine, salle, struc
             fin=paris(2026, 3, 10, 10),
             titre="En retard",
             structure=structure_a,
-            par=membre_a,
+            par=acteur(membre_a),
         )
     r = services.reserver(
         ressource=salle,
@@ -199,7 +201,7 @@ def test_maintenant_par_defaut_est_l_heure_du_serveur(time_machine, salle, struc
         fin=paris(2026, 3, 10, 11),
         titre="À l'heure",
         structure=structure_a,
-        par=membre_a,
+        par=acteur(membre_a),
     )
     assert Reservation.objects.get().cree_le == paris(2026, 3, 10, 9, 30)
     assert r.titre == "À l'heure"
@@ -227,11 +229,13 @@ def test_meme_creneau_refuse(salle, structure_a, structure_b, membre_a, habitant
     ("h1", "m1", "h2", "m2"),
     [(9, 30, 10, 30), (8, 30, 9, 30), (8, 0, 11, 0), (9, 15, 9, 45), (9, 59, 10, 30)],
 )
-def test_chevauchements_refuses(salle, structure_a, structure_b, membre_a, h1, m1, h2, m2):
+def test_chevauchements_refuses(
+    salle, structure_a, structure_b, membre_a, habitant_b, h1, m1, h2, m2
+):
     reserver(salle, *creneau(9, 0, 10, 0), structure=structure_a, par=membre_a)
 
     with pytest.raises(services.ConflitError, match="déjà réservée de 09:00 à 10:00"):
-        reserver(salle, *creneau(h1, m1, h2, m2), structure=structure_b, par=membre_a)
+        reserver(salle, *creneau(h1, m1, h2, m2), structure=structure_b, par=habitant_b)
     assert Reservation.objects.count() == 1
 
 
@@ -240,7 +244,7 @@ def test_bout_a_bout_accepte(salle, structure_a, structure_b, membre_a, habitant
     reserver(salle, *creneau(10, 0, 11, 0), structure=structure_b, par=habitant_b)
     reserver(salle, *creneau(8, 0, 9, 0), structure=structure_b, par=habitant_b)
 
-    assert Reservation.objects.bloquantes().filter(ressource=salle).count() == 3
+    assert Reservation.objects.confirmees().filter(ressource=salle).count() == 3
 
 
 def test_autre_salle_autre_jour_libres(salle, salle_formation, structure_a, membre_a):
@@ -252,29 +256,33 @@ def test_autre_salle_autre_jour_libres(salle, salle_formation, structure_a, memb
     assert Reservation.objects.count() == 3
 
 
-def test_battement_apres_une_reservation(salle_formation, structure_a, structure_b, membre_a):
+def test_battement_apres_une_reservation(
+    salle_formation, structure_a, structure_b, membre_a, habitant_b
+):
     premiere = reserver(salle_formation, *creneau(9, 0, 10, 0), structure=structure_a, par=membre_a)
     assert premiere.fin_bloquee == paris(2026, 3, 10, 10, 15)
 
     with pytest.raises(services.ConflitError) as exc:
-        reserver(salle_formation, *creneau(10, 10, 11, 0), structure=structure_b, par=membre_a)
+        reserver(salle_formation, *creneau(10, 10, 11, 0), structure=structure_b, par=habitant_b)
     assert str(exc.value) == (
         "Salle Estuaire est déjà réservée de 09:00 à 10:15 le 10/03/2026 (battement compris) : "
         "choisissez un autre créneau."
     )
     assert Reservation.objects.count() == 1
 
-    reserver(salle_formation, *creneau(10, 15, 11, 0), structure=structure_b, par=membre_a)
+    reserver(salle_formation, *creneau(10, 15, 11, 0), structure=structure_b, par=habitant_b)
     assert Reservation.objects.filter(ressource=salle_formation).count() == 2
 
 
-def test_battement_avant_une_reservation(salle_formation, structure_a, structure_b, membre_a):
+def test_battement_avant_une_reservation(
+    salle_formation, structure_a, structure_b, membre_a, habitant_b
+):
     """Le battement de la nouvelle réservation ne doit pas mordre sur la suivante."""
     reserver(salle_formation, *creneau(9, 0, 10, 0), structure=structure_a, par=membre_a)
 
     with pytest.raises(services.ConflitError):
-        reserver(salle_formation, *creneau(8, 0, 8, 50), structure=structure_b, par=membre_a)
-    reserver(salle_formation, *creneau(8, 0, 8, 45), structure=structure_b, par=membre_a)
+        reserver(salle_formation, *creneau(8, 0, 8, 50), structure=structure_b, par=habitant_b)
+    reserver(salle_formation, *creneau(8, 0, 8, 45), structure=structure_b, par=habitant_b)
 
     assert Reservation.objects.count() == 2
 
@@ -288,67 +296,7 @@ def test_statuts_qui_ne_bloquent_pas(salle, structure_a, structure_b, membre_a, 
     assert nouvelle.statut == Statut.CONFIRMEE
     ancienne.refresh_from_db()
     assert ancienne.statut == statut
-    assert list(Reservation.objects.bloquantes().values_list("pk", flat=True)) == [nouvelle.pk]
-
-
-def test_demande_en_attente_bloque_jusqu_a_expiration(
-    salle_formation, client_externe, structure_a, membre_a, gestion
-):
-    expire_le = NOW + datetime.timedelta(days=2)
-    demande = reserver(
-        salle_formation,
-        *creneau(9, 0, 12, 0),
-        externe=client_externe,
-        par=gestion,
-        statut=Statut.EN_ATTENTE,
-        expire_le=expire_le,
-    )
-
-    veille = expire_le - datetime.timedelta(minutes=1)
-    with pytest.raises(services.ConflitError, match="déjà réservée de 09:00 à 12:15"):
-        reserver(
-            salle_formation, *creneau(10, 0, 11, 0), structure=structure_a, par=membre_a, now=veille
-        )
-    demande.refresh_from_db()
-    assert demande.statut == Statut.EN_ATTENTE
-
-    nouvelle = reserver(
-        salle_formation, *creneau(10, 0, 11, 0), structure=structure_a, par=membre_a, now=expire_le
-    )
-
-    demande.refresh_from_db()
-    assert demande.statut == Statut.EXPIREE
-    assert list(Reservation.objects.bloquantes().values_list("pk", flat=True)) == [nouvelle.pk]
-
-
-def test_demande_acceptee_refusee_ou_expiree(salle_formation, client_externe, gestion):
-    def demande(h1, h2):
-        return reserver(
-            salle_formation,
-            *creneau(h1, 0, h2, 0),
-            externe=client_externe,
-            par=gestion,
-            statut=Statut.EN_ATTENTE,
-            expire_le=NOW + datetime.timedelta(days=2),
-        )
-
-    acceptee, refusee, oubliee = demande(9, 10), demande(11, 12), demande(14, 15)
-
-    services.decider_demande(reservation=acceptee, accepter=True, par=gestion, now=NOW)
-    services.decider_demande(reservation=refusee, accepter=False, par=gestion, now=NOW)
-    with pytest.raises(services.EspacesError, match="déjà été traitée"):
-        services.decider_demande(reservation=acceptee, accepter=False, par=gestion, now=NOW)
-    with pytest.raises(services.EspacesError, match="a expiré"):
-        services.decider_demande(
-            reservation=oubliee, accepter=True, par=gestion, now=NOW + datetime.timedelta(days=3)
-        )
-
-    statuts = dict(Reservation.objects.values_list("pk", "statut"))
-    assert statuts == {
-        acceptee.pk: Statut.CONFIRMEE,
-        refusee.pk: Statut.REFUSEE,
-        oubliee.pk: Statut.EXPIREE,
-    }
+    assert list(Reservation.objects.confirmees().values_list("pk", flat=True)) == [nouvelle.pk]
 
 
 # --- Vélos ----------------------------------------------------------------------
@@ -357,7 +305,7 @@ def test_demande_acceptee_refusee_ou_expiree(salle_formation, client_externe, ge
 def emprunter(structure, par, h1=14, h2=16):
     debut, fin = creneau(h1, 0, h2, 0)
     return services.reserver_velo(
-        debut=debut, fin=fin, titre="Livraison", structure=structure, par=par, now=NOW
+        debut=debut, fin=fin, titre="Livraison", structure=structure, par=acteur(par), now=NOW
     )
 
 
@@ -379,7 +327,7 @@ def test_velos_attribues_un_par_demande(velos, structure_a, structure_b, membre_
 
 def test_velo_rendu_libre_par_une_annulation(velos, structure_a, membre_a):
     prises = [emprunter(structure_a, membre_a) for _ in velos]
-    services.annuler(reservation=prises[1], par=membre_a, now=NOW)
+    services.annuler(reservation=prises[1], par=acteur(membre_a), now=NOW)
 
     nouvelle = emprunter(structure_a, membre_a)
 
@@ -463,7 +411,7 @@ def test_forfait_par_mois_et_par_structure(
     )
     reserver(salle, *creneau(8, 0, 10, 0), structure=structure_a, par=membre_a)
     annulee = reserver(salle, *creneau(10, 0, 11, 0), structure=structure_a, par=membre_a)
-    services.annuler(reservation=annulee, par=membre_a, now=NOW)
+    services.annuler(reservation=annulee, par=acteur(membre_a), now=NOW)
 
     # Structure B has its own allowance; a cancelled booking uses none; April starts afresh.
     autre = reserver(salle, *creneau(11, 0, 12, 0), structure=structure_b, par=habitant_b)
@@ -623,7 +571,7 @@ def test_annulation_avant_le_preavis_libere_le_creneau(
 ):
     limite = paris(2026, 3, 9, 9)  # exactly 24 h before
 
-    services.annuler(reservation=reunion, par=membre_a, now=limite)
+    services.annuler(reservation=reunion, par=acteur(membre_a), now=limite)
 
     reunion.refresh_from_db()
     assert reunion.statut == Statut.ANNULEE
@@ -631,21 +579,21 @@ def test_annulation_avant_le_preavis_libere_le_creneau(
     autre = reserver(
         salle, *creneau(9, 0, 10, 0), structure=structure_b, par=habitant_b, now=limite
     )
-    assert list(Reservation.objects.bloquantes().values_list("pk", flat=True)) == [autre.pk]
+    assert list(Reservation.objects.confirmees().values_list("pk", flat=True)) == [autre.pk]
 
 
 def test_annulation_dans_le_preavis(reunion, membre_a, gestion):
     tard = paris(2026, 3, 9, 9, 1)
 
     with pytest.raises(services.EspacesError) as exc:
-        services.annuler(reservation=reunion, par=membre_a, now=tard)
+        services.annuler(reservation=reunion, par=acteur(membre_a), now=tard)
     assert str(exc.value) == (
         "Annulation possible jusqu'à 24 h avant le début : contactez l'équipe du PHARES."
     )
     reunion.refresh_from_db()
     assert reunion.statut == Statut.CONFIRMEE
 
-    services.annuler(reservation=reunion, par=gestion, now=tard)
+    services.annuler(reservation=reunion, par=acteur(gestion), now=tard)
 
     reunion.refresh_from_db()
     assert (reunion.statut, reunion.annulee_par) == (Statut.ANNULEE, gestion)
@@ -655,16 +603,18 @@ def test_annulation_dans_le_preavis(reunion, membre_a, gestion):
 def test_reservation_passee_non_annulable(reunion, request, qui):
     with pytest.raises(services.EspacesError, match="passée : elle ne peut plus être annulée"):
         services.annuler(
-            reservation=reunion, par=request.getfixturevalue(qui), now=paris(2026, 3, 10, 10)
+            reservation=reunion,
+            par=acteur(request.getfixturevalue(qui)),
+            now=paris(2026, 3, 10, 10),
         )
     reunion.refresh_from_db()
     assert reunion.statut == Statut.CONFIRMEE
 
 
 def test_annuler_deux_fois(reunion, membre_a):
-    services.annuler(reservation=reunion, par=membre_a, now=NOW)
+    services.annuler(reservation=reunion, par=acteur(membre_a), now=NOW)
 
     with pytest.raises(services.EspacesError, match="n'est plus active"):
-        services.annuler(reservation=reunion, par=membre_a, now=NOW)
+        services.annuler(reservation=reunion, par=acteur(membre_a), now=NOW)
     reunion.refresh_from_db()
     assert reunion.annulee_le == NOW

@@ -9,6 +9,8 @@ import pytest
 from espaces import services
 from espaces.models import ForfaitSalles, Reservation, SerieReservations
 from phares.lib import temps
+from phares.lib.acteur import ANONYME, Acteur
+from tests.conftest import acteur
 from tests.espaces.conftest import NOW, creneau, paris
 
 Statut = Reservation.Statut
@@ -183,7 +185,7 @@ def reserver_serie(salle, creneaux, structure, par, nombre=None, now=NOW):
         jusqu_au=None,
         nombre=nombre or len(creneaux),
         titre="Comité de pilotage",
-        par=par,
+        par=acteur(par),
         structure=structure,
         now=now,
     )
@@ -198,7 +200,7 @@ def deja_pris(salle, structure_b, habitant_b):
         fin=paris(2026, 3, 16, 10, 30),
         titre="Autre réunion",
         structure=structure_b,
-        par=habitant_b,
+        par=acteur(habitant_b),
         now=NOW,
     )
 
@@ -263,7 +265,9 @@ def test_reserver_serie_reserve_les_libres_et_rend_les_autres(
     }
 
 
-def test_reserver_serie_creneau_pris_entre_temps(salle, structure_a, structure_b, membre_a):
+def test_reserver_serie_creneau_pris_entre_temps(
+    salle, structure_a, structure_b, membre_a, habitant_b
+):
     creneaux = lundis(3)
     plan = services.planifier_serie(salle, creneaux, nb_personnes=1, externe=False, now=NOW)
     assert len(plan.libres) == 3
@@ -274,7 +278,7 @@ def test_reserver_serie_creneau_pris_entre_temps(salle, structure_a, structure_b
         fin=creneaux[1].fin,
         titre="Plus rapide",
         structure=structure_b,
-        par=membre_a,
+        par=acteur(habitant_b),
         now=NOW,
     )
 
@@ -284,7 +288,9 @@ def test_reserver_serie_creneau_pris_entre_temps(salle, structure_a, structure_b
     assert [c.debut for c, _ in ratees] == [creneaux[1].debut]
 
 
-def test_serie_sans_aucun_creneau_libre_n_ecrit_rien(salle, structure_a, structure_b, membre_a):
+def test_serie_sans_aucun_creneau_libre_n_ecrit_rien(
+    salle, structure_a, structure_b, membre_a, habitant_b
+):
     creneaux = lundis(2)
     for c in creneaux:
         services.reserver(
@@ -293,7 +299,7 @@ def test_serie_sans_aucun_creneau_libre_n_ecrit_rien(salle, structure_a, structu
             fin=c.fin,
             titre="Occupé",
             structure=structure_b,
-            par=membre_a,
+            par=acteur(habitant_b),
             now=NOW,
         )
 
@@ -338,7 +344,7 @@ def statuts(reservations):
 def test_annuler_cette_occurrence_et_les_suivantes(serie_4, membre_a):
     n = len(
         services.annuler_serie(
-            reservation=serie_4[2], a_partir=True, par=membre_a, now=NOW
+            reservation=serie_4[2], a_partir=True, par=acteur(membre_a), now=NOW
         ).annulees
     )
 
@@ -349,7 +355,7 @@ def test_annuler_cette_occurrence_et_les_suivantes(serie_4, membre_a):
 def test_annuler_toute_la_serie(serie_4, membre_a):
     n = len(
         services.annuler_serie(
-            reservation=serie_4[2], a_partir=False, par=membre_a, now=NOW
+            reservation=serie_4[2], a_partir=False, par=acteur(membre_a), now=NOW
         ).annulees
     )
 
@@ -362,7 +368,7 @@ def test_annuler_la_serie_laisse_le_passe(serie_4, gestion):
     mardi_17 = paris(2026, 3, 17, 12)
     n = len(
         services.annuler_serie(
-            reservation=serie_4[0], a_partir=False, par=gestion, now=mardi_17
+            reservation=serie_4[0], a_partir=False, par=acteur(gestion), now=mardi_17
         ).annulees
     )
 
@@ -371,11 +377,11 @@ def test_annuler_la_serie_laisse_le_passe(serie_4, gestion):
 
 
 def test_annuler_serie_ignore_les_occurrences_deja_annulees(serie_4, membre_a):
-    services.annuler(reservation=serie_4[3], par=membre_a, now=NOW)
+    services.annuler(reservation=serie_4[3], par=acteur(membre_a), now=NOW)
 
     n = len(
         services.annuler_serie(
-            reservation=serie_4[1], a_partir=True, par=membre_a, now=NOW
+            reservation=serie_4[1], a_partir=True, par=acteur(membre_a), now=NOW
         ).annulees
     )
 
@@ -390,44 +396,45 @@ def test_annuler_serie_d_une_reservation_isolee(salle, structure_a, membre_a):
         fin=creneau(9, 0, 10, 0)[1],
         titre="Seule",
         structure=structure_a,
-        par=membre_a,
+        par=acteur(membre_a),
         now=NOW,
     )
 
     with pytest.raises(services.EspacesError, match="ne fait pas partie d'une série"):
-        services.annuler_serie(reservation=seule, a_partir=False, par=membre_a, now=NOW)
+        services.annuler_serie(reservation=seule, a_partir=False, par=acteur(membre_a), now=NOW)
     seule.refresh_from_db()
     assert seule.statut == Statut.CONFIRMEE
 
 
-def test_demande_expiree_ne_bloque_ni_le_plan_ni_la_serie(
-    salle_formation, client_externe, structure_a, membre_a, gestion
+def test_une_demande_en_attente_ne_bloque_ni_le_plan_ni_la_serie(
+    salle_formation, structure_a, membre_a
 ):
+    """Une demande extérieure ne retient pas le créneau : la série passe par-dessus, et la
+    demande reste en attente (l'équipe la refusera ou proposera un autre créneau)."""
     creneaux = hebdo(paris(2026, 3, 9, 9), paris(2026, 3, 9, 10), nombre=3)
-    demande = services.reserver(
+    demande = services.demander_salle(
         ressource=salle_formation,
         debut=creneaux[1].debut,
         fin=creneaux[1].fin,
         titre="Assemblée générale",
-        externe=client_externe,
-        par=gestion,
-        statut=Statut.EN_ATTENTE,
-        expire_le=NOW + datetime.timedelta(days=1),
+        nb_personnes=20,
+        organisation=services.Organisation(
+            nom="Fédération", email="f@federation.test", adresse_facturation="Bordeaux"
+        ),
+        ip="203.0.113.7",
+        par=Acteur(user=None, origine=ANONYME),
         now=NOW,
     )
-    plus_tard = NOW + datetime.timedelta(days=2)
 
     plan = services.planifier_serie(
-        salle_formation, creneaux, nb_personnes=1, externe=False, now=plus_tard
+        salle_formation, creneaux, nb_personnes=1, externe=False, now=NOW
     )
     assert (len(plan.libres), plan.conflits) == (3, [])
 
-    _, faites, ratees = reserver_serie(
-        salle_formation, plan.libres, structure_a, membre_a, now=plus_tard
-    )
+    _, faites, ratees = reserver_serie(salle_formation, plan.libres, structure_a, membre_a)
     assert (len(faites), ratees) == (3, [])
     demande.refresh_from_db()
-    assert demande.statut == Statut.EXPIREE
+    assert demande.statut == Statut.EN_ATTENTE
 
 
 def test_annuler_la_serie_dans_le_preavis_annule_le_reste(serie_4, membre_a, gestion):
@@ -436,13 +443,15 @@ def test_annuler_la_serie_dans_le_preavis_annule_le_reste(serie_4, membre_a, ges
     veille = paris(2026, 3, 8, 12)
 
     result = services.annuler_serie(
-        reservation=serie_4[0], a_partir=False, par=membre_a, now=veille
+        reservation=serie_4[0], a_partir=False, par=acteur(membre_a), now=veille
     )
     assert [r.pk for r in result.bloquees] == [serie_4[0].pk]
     assert len(result.annulees) == 3
     assert statuts(serie_4) == [Statut.CONFIRMEE] + [Statut.ANNULEE] * 3
 
-    result = services.annuler_serie(reservation=serie_4[0], a_partir=False, par=gestion, now=veille)
+    result = services.annuler_serie(
+        reservation=serie_4[0], a_partir=False, par=acteur(gestion), now=veille
+    )
     assert (len(result.annulees), result.bloquees) == (1, [])
     assert statuts(serie_4) == [Statut.ANNULEE] * 4
 
@@ -450,10 +459,12 @@ def test_annuler_la_serie_dans_le_preavis_annule_le_reste(serie_4, membre_a, ges
 def test_annuler_la_serie_refuse_si_tout_est_dans_le_preavis(serie_4, membre_a):
     """Rien d'annulable : erreur qui nomme l'occurrence, rien n'est touché."""
     for r in serie_4[1:]:
-        services.annuler(reservation=r, par=membre_a, now=NOW)
+        services.annuler(reservation=r, par=acteur(membre_a), now=NOW)
     veille = paris(2026, 3, 8, 12)
     with pytest.raises(
         services.EspacesError, match="Rien n'est annulé : l'occurrence du 09/03/2026"
     ):
-        services.annuler_serie(reservation=serie_4[0], a_partir=False, par=membre_a, now=veille)
+        services.annuler_serie(
+            reservation=serie_4[0], a_partir=False, par=acteur(membre_a), now=veille
+        )
     assert statuts(serie_4)[0] == Statut.CONFIRMEE

@@ -445,7 +445,7 @@ def serie(lieu, structure_a, membre_a):
         jusqu_au=None,
         nombre=4,
         titre="Permanence",
-        par=membre_a,
+        par=acteur(membre_a),
         structure=structure_a,
     )
     return faites
@@ -476,6 +476,7 @@ def test_annuler_une_serie_par_la_page(
     r = serie[indice]
     detail = client.get(reverse("espaces:reservation-detail", args=[r.pk]))
     assert "Toute la série" in detail.text
+    mailoutbox.clear()  # the series' confirmation
 
     response = client.post(reverse("espaces:reservation-annuler", args=[r.pk]), {"portee": portee})
 
@@ -625,11 +626,12 @@ def demande_data(salle, jour=JOUR, **extra) -> dict:
     return data
 
 
-def test_demande_publique_tient_le_creneau(lieu, client, mailoutbox):
+def test_demande_publique_en_attente_sans_retenir_le_creneau(lieu, client, mailoutbox):
     response = client.post(DEMANDE, demande_data(lieu.salle_a))
 
     assert response.status_code == 200
     assert "Demande envoyée" in response.text
+    assert "le créneau n'est pas retenu" in response.text
     r = Reservation.objects.get()
     assert (r.statut, r.par, r.structure) == (Statut.EN_ATTENTE, None, None)
     assert r.externe.email == "contact@federation.test"
@@ -640,11 +642,12 @@ def test_demande_publique_tient_le_creneau(lieu, client, mailoutbox):
     accuse, alerte = mailoutbox
     assert accuse.to == ["contact@federation.test"]
     assert accuse.subject.startswith("[PHARES] Demande de salle reçue : Salle A")
-    # The team is told, with the link to accept or refuse before the slot is released.
+    assert "le créneau n'est pas retenu" in accuse.body
+    # The team is told, with the link to accept or refuse.
     assert alerte.to == [settings.PHARES_CONTACT["email"]]
     assert "Fédération des centres sociaux" in alerte.subject
-    assert f"/reservations/{r.pk}/" in alerte.body
-    # The request blocks the slot for habitants meanwhile.
+    assert f"{settings.PHARES_URL}/reservations/{r.pk}/" in alerte.body
+    # The request holds nothing: habitants may still book the slot.
     assert (
         services.planifier_serie(
             lieu.salle_a,
@@ -653,7 +656,7 @@ def test_demande_publique_tient_le_creneau(lieu, client, mailoutbox):
             externe=False,
             now=NOW,
         ).conflits
-        != []
+        == []
     )
 
 
@@ -707,7 +710,9 @@ def test_decider_une_demande_expiree(lieu, client, gestion, time_machine):
         reverse("espaces:reservation-decider", args=[r.pk]), {"decision": "accepter"}
     )
 
-    assert contient(suivre(staff, response), "Cette demande a expiré : le créneau n'est plus tenu.")
+    assert contient(
+        suivre(staff, response), "Cette demande a expiré : elle n'attend plus de réponse."
+    )
     assert Reservation.objects.get(pk=r.pk).statut == Statut.EXPIREE
 
 

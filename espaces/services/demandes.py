@@ -1,0 +1,228 @@
+"""Demandes publiques de salle (organisations extérieures, sans compte) et décision de
+l'équipe.
+
+Une demande en attente ne tient pas le créneau : habitants et équipe peuvent réserver
+par-dessus ; l'équipe la voit dans les plannings et, en l'acceptant, le créneau est vérifié
+à nouveau (la base refuse un chevauchement). Un formulaire anonyme ne peut donc plus
+bloquer les salles ; il reste borné pour ne pas noyer l'équipe sous les demandes :
+par adresse e-mail, par adresse IP (son empreinte), par salle et par jour, et en tout.
+Ces bornes se vérifient puis se consomment sous un seul verrou.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from phares.lib import emails, journal, reseau, temps
+from phares.lib.acteur import Acteur, exiger
+from phares.lib.verrous import verrouiller
+
+from .. import notifications
+from ..models import Reservation, Ressource
+from ._erreurs import ConflitError, EspacesError
+from .reservations import (
+    CHAMPS_JOURNAL,
+    Organisation,
+    conflit,
+    creer,
+    creer_client,
+    decrire,
+    est_gestion,
+    pour_qui,
+    prevenir,
+    verifier_regles,
+)
+
+Statut = Reservation.Statut
+
+# A request waits at most 7 days for the team, and never past its start.
+DELAI_DEMANDE = datetime.timedelta(days=7)
+DEMANDES_MAX_PAR_EMAIL = 3  # pending at once
+DEMANDES_MAX_PAR_IP = 5  # sent within FENETRE_IP, whatever became of them
+FENETRE_IP = datetime.timedelta(hours=24)
+DEMANDES_MAX_PAR_SALLE_ET_JOUR = 5  # pending at once
+DEMANDES_MAX_EN_ATTENTE = 100  # pending at once, everyone together
+VERROU = "demandes-publiques"
+
+
+def _contact() -> str:
+    return settings.PHARES_CONTACT["email"]
+
+
+def _verifier_bornes(
+    ressource: Ressource, debut: datetime.datetime, email: str, empreinte_ip: str, now
+) -> None:
+    """Lève EspacesError si une borne est atteinte. Sous le verrou VERROU."""
+    en_attente = Reservation.objects.demandes_en_attente(now)
+    if en_attente.filter(externe__email__iexact=email).count() >= DEMANDES_MAX_PAR_EMAIL:
+        raise EspacesError(
+            f"Vous avez déjà {DEMANDES_MAX_PAR_EMAIL} demandes en attente : l'équipe vous répond "
+            "avant d'en enregistrer d'autres."
+        )
+    recentes = Reservation.objects.filter(empreinte_ip=empreinte_ip, cree_le__gt=now - FENETRE_IP)
+    if recentes.count() >= DEMANDES_MAX_PAR_IP:
+        raise EspacesError(
+            f"{DEMANDES_MAX_PAR_IP} demandes sont déjà parties de cette connexion en 24 heures : "
+            f"pour en faire d'autres, écrivez à l'équipe du PHARES ({_contact()})."
+        )
+    jour = temps.paris(debut).date()
+    d, f = temps.day_bounds(jour)
+    meme_jour = en_attente.filter(ressource=ressource, debut__gte=d, debut__lt=f).count()
+    if meme_jour >= DEMANDES_MAX_PAR_SALLE_ET_JOUR:
+        raise EspacesError(
+            f"{ressource} a déjà {meme_jour} demandes en attente le {jour:%d/%m/%Y} : choisissez "
+            f"un autre jour, ou écrivez à l'équipe du PHARES ({_contact()})."
+        )
+    if en_attente.count() >= DEMANDES_MAX_EN_ATTENTE:
+        raise EspacesError(
+            "Trop de demandes sont en attente en ce moment : écrivez directement à l'équipe "
+            f"du PHARES ({_contact()})."
+        )
+
+
+def _marquer_expirees(now: datetime.datetime, par: Acteur) -> int:
+    """Les demandes restées sans réponse au-delà de leur date limite passent « expirées » :
+    la file de l'équipe ne montre que ce qui attend encore. Au nom du système (l'expiration
+    n'est le fait de personne), avec l'identifiant de la requête qui l'a constatée."""
+    n = Reservation.objects.filter(statut=Statut.EN_ATTENTE, expire_le__lte=now).update(
+        statut=Statut.EXPIREE
+    )
+    if n:
+        journal.journaliser(
+            par=Acteur(user=None, origine="expiration", request_id=par.request_id),
+            operation="demande.expirer",
+            libelle=f"{n} demande{'s' * (n > 1)} de salle expirée{'s' * (n > 1)} sans réponse",
+        )
+    return n
+
+
+def demander_salle(
+    *,
+    ressource: Ressource,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    titre: str,
+    nb_personnes: int,
+    organisation: Organisation,
+    ip: str,
+    par: Acteur,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Une organisation extérieure demande une salle : le client et la demande en attente,
+    valable jusqu'à la décision de l'équipe, au plus 7 jours et jamais au-delà du début.
+    `ip` : l'adresse du visiteur (phares.lib.reseau.adresse_client) ; seule son empreinte
+    est gardée."""
+    par = exiger(par)
+    now = now or timezone.now()
+    # The slot's own rules first: a refused slot takes no lock and uses no quota.
+    verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=True)
+    empreinte_ip = reseau.empreinte(ip)
+    with transaction.atomic():
+        # One lock for all the bounds: checked and consumed together, or two requests at
+        # once would both see the last free place.
+        verrouiller(VERROU)
+        _marquer_expirees(now, par)
+        _verifier_bornes(ressource, debut, organisation.email.strip(), empreinte_ip, now)
+        client = creer_client(organisation)
+        r = creer(
+            ressource=ressource,
+            debut=debut,
+            fin=fin,
+            titre=titre,
+            par=par,
+            now=now,
+            externe=client,
+            nb_personnes=nb_personnes,
+            statut=Statut.EN_ATTENTE,
+            expire_le=min(debut, now + DELAI_DEMANDE),
+            empreinte_ip=empreinte_ip,
+        )
+        journal.journaliser(
+            par=par,
+            operation="demande.creer",
+            libelle=f"Demande de {decrire(r)}",
+            objet=r,
+            changements=journal.creation(r, CHAMPS_JOURNAL),
+        )
+        prevenir(r, "demande")
+        emails.apres_validation(
+            lambda: notifications.prevenir_equipe(r), quoi=f"alerte de la demande {r.pk}"
+        )
+    return r
+
+
+def _pris_entre_temps(r: Reservation, other: Reservation | None) -> str:
+    """Pour l'équipe : qui tient le créneau, pour qu'elle puisse en parler à l'organisation."""
+    if other is None:
+        return f"{r.ressource} vient d'être réservée sur ce créneau : la demande reste en attente."
+    d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
+    qui = pour_qui(other)
+    if other.par_id:
+        qui += f" ({other.par.display_name})"
+    return (
+        f"{r.ressource} a été réservée entre-temps par {qui}, de {d:%H:%M} à {f:%H:%M} le "
+        f"{d:%d/%m/%Y} : la demande reste en attente. Proposez un autre créneau à "
+        f"{r.externe.nom} ou refusez la demande."
+    )
+
+
+def _accepter(r: Reservation) -> None:
+    """Confirme `r` si son créneau est encore libre, sinon ConflitError (rien d'écrit)."""
+    other = conflit(r.ressource, r.debut, r.fin_bloquee, exclure_pk=r.pk)
+    if other is not None:
+        raise ConflitError(_pris_entre_temps(r, other))
+    r.statut = Statut.CONFIRMEE
+    try:
+        with transaction.atomic():
+            r.save(update_fields=["statut"])
+    except IntegrityError as exc:
+        # PostgreSQL: a booking committed after the check above (exclusion constraint).
+        raise ConflitError(
+            _pris_entre_temps(r, conflit(r.ressource, r.debut, r.fin_bloquee, exclure_pk=r.pk))
+        ) from exc
+
+
+def decider_demande(
+    *, reservation: Reservation, accepter: bool, par: Acteur, now=None
+) -> Reservation:
+    """L'équipe accepte ou refuse une demande extérieure en attente. Accepter vérifie que
+    le créneau est encore libre : s'il a été réservé entre-temps, la demande reste en
+    attente et le message dit par qui."""
+    par = exiger(par)
+    now = now or timezone.now()
+    if not est_gestion(par):
+        raise EspacesError("Seule l'équipe de gestion décide des demandes.")
+    with transaction.atomic():
+        _marquer_expirees(now, par)
+        # of=self: PostgreSQL locks no row of the nullable side of an outer join (externe).
+        r = (
+            Reservation.objects.select_for_update(of=("self",))
+            .select_related("ressource", "externe")
+            .get(pk=reservation.pk)
+        )
+        expiree = r.statut == Statut.EXPIREE
+        if not expiree:
+            if r.statut != Statut.EN_ATTENTE:
+                raise EspacesError("Cette demande a déjà été traitée.")
+            avant = r.get_statut_display()
+            if accepter:
+                _accepter(r)
+            else:
+                r.statut = Statut.REFUSEE
+                r.save(update_fields=["statut"])
+            journal.journaliser(
+                par=par,
+                operation="demande.accepter" if accepter else "demande.refuser",
+                libelle=f"Demande {'acceptée' if accepter else 'refusée'} : {decrire(r)}",
+                objet=r,
+                changements={"statut": (avant, r.get_statut_display())},
+            )
+            prevenir(r, "confirmee" if accepter else "refusee")
+    # Raised after the commit: raising inside atomic() would roll the expiry back.
+    if expiree:
+        raise EspacesError("Cette demande a expiré : elle n'attend plus de réponse.")
+    return r

@@ -1,0 +1,75 @@
+"""Adresse IP d'un visiteur (derrière notre proxy ou non) et son empreinte."""
+
+import pytest
+from django.test import RequestFactory
+
+from phares.lib import reseau
+
+PROXY = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def requete(remote="203.0.113.7", xff=None):
+    meta = {"REMOTE_ADDR": remote}
+    if xff is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = xff
+    return RequestFactory().get("/", **meta)
+
+
+@pytest.mark.parametrize(
+    ("remote", "xff", "attendu"),
+    [
+        ("203.0.113.7", None, "203.0.113.7"),
+        # Without our proxy, X-Forwarded-For is the visitor's own words: ignored.
+        ("203.0.113.7", "198.51.100.1", "203.0.113.7"),
+        ("2001:DB8::1", None, "2001:db8::1"),
+        ("::ffff:203.0.113.7", None, "203.0.113.7"),
+        ("pas-une-adresse", None, ""),
+        ("", None, ""),
+    ],
+)
+def test_sans_proxy_l_adresse_de_la_connexion(settings, remote, xff, attendu):
+    settings.SECURE_PROXY_SSL_HEADER = None
+
+    assert reseau.adresse_client(requete(remote, xff)) == attendu
+
+
+@pytest.mark.parametrize(
+    ("xff", "attendu"),
+    [
+        ("198.51.100.1", "198.51.100.1"),
+        # The visitor wrote the first hops; our proxy appended the last one.
+        ("10.0.0.1, 192.0.2.99, 198.51.100.1", "198.51.100.1"),
+        ("1.2.3.4,198.51.100.1", "198.51.100.1"),
+        (" 2001:db8::5 ", "2001:db8::5"),
+        # Nothing usable from the proxy: the connection's address.
+        ("", "127.0.0.1"),
+        ("198.51.100.1, garbage", "127.0.0.1"),
+        (None, "127.0.0.1"),
+    ],
+)
+def test_derriere_notre_proxy_le_dernier_maillon(settings, xff, attendu):
+    settings.SECURE_PROXY_SSL_HEADER = PROXY
+
+    assert reseau.adresse_client(requete("127.0.0.1", xff)) == attendu
+
+
+def test_l_empreinte_ne_contient_pas_l_adresse_et_depend_de_la_cle(settings):
+    settings.SECRET_KEY = "cle-un-" + "x" * 50
+    une = reseau.empreinte("203.0.113.7")
+
+    assert len(une) == 64 and "203" not in une
+    assert reseau.empreinte("203.0.113.7") == une
+    assert reseau.empreinte("203.0.113.8") != une
+    settings.SECRET_KEY = "cle-deux-" + "x" * 50
+    assert reseau.empreinte("203.0.113.7") != une
+
+
+def test_une_meme_empreinte_pour_tout_un_reseau_ipv6():
+    assert reseau.empreinte("2001:db8:1:2::1") == reseau.empreinte("2001:db8:1:2:ffff::9")
+    assert reseau.empreinte("2001:db8:1:2::1") != reseau.empreinte("2001:db8:1:3::1")
+    assert reseau.empreinte("::ffff:203.0.113.7") == reseau.empreinte("203.0.113.7")
+
+
+def test_adresse_illisible_une_seule_empreinte():
+    assert reseau.empreinte("") == reseau.empreinte("n'importe quoi")
+    assert reseau.empreinte("") != reseau.empreinte("203.0.113.7")

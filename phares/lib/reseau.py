@@ -1,11 +1,11 @@
 """L'adresse IP d'un visiteur, et ce qu'on en garde : une empreinte, jamais l'adresse.
 
 Un formulaire anonyme (demande publique de salle) se borne par adresse IP. L'adresse est
-celle de la connexion (REMOTE_ADDR), sauf derrière notre proxy TLS (réglage
-BEHIND_TLS_PROXY, qui pose SECURE_PROXY_SSL_HEADER) : la connexion vient alors du proxy, et
-l'adresse du visiteur est le dernier maillon de X-Forwarded-For, celui que notre proxy
-ajoute. Les maillons précédents viennent du visiteur lui-même : il peut y écrire n'importe
-quoi, on ne les lit pas.
+celle de la connexion (REMOTE_ADDR), sauf derrière nos proxys (réglage TRUSTED_PROXY_COUNT,
+1 avec BEHIND_TLS_PROXY ; le même que pour les limites de connexion d'allauth) : la connexion
+vient alors du proxy, et l'adresse du visiteur est le maillon de X-Forwarded-For que notre
+premier proxy a ajouté (le N-ième en partant de la fin). Les maillons précédents viennent du
+visiteur lui-même : il peut y écrire n'importe quoi, on ne les lit pas.
 
 On ne stocke que l'empreinte HMAC (clé : SECRET_KEY) : elle suffit à compter les demandes
 d'une même adresse, et ne redonne pas l'adresse à qui lit la base.
@@ -37,9 +37,11 @@ def _valide(texte: str) -> str | None:
 def adresse_client(request) -> str:
     """L'adresse IP du visiteur (texte normalisé), ou "" si elle est illisible."""
     distante = _valide(request.META.get("REMOTE_ADDR", "")) or ""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+    proxys = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    if proxys > 0:
         maillons = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        return _valide(maillons[-1]) or distante
+        if len(maillons) >= proxys:
+            return _valide(maillons[-proxys]) or distante
     return distante
 
 

@@ -462,7 +462,7 @@ def test_derriere_le_proxy_la_connexion_est_le_dernier_maillon(
 ):
     """Le visiteur écrit ce qu'il veut en tête de X-Forwarded-For : seul le maillon ajouté par
     notre proxy compte."""
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # BEHIND_TLS_PROXY=true
     for i in range(6):
         client.post(
             DEMANDE,

@@ -5,8 +5,6 @@ from django.test import RequestFactory
 
 from phares.lib import reseau
 
-PROXY = ("HTTP_X_FORWARDED_PROTO", "https")
-
 
 def requete(remote="203.0.113.7", xff=None):
     meta = {"REMOTE_ADDR": remote}
@@ -28,7 +26,7 @@ def requete(remote="203.0.113.7", xff=None):
     ],
 )
 def test_sans_proxy_l_adresse_de_la_connexion(settings, remote, xff, attendu):
-    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
     assert reseau.adresse_client(requete(remote, xff)) == attendu
 
@@ -48,9 +46,18 @@ def test_sans_proxy_l_adresse_de_la_connexion(settings, remote, xff, attendu):
     ],
 )
 def test_derriere_notre_proxy_le_dernier_maillon(settings, xff, attendu):
-    settings.SECURE_PROXY_SSL_HEADER = PROXY
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # BEHIND_TLS_PROXY=true
 
     assert reseau.adresse_client(requete("127.0.0.1", xff)) == attendu
+
+
+def test_derriere_deux_proxys_le_maillon_du_premier(settings):
+    """TRUSTED_PROXY_COUNT=2 (un répartiteur devant nginx) : le client est l'avant-dernier."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    xff = "6.6.6.6, 198.51.100.1, 10.0.0.2"
+    assert reseau.adresse_client(requete("127.0.0.1", xff)) == "198.51.100.1"
+    # Fewer hops than trusted proxies: nothing to trust but the connection.
+    assert reseau.adresse_client(requete("127.0.0.1", "198.51.100.1")) == "127.0.0.1"
 
 
 def test_l_empreinte_ne_contient_pas_l_adresse_et_depend_de_la_cle(settings):

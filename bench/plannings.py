@@ -1,4 +1,4 @@
-"""Requêtes et temps de rendu des plannings selon la taille de la table des réservations."""
+"""Requêtes et temps de rendu des plannings (et du journal) selon la taille des tables."""
 
 import datetime
 import os
@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 from espaces.models import Reservation, Ressource  # noqa: E402
 from habitants.models import Structure  # noqa: E402
 from phares.lib import temps  # noqa: E402
-from phares.models import User  # noqa: E402
+from phares.models import EntreeJournal, User  # noqa: E402
 
 
 def fill(total: int) -> None:
@@ -65,6 +65,28 @@ def fill(total: int) -> None:
     Reservation.objects.bulk_create(rows, batch_size=2000)
 
 
+def fill_journal(total: int) -> None:
+    """Ajoute des entrées au journal jusqu'à `total` lignes (bulk_create : une insertion,
+    que le journal accepte ; il refuse seulement de modifier ou d'effacer)."""
+    structures = list(Structure.objects.all()[:10])
+    missing = total - EntreeJournal.objects.count()
+    EntreeJournal.objects.bulk_create(
+        (
+            EntreeJournal(
+                par_libelle="système (banc)",
+                origine="banc",
+                operation="banc.operation",
+                libelle=f"Opération de banc d'essai {i}",
+                structure_id=structures[i % len(structures)].pk,
+                structure_nom=structures[i % len(structures)].nom,
+                changements={"champ": ["avant", "après"]},
+            )
+            for i in range(max(0, missing))
+        ),
+        batch_size=2000,
+    )
+
+
 def measure(client: Client, url: str, runs: int = 15) -> tuple[int, float]:
     client.get(url)  # warm-up
     with CaptureQueriesContext(connection) as ctx:
@@ -88,22 +110,26 @@ def main() -> None:
         "semaine d'une salle": f"/reservations/salles/{salle.slug}/?semaine={lundi}",
         "jour, toutes salles": f"/reservations/jour/?date={lundi}",
         "mes réservations": "/reservations/",
-        "fiche structure": "/habitants/halage/",
+        "fiche structure": "/habitants/fiche/halage/",
+        "journal": "/journal/",
+        "journal d'une structure": f"/journal/?structure={Structure.objects.get(slug='halage').pk}",
     }
     habitant = Client(HTTP_HOST="127.0.0.1")
     habitant.force_login(User.objects.get(email="referent.halage@phares.test"))
     staff = Client(HTTP_HOST="127.0.0.1")
     staff.force_login(User.objects.get(email="gestion@phares.test"))
     print(f"base : {connection.vendor}")
-    print(f"{'réservations':>12}  {'page':<22} {'requêtes':>8} {'médiane ms':>10}")
+    print("(à chaque palier, le journal compte au moins autant d'entrées que de réservations)")
+    print(f"{'réservations':>12}  {'page':<24} {'requêtes':>8} {'médiane ms':>10}")
     for total in (10, 1_000, 10_000):
         if Reservation.objects.count() < total:
             fill(total)
+        fill_journal(total)
         n = Reservation.objects.count()
         for name, url in pages.items():
-            client = staff if name == "fiche structure" else habitant
+            client = staff if name.startswith(("fiche", "journal")) else habitant
             queries, ms = measure(client, url)
-            print(f"{n:>12}  {name:<22} {queries:>8} {ms:>10.1f}")
+            print(f"{n:>12}  {name:<24} {queries:>8} {ms:>10.1f}")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,10 @@ def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_
     page.get_by_role("button", name="Confirmer la réservation").click()
 
     expect(
-        page.get_by_text(f"Réservation confirmée : Salle A, le {mardi:%d/%m/%Y} de 08:00 à 09:00.")
+        page.get_by_text(
+            f"Réservation confirmée : Salle A, {dates.date_courte(mardi, jour=True)} "
+            "de 08:00 à 09:00."
+        )
     ).to_be_visible()
     r = Reservation.objects.get()
     assert (r.titre, r.nb_personnes, r.structure, r.par) == (

@@ -219,7 +219,8 @@ def test_quarante_demandes_sur_la_meme_salle_le_meme_jour(course, salle_formatio
     assert len(gagnants) == 5
     assert len(messages) == 35
     assert all(
-        m.startswith("Salle Estuaire a déjà 5 demandes en attente le 10/03/2026") for m in messages
+        m.startswith("Salle Estuaire a déjà 5 demandes en attente le mar. 10 mars 2026")
+        for m in messages
     )
     assert course.lire(en_attente) == 5
 
@@ -264,7 +265,7 @@ def test_cinq_demandes_acceptees_en_meme_temps_sur_le_meme_creneau(
     assert all(
         m.startswith(
             f"Salle Estuaire a été réservée entre-temps par Association {gagnant.titre[-1]} "
-            "(extérieur), de 09:00 à 12:15 le 10/03/2026 : la demande reste en attente."
+            "(extérieur), de 09:00 à 12:15 le mar. 10 mars 2026 : la demande reste en attente."
         )
         for m in messages
     ), messages

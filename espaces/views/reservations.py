@@ -190,6 +190,10 @@ def _reserver_serie(request, salle, form, context):
         return render(request, "espaces/serie_confirmer.html", context)
     if confirmee and accepte is None and not estimation.est_gratuit:
         # Confirmed while free, and it costs something now: show the price again.
+        context["erreur"] = (
+            "Rien n'est réservé : le forfait du mois a été entamé entre-temps, la série "
+            "coûte maintenant quelque chose. Vérifiez le prix puis confirmez."
+        )
         return render(request, "espaces/serie_confirmer.html", context)
     try:
         _, faites, ratees = services.reserver_serie(

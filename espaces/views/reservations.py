@@ -110,7 +110,8 @@ def reserver(request, slug):
         return _reserver_une(request, salle, form, context)
     if request.method == "GET":
         # A planning link brings the slot: its price shows at once, JavaScript or not.
-        context.update(_estimation_de(salle, _donnees_initiales(request, form), structures))
+        donnees = EstimationForm(_donnees_initiales(request, form), structures=structures)
+        context.update(_estimation_de(salle, donnees))
     return render(request, "espaces/reserver.html", context)
 
 
@@ -227,10 +228,9 @@ def _ce_mois():
     return timezone.localdate().replace(day=1)
 
 
-def _estimation_de(salle, data, structures) -> dict:
-    """Le contexte du fragment de prix pour les données `data` (les champs du formulaire) :
-    l'estimation, ou ce qui manque pour la calculer."""
-    form = EstimationForm(data, structures=structures)
+def _estimation_de(salle, form: EstimationForm) -> dict:
+    """Le contexte du fragment de prix pour les champs du formulaire : l'estimation, ou ce
+    qui manque pour la calculer."""
     if not form.is_valid():
         return {"estimation": None, "ce_mois": _ce_mois()}
     c = form.cleaned_data
@@ -255,13 +255,10 @@ def estimation(request, slug):
     salle = salle_ou_404(slug)
     if not _peut_reserver(request.user):
         raise PermissionDenied
-    structures = _structures_pour(request.user)
-    if request.GET.get("structure"):
-        form = EstimationForm(request.GET, structures=structures)
-        if form.has_error("structure"):
-            raise Http404("Structure inconnue.")
-    context = _estimation_de(salle, request.GET, structures)
-    return render(request, "espaces/_estimation.html", context)
+    form = EstimationForm(request.GET, structures=_structures_pour(request.user))
+    if request.GET.get("structure") and form.has_error("structure"):
+        raise Http404("Structure inconnue.")
+    return render(request, "espaces/_estimation.html", _estimation_de(salle, form))
 
 
 @login_required
@@ -404,10 +401,7 @@ def _confirmation_annulation(request, r, portee: str):
         return redirect("espaces:reservation-detail", r.pk)
     n = len(apercu.annulees)
     if portee == "une":
-        question = (
-            f"Annuler « {r.titre} », {r.ressource.nom} le {_date_et_heure(r)} "
-            f"({temps.paris(r.debut):%H:%M}–{temps.paris(r.fin):%H:%M}) ?"
-        )
+        question = f"Annuler « {r.titre} », {r.ressource.nom} le {_libelle(r)} ?"
     else:
         question = (
             f"Annuler {n} réservation{'s' * (n > 1)} de la série « {r.titre} » "
@@ -415,9 +409,8 @@ def _confirmation_annulation(request, r, portee: str):
         )
     consequences = []
     if portee != "une":
-        consequences.append(
-            f"Seront annulées : {', '.join(_date_et_heure(x) for x in apercu.annulees)}."
-        )
+        seront = "Seront annulées" if n > 1 else "Sera annulée"
+        consequences.append(f"{seront} : {', '.join(_date_et_heure(x) for x in apercu.annulees)}.")
     if apercu.gardees:
         consequences.append(
             f"Resteront réservées, car dans le délai de préavis de "

@@ -71,8 +71,8 @@ def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_
     expect(page.get_by_role("heading", name="Annuler une réservation")).to_be_visible()
     expect(
         page.get_by_text(
-            f"Annuler « Atelier compost », Salle A le {dates.date_courte(mardi, jour=True)} à "
-            "08:00 (08:00–09:00) ?"
+            f"Annuler « Atelier compost », Salle A le {dates.date_courte(mardi, jour=True)} "
+            "de 08:00 à 09:00 ?"
         )
     ).to_be_visible()
     page.get_by_role("link", name="Ne rien faire et revenir").click()

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from django.core import mail
 
-from espaces import services
+from espaces import ics, services
 from espaces.models import ClientExterne, ForfaitSalles, Reservation
 from phares.lib.acteur import Acteur
 from phares.models import EntreeJournal
@@ -375,3 +375,14 @@ def test_une_commande_deplace_aussi(salle, structure_a, membre_a):
     assert EntreeJournal.objects.get(operation="reservation.modifier").par_libelle == (
         "système (test)"
     )
+
+
+def test_les_flux_d_agenda_portent_la_version(salle, structure_a, membre_a):
+    r = reserver(salle, structure_a, membre_a)
+    modifier(r, membre_a, (14, 0), (15, 0))
+
+    flux = ics.calendrier(Reservation.objects.all(), nom="Salle Phare")
+
+    (event,) = icalendar.Calendar.from_ical(flux).walk("VEVENT")
+    assert event["sequence"] == 1
+    assert event.decoded("dtstart") == datetime.datetime(2026, 3, 10, 13, 0, tzinfo=UTC)

@@ -208,9 +208,7 @@ def test_annuler_demande_confirmation(reunion, membre_a, mailoutbox):
     page = client.get(annuler_url(reunion))
 
     assert page.status_code == 200
-    assert contient(
-        page, "Annuler « Comité », Salle A le mar. 10 mars 2026 à 09:00 (09:00–10:00) ?"
-    )
+    assert contient(page, "Annuler « Comité », Salle A le mar. 10 mars 2026 de 09:00 à 10:00 ?")
     assert "Ne rien faire et revenir" in page.text
     assert Reservation.objects.get(pk=reunion.pk).statut == Statut.CONFIRMEE
     assert mailoutbox == []

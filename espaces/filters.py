@@ -3,7 +3,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
-from phares.lib import dates
+from phares.lib import dates, temps
 
 from .forms._champs import DATE, DATE_MAX, DATE_MIN
 from .models import (
@@ -113,12 +113,17 @@ class ConsommationFilter(django_filters.FilterSet):
 
 
 class ReservationFilter(django_filters.FilterSet):
+    """L'ordre (à venir puis passées) est celui de la vue, après les filtres
+    (ReservationQuerySet.a_venir_puis_passees) : chaque filtre garde la même règle."""
+
     quand = django_filters.ChoiceFilter(
         label="Quand",
         choices=[("a_venir", "À venir"), ("passees", "Passées")],
         empty_label="Toutes",
         method="filter_quand",
     )
+    du = django_filters.DateFilter(label="Du", method="filter_du", widget=DATE)
+    au = django_filters.DateFilter(label="Au (inclus)", method="filter_au", widget=DATE)
     statut = django_filters.ChoiceFilter(
         label="Statut",
         choices=Reservation.Statut.choices,
@@ -153,9 +158,21 @@ class ReservationFilter(django_filters.FilterSet):
         return queryset.filter(statut=value)
 
     def filter_quand(self, queryset, name, value):
+        """À venir : pas encore finie (une réunion en cours est à venir) ; passée : finie."""
         now = timezone.now()
         if value == "a_venir":
-            return queryset.filter(fin__gt=now).order_by("debut")
+            return queryset.filter(fin__gt=now)
         if value == "passees":
             return queryset.filter(fin__lte=now)
         return queryset
+
+    # Days of Paris, both included: 00:00 of the first to 00:00 after the last.
+    def filter_du(self, queryset, name, value):
+        if not DATE_MIN <= value <= DATE_MAX:
+            return queryset
+        return queryset.filter(debut__gte=temps.day_bounds(value)[0])
+
+    def filter_au(self, queryset, name, value):
+        if not DATE_MIN <= value <= DATE_MAX:
+            return queryset
+        return queryset.filter(debut__lt=temps.day_bounds(value)[1])

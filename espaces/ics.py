@@ -16,13 +16,15 @@ def uid(reservation: Reservation) -> str:
     return f"reservation-{reservation.pk}@phares"
 
 
-def _event(r: Reservation, *, detail: bool, sequence: int = 0) -> icalendar.Event:
+def _event(r: Reservation, *, detail: bool) -> icalendar.Event:
     e = icalendar.Event()
     e.add("uid", uid(r))
     e.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     e.add("dtstart", r.debut.astimezone(datetime.UTC))
     e.add("dtend", r.fin.astimezone(datetime.UTC))
-    e.add("sequence", sequence)
+    # Incremented on every change (Reservation.sequence): a calendar that has the event
+    # replaces it only by a higher version (RFC 5545, 3.8.7.4).
+    e.add("sequence", r.sequence)
     if detail:
         qui = r.structure.nom if r.structure_id else (r.externe.nom if r.externe_id else "")
         e.add("summary", f"{r.titre} — {r.ressource.nom}")
@@ -53,8 +55,7 @@ def calendrier(
     if method:
         cal.add("method", method)
     for r in reservations:
-        sequence = 0 if r.est_active else 1
-        cal.add_component(_event(r, detail=detail_for(r), sequence=sequence))
+        cal.add_component(_event(r, detail=detail_for(r)))
     return cal.to_ical()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from phares.lib import emails, liens, temps
+from phares.lib import dates, emails, liens, temps
 
 from . import ics
 from .models import Reservation
@@ -27,9 +27,13 @@ def destinataires(r: Reservation) -> list[str]:
     return list(dict.fromkeys(adresses))
 
 
-def envoyer(r: Reservation, evenement: str, *, serie: list[Reservation] | None = None) -> None:
+def envoyer(
+    r: Reservation, evenement: str, *, serie: list[Reservation] | None = None, avant: str = ""
+) -> None:
     """Un e-mail à qui a réservé (et à l'organisation extérieure). `serie` : toutes les
-    occurrences concernées, pour que l'agenda qui a importé la série les retire toutes."""
+    occurrences concernées, pour que l'agenda qui a importé la série les retire toutes ;
+    `avant` : le créneau d'avant une modification. Le .ics porte la version (SEQUENCE) de
+    chaque réservation : l'agenda remplace l'événement qu'il avait déjà."""
     to = destinataires(r)
     if not to:
         return
@@ -38,6 +42,7 @@ def envoyer(r: Reservation, evenement: str, *, serie: list[Reservation] | None =
         "r": r,
         "reservations": reservations,
         "evenement": evenement,
+        "avant": avant,
         "debut": temps.paris(r.debut),
         "fin": temps.paris(r.fin),
         "lieu": settings.PHARES_CONTACT["lieu"],
@@ -54,6 +59,10 @@ def envoyer(r: Reservation, evenement: str, *, serie: list[Reservation] | None =
     message.send()
 
 
+def _jour(moment) -> str:
+    return dates.date_courte(temps.paris(moment).date(), jour=True)
+
+
 def prevenir_equipe(r: Reservation) -> None:
     """Nouvelle demande extérieure : l'équipe l'accepte ou la refuse avant expiration. Elle
     ne tient pas le créneau : le dire, pour que l'équipe ne tarde pas."""
@@ -64,11 +73,12 @@ def prevenir_equipe(r: Reservation) -> None:
         f"{r.nb_personnes} personne(s)\n\n"
         "La demande ne retient pas le créneau : une réservation confirmée peut le prendre "
         "d'ici là.\n"
-        f"Elle attend votre réponse jusqu'au {temps.paris(r.expire_le):%d/%m/%Y à %H:%M}.\n"
+        f"Elle attend votre réponse jusqu'au {_jour(r.expire_le)} à "
+        f"{temps.paris(r.expire_le):%H:%M}.\n"
         f"Accepter ou refuser : {liens.vers('espaces:reservation-detail', r.pk)}\n"
     )
     message = EmailMessage(
-        subject=emails.une_ligne(f"[PHARES] Demande de salle : {r.externe.nom}, le {d:%d/%m/%Y}"),
+        subject=emails.une_ligne(f"[PHARES] Demande de salle : {r.externe.nom}, le {_jour(d)}"),
         body=body,
         to=[settings.PHARES_CONTACT["email"]],
     )

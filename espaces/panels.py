@@ -10,9 +10,11 @@ from .models import ForfaitSalles, Reservation
 
 
 def _espaces_et_reservations(structure) -> dict:
-    """Ce que les deux encarts montrent : bureaux ou postes du jour, prochaines réservations."""
+    """Ce que les deux encarts montrent : bureaux ou postes du jour, heures de salle du mois
+    (utilisées, restantes), prochaines réservations."""
     return {
         "structure": structure,
+        "forfait_du_mois": selectors.forfait_du_mois(structure, timezone.localdate()),
         "conventions": list(selectors.espaces_de(structure, le=timezone.localdate())),
         "reservations": list(
             Reservation.objects.actives()

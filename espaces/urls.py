@@ -31,6 +31,11 @@ urlpatterns = [
     path("reservations/salles/<slug:slug>/", planning.semaine, name="semaine"),
     path("reservations/salles/<slug:slug>/reserver/", reservations.reserver, name="reserver"),
     path(
+        "reservations/salles/<slug:slug>/estimation/",
+        reservations.estimation,
+        name="reserver-estimation",
+    ),
+    path(
         "reservations/salles/<slug:slug>/externe/",
         reservations.reserver_externe,
         name="reserver-externe",
@@ -48,6 +53,11 @@ urlpatterns = [
         "reservations/<int:pk>/annuler/",
         reservations.reservation_annuler,
         name="reservation-annuler",
+    ),
+    path(
+        "reservations/<int:pk>/modifier/",
+        reservations.reservation_modifier,
+        name="reservation-modifier",
     ),
     path(
         "reservations/<int:pk>/decider/",

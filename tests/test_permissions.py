@@ -6,6 +6,7 @@ fixture at run time.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -33,6 +34,7 @@ class Row:
     method: str = "get"
     expected: dict = field(default_factory=dict)
     label: str = ""
+    query: str = ""  # "?name=$key": values starting with "$" come from `world`
 
     @property
     def id(self) -> str:
@@ -325,6 +327,77 @@ ROWS = [
         method="post",
         expected=gestion_only(302),
     ),
+    # Cancelling asks first: GET shows what will be cancelled, only POST acts.
+    Row(
+        "espaces:reservation-annuler",
+        ("$reservation_a_pk",),
+        expected={**members_of_a(200), "gestion": 200, "comptable": 403},
+        label="reservation-annuler-confirmation",
+    ),
+    # The price of a booking before confirming (htmx fragment): the booking form's rights,
+    # and never another structure's allowance (404, as its bookings).
+    Row(
+        "espaces:reserver-estimation",
+        ("salle-a",),
+        expected=signed_in(200, comptable=403, associe=403),
+    ),
+    Row(
+        "espaces:reserver-estimation",
+        ("salle-a",),
+        query="?date=2026-03-10&heure_debut=09:00&heure_fin=10:00&structure=$structure_a_pk",
+        expected=signed_in(
+            404, gestion=200, referent_a=200, membre_a=200, comptable=403, associe=403
+        ),
+        label="reserver-estimation-a",
+    ),
+    Row(
+        "espaces:reserver-estimation",
+        ("salle-a",),
+        query="?date=2026-03-10&heure_debut=09:00&heure_fin=10:00&structure=$structure_b_pk",
+        expected=signed_in(
+            404, gestion=200, habitant_b=200, cogerant=200, comptable=403, associe=403
+        ),
+        label="reserver-estimation-b",
+    ),
+    # Moving a booking: its structure's members and gestion; accounting reads only.
+    Row(
+        "espaces:reservation-modifier",
+        ("$reservation_a_pk",),
+        expected={**members_of_a(200), "gestion": 200, "comptable": 403},
+    ),
+    Row(
+        "espaces:reservation-modifier",
+        ("$reservation_a_pk",),
+        method="post",
+        expected={**members_of_a(200), "gestion": 200, "comptable": 403},
+        label="reservation-modifier-post",
+    ),
+    Row(
+        "espaces:reservation-modifier",
+        ("$reservation_b_pk",),
+        expected=signed_in(404, gestion=200, comptable=403, habitant_b=200, cogerant=200),
+        label="reservation-modifier-b",
+    ),
+    # A past or cancelled booking: back to its page, which says why.
+    Row(
+        "espaces:reservation-modifier",
+        ("$reservation_passee_pk",),
+        expected={**members_of_a(302), "gestion": 302, "comptable": 403},
+        label="reservation-modifier-passee",
+    ),
+    Row(
+        "espaces:reservation-modifier",
+        ("$reservation_annulee_pk",),
+        expected={**members_of_a(302), "gestion": 302, "comptable": 403},
+        label="reservation-modifier-annulee",
+    ),
+    # A pending outside request: gestion moves it (then accepts it).
+    Row(
+        "espaces:reservation-modifier",
+        ("$demande_pk",),
+        expected=signed_in(404, gestion=200, comptable=403),
+        label="reservation-modifier-demande",
+    ),
     # --- espaces: public request form and calendar feeds (the token is the credential) ---
     Row("espaces:demande-publique", expected=everyone(200)),
     Row("espaces:ics-personne", ("$jeton_valide",), expected=everyone(200)),
@@ -390,6 +463,21 @@ def world(personas, domaine, structure_a, structure_b, gestion):
     reservation_b = inserer(
         lieu.salle_a, fin, fin + datetime.timedelta(hours=1), structure=structure_b
     )
+    passee = inserer(
+        lieu.salle_a,
+        debut - datetime.timedelta(days=6),
+        fin - datetime.timedelta(days=6),
+        structure=structure_a,
+        titre="Passée",
+    )
+    annulee = inserer(
+        lieu.salle_a,
+        debut + datetime.timedelta(days=1),
+        fin + datetime.timedelta(days=1),
+        structure=structure_a,
+        titre="Annulée",
+        statut=Reservation.Statut.ANNULEE,
+    )
     client_externe = ClientExterne.objects.create(
         nom="Fédération", email="contact@federation.test", adresse_facturation="Bordeaux"
     )
@@ -414,6 +502,10 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         "convention_pk": lieu.convention_a.pk,
         "reservation_a_pk": reservation_a.pk,
         "reservation_b_pk": reservation_b.pk,
+        "reservation_passee_pk": passee.pk,
+        "reservation_annulee_pk": annulee.pk,
+        "structure_a_pk": structure_a.pk,
+        "structure_b_pk": structure_b.pk,
         "demande_pk": demande.pk,
         "tarif_pk": lieu.tarifs[Tarif.Code.IMPRESSION].pk,
         "tarif_termine_pk": tarif_termine.pk,
@@ -436,9 +528,13 @@ def resolve_args(args, world) -> list:
     return [world[a[1:]] if isinstance(a, str) and a.startswith("$") else a for a in args]
 
 
+def resolve_query(query: str, world) -> str:
+    return re.sub(r"\$(\w+)", lambda m: str(world[m.group(1)]), query)
+
+
 @pytest.mark.parametrize(("row", "persona"), CASES)
 def test_status(row, persona, world):
-    url = reverse(row.name, args=resolve_args(row.args, world))
+    url = reverse(row.name, args=resolve_args(row.args, world)) + resolve_query(row.query, world)
     client = client_as(world["personas"][persona])
     response = getattr(client, row.method)(url)
     expected = row.expected[persona]

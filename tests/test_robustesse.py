@@ -268,6 +268,8 @@ FORMULAIRES = [
         {"date": JOUR, "heure_debut": "09:00", "heure_fin": "10:00", "titre": "Livraison"},
     ),
     ("gestion", "espaces:reserver-externe", ("salle-a",), externe_data()),
+    ("referent_a", "espaces:reservation-modifier", ("$reservation_a_pk",), {}),
+    ("gestion", "espaces:reservation-modifier", ("$demande_pk",), {}),
     ("anonyme", "espaces:demande-publique", (), externe_data()),
     ("referent_a", "account_email", (), {"email": "autre@halage.test", "action_add": ""}),
     ("anonyme", "account_login", (), {"login": "referent@halage.test", "password": PASSWORD}),
@@ -398,6 +400,10 @@ NUL_EN_PARAMETRE = [
     "/reservations/jour/?date=9999-12-31",
     "/reservations/salles/salle-a/?semaine=0001-01-01",
     "/reservations/salles/salle-a/reserver/?date=%00&heure_debut=%00&heure_fin=25:00",
+    "/reservations/salles/salle-a/estimation/?date=%00&heure_debut=%00&structure=%00",
+    f"/reservations/salles/salle-a/estimation/?structure={HUGE_PK}&frequence=%00&nombre=9e99",
+    "/reservations/salles/salle-a/estimation/?date=2026-03-10&heure_debut=09:00&heure_fin=10:00"
+    "&frequence=quotidienne&nombre=200&jusqu_au=9999-12-31&intervalle=-1",
     "/reservations/velos/?date=2026-02-30",
     "/salles/demande/?date=%00&heure_debut=%00",
     "/comptes/login/?next=%00",
@@ -1048,7 +1054,7 @@ def test_structure_qui_part_bientot_ne_reserve_pas_apres_son_depart(
     response = client.post(url, reservation_data(structure_a, date="2026-03-11"))
     assert response.status_code == 200
     assert (
-        "n'est pas hébergée au PHARES le 11/03/2026"
+        "n'est pas hébergée au PHARES le mer. 11 mars 2026"
         in response.context["form"].errors["__all__"][0]
     )
     # A weekly series stops at the departure: nothing booked after it.

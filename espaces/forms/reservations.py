@@ -1,6 +1,8 @@
 """Formulaires des réservations : règles des ressources, créneaux, réservations de salle
 (seule ou en série), de vélo, extérieures, demande publique, annulation."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MaxValueValidator
 
@@ -103,11 +105,10 @@ class CreneauForm(forms.Form):
         return cleaned
 
 
-class ReservationForm(CreneauForm):
-    titre = forms.CharField(label="Objet", max_length=200)
-    nb_personnes = forms.IntegerField(
-        label="Nombre de personnes", min_value=1, max_value=1000, initial=1
-    )
+class EstimationForm(CreneauForm):
+    """Ce qu'il faut pour dire le prix d'une réservation (ou d'une série) avant de la faire :
+    le créneau, la structure et la répétition. Lu aussi par le fragment htmx du prix."""
+
     structure = forms.ModelChoiceField(label="Pour la structure", queryset=None)  # in __init__
     frequence = forms.ChoiceField(
         label="Répéter",
@@ -123,7 +124,11 @@ class ReservationForm(CreneauForm):
     )
     jusqu_au = forms.DateField(label="Jusqu'au (inclus)", required=False, widget=DATE)
     nombre = forms.IntegerField(
-        label="Ou nombre de fois", required=False, min_value=1, max_value=200
+        label="Ou nombre de fois",
+        required=False,
+        min_value=1,
+        max_value=200,
+        help_text="Chaque jour : les jours où la salle est fermée sont sautés et ne comptent pas.",
     )
 
     def __init__(self, *args, structures, **kwargs):
@@ -144,6 +149,45 @@ class ReservationForm(CreneauForm):
                 self.add_error("jusqu_au", "La fin de la série précède la première date.")
             cleaned["intervalle"] = cleaned.get("intervalle") or 1
         return cleaned
+
+
+class ReservationForm(EstimationForm):
+    titre = forms.CharField(label="Objet", max_length=200)
+    nb_personnes = forms.IntegerField(
+        label="Nombre de personnes", min_value=1, max_value=1000, initial=1
+    )
+
+    field_order = ["date", "heure_debut", "heure_fin", "titre", "nb_personnes", "structure"]
+
+
+class ModificationForm(CreneauForm):
+    """Déplacer ou modifier une réservation : le créneau, l'objet, le nombre de personnes."""
+
+    titre = forms.CharField(label="Objet", max_length=200)
+    nb_personnes = forms.IntegerField(label="Nombre de personnes", min_value=1, max_value=1000)
+
+    @classmethod
+    def initial_de(cls, r) -> dict:
+        d, f = temps.paris(r.debut), temps.paris(r.fin)
+        return {
+            "date": d.date(),
+            "heure_debut": d.time(),
+            "heure_fin": f.time(),
+            "titre": r.titre,
+            "nb_personnes": r.nb_personnes,
+        }
+
+
+class PrixAccepteForm(forms.Form):
+    """Le montant TTC que porte le bouton « Confirmer (X € TTC) » : la personne l'a vu et
+    accepté. Illisible ou absent : la page redemande la confirmation."""
+
+    prix_accepte = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
+
+    @classmethod
+    def lire(cls, data) -> Decimal | None:
+        form = cls(data)
+        return form.cleaned_data["prix_accepte"] if form.is_valid() else None
 
 
 class VeloForm(CreneauForm):

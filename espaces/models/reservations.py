@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from habitants.models import Structure
@@ -128,6 +128,17 @@ class ReservationQuerySet(models.QuerySet):
     def chevauchant(self, debut: datetime.datetime, fin: datetime.datetime):
         """Réservations dont le créneau bloqué [debut, fin_bloquee[ croise [debut, fin[."""
         return self.filter(debut__lt=fin, fin_bloquee__gt=debut)
+
+    def a_venir_puis_passees(self, now: datetime.datetime):
+        """L'ordre des listes : à venir (pas encore finies) de la plus proche à la plus
+        lointaine, puis passées de la plus récente à la plus ancienne ; à début égal, par
+        clé, pour qu'une page ne change pas d'ordre d'un affichage à l'autre."""
+        a_venir = Q(fin__gt=now)
+        return self.annotate(
+            _passee=Case(When(a_venir, then=Value(0)), default=Value(1)),
+            _debut_a_venir=Case(When(a_venir, then=F("debut"))),
+            _debut_passe=Case(When(~a_venir, then=F("debut"))),
+        ).order_by("_passee", F("_debut_a_venir").asc(), F("_debut_passe").desc(), "pk")
 
 
 class SerieReservations(models.Model):
@@ -252,6 +263,9 @@ class Reservation(models.Model):
     taux_tva = models.DecimalField(
         "taux de TVA (%)", max_digits=5, decimal_places=2, default=Decimal("0.00")
     )
+    # iCalendar SEQUENCE: +1 on every change (moved, cancelled, decided, expired), so that a
+    # calendar which imported the event replaces it instead of keeping the old version.
+    sequence = models.PositiveIntegerField("version", default=0, editable=False)
 
     objects = ReservationQuerySet.as_manager()
 
@@ -293,3 +307,10 @@ class Reservation(models.Model):
     @property
     def duree_minutes(self) -> int:
         return temps.minutes(self.fin - self.debut)
+
+    def dans_le_preavis(self, now: datetime.datetime) -> bool:
+        """Trop tard pour annuler ou déplacer sans l'équipe : le début est plus proche que
+        le préavis d'annulation de la ressource. La seule écriture de la règle (services,
+        page de confirmation)."""
+        preavis = datetime.timedelta(hours=self.ressource.preavis_annulation_heures)
+        return self.debut - now < preavis

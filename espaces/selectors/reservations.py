@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -82,3 +83,42 @@ def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:
     if staff:
         return qs
     return qs.filter(structure__in=habitants_selectors.structures_of_member(user))
+
+
+def occurrences_a_annuler(reservation: Reservation, *, a_partir: bool, now) -> QuerySet:
+    """Les occurrences actives et à venir de la série de `reservation` (à partir d'elle si
+    `a_partir`), dans l'ordre : ce qu'annule « toute la série » ou « celle-ci et les
+    suivantes ». Le passé et ce qui est déjà annulé restent tels quels."""
+    qs = Reservation.objects.filter(
+        serie_id=reservation.serie_id, statut__in=Reservation.STATUTS_ACTIFS, debut__gt=now
+    )
+    if a_partir:
+        qs = qs.filter(debut__gte=reservation.debut)
+    return qs.select_related("ressource").order_by("debut", "pk")
+
+
+@dataclass
+class ApercuAnnulation:
+    """Ce qu'une annulation ferait : les réservations annulées, et celles qui restent
+    réservées parce qu'elles sont dans le délai de préavis."""
+
+    annulees: list[Reservation] = field(default_factory=list)
+    gardees: list[Reservation] = field(default_factory=list)
+
+
+def apercu_annulation(
+    reservation: Reservation, *, portee: str, sans_preavis: bool, now
+) -> ApercuAnnulation:
+    """La page de confirmation : `portee` « une », « suivantes » ou « serie » ;
+    `sans_preavis` pour l'équipe de gestion, qui annule même dans le préavis."""
+    if portee == "une" or reservation.serie_id is None:
+        candidates = [reservation] if reservation.est_active and reservation.fin > now else []
+    else:
+        candidates = list(
+            occurrences_a_annuler(reservation, a_partir=portee == "suivantes", now=now)
+        )
+    apercu = ApercuAnnulation()
+    for r in candidates:
+        garder = r.dans_le_preavis(now) and not sans_preavis
+        (apercu.gardees if garder else apercu.annulees).append(r)
+    return apercu

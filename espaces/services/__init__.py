@@ -6,7 +6,7 @@ message lisible. Ce module en réexporte l'interface publique :
 `from espaces import services; services.reserver(...)`.
 """
 
-from ._erreurs import ConflitError, EspacesError
+from ._erreurs import ConflitError, EspacesError, PrixError
 from .batiment import creer_convention, terminer_convention
 from .calendriers import nouveau_jeton, revoquer
 from .demandes import (
@@ -27,6 +27,7 @@ from .espaces import (
 from .reservations import (
     Organisation,
     annuler,
+    modifier_reservation,
     peut_annuler_sans_preavis,
     reserver,
     reserver_pour_externe,
@@ -67,6 +68,7 @@ __all__ = [
     "Organisation",
     "PlanSerie",
     "Prix",
+    "PrixError",
     "annuler",
     "annuler_serie",
     "creer_convention",
@@ -79,6 +81,7 @@ __all__ = [
     "enregistrer_regles",
     "enregistrer_regles_velos",
     "enregistrer_tarif",
+    "modifier_reservation",
     "nouveau_jeton",
     "occurrences",
     "peut_annuler_sans_preavis",

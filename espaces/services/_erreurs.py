@@ -11,6 +11,11 @@ class ConflitError(EspacesError):
     """Le créneau ou le poste est déjà pris."""
 
 
+class PrixError(EspacesError):
+    """Le prix calculé au moment d'enregistrer dépasse celui que la personne a accepté (le
+    forfait du mois a été entamé entre-temps) : rien n'est enregistré, la page redemande."""
+
+
 def inserer(model, message_conflit: str, **fields):
     """Insère dans un point de sauvegarde : si la contrainte d'exclusion refuse la ligne
     (une transaction concurrente a gagné), ConflitError sans casser la transaction."""

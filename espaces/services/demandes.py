@@ -15,6 +15,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from phares.lib import emails, journal, reseau, temps
@@ -32,6 +33,7 @@ from .reservations import (
     creer_client,
     decrire,
     est_gestion,
+    jour_lisible,
     pour_qui,
     prevenir,
     verifier_regles,
@@ -74,8 +76,8 @@ def _verifier_bornes(
     meme_jour = en_attente.filter(ressource=ressource, debut__gte=d, debut__lt=f).count()
     if meme_jour >= DEMANDES_MAX_PAR_SALLE_ET_JOUR:
         raise EspacesError(
-            f"{ressource} a déjà {meme_jour} demandes en attente le {jour:%d/%m/%Y} : choisissez "
-            f"un autre jour, ou écrivez à l'équipe du PHARES ({_contact()})."
+            f"{ressource} a déjà {meme_jour} demandes en attente le {jour_lisible(jour)} : "
+            f"choisissez un autre jour, ou écrivez à l'équipe du PHARES ({_contact()})."
         )
     if en_attente.count() >= DEMANDES_MAX_EN_ATTENTE:
         raise EspacesError(
@@ -89,7 +91,7 @@ def _marquer_expirees(now: datetime.datetime, par: Acteur) -> int:
     la file de l'équipe ne montre que ce qui attend encore. Au nom du système (l'expiration
     n'est le fait de personne), avec l'identifiant de la requête qui l'a constatée."""
     n = Reservation.objects.filter(statut=Statut.EN_ATTENTE, expire_le__lte=now).update(
-        statut=Statut.EXPIREE
+        statut=Statut.EXPIREE, sequence=F("sequence") + 1
     )
     if n:
         journal.journaliser(
@@ -165,7 +167,7 @@ def _pris_entre_temps(r: Reservation, other: Reservation | None) -> str:
         qui += f" ({other.par.display_name})"
     return (
         f"{r.ressource} a été réservée entre-temps par {qui}, de {d:%H:%M} à {f:%H:%M} le "
-        f"{d:%d/%m/%Y} : la demande reste en attente. Proposez un autre créneau à "
+        f"{jour_lisible(d)} : la demande reste en attente. Proposez un autre créneau à "
         f"{r.externe.nom} ou refusez la demande."
     )
 
@@ -176,9 +178,10 @@ def _accepter(r: Reservation) -> None:
     if other is not None:
         raise ConflitError(_pris_entre_temps(r, other))
     r.statut = Statut.CONFIRMEE
+    r.sequence += 1
     try:
         with transaction.atomic():
-            r.save(update_fields=["statut"])
+            r.save(update_fields=["statut", "sequence"])
     except IntegrityError as exc:
         # PostgreSQL: a booking committed after the check above (exclusion constraint).
         raise ConflitError(
@@ -213,7 +216,8 @@ def decider_demande(
                 _accepter(r)
             else:
                 r.statut = Statut.REFUSEE
-                r.save(update_fields=["statut"])
+                r.sequence += 1
+                r.save(update_fields=["statut", "sequence"])
             journal.journaliser(
                 par=par,
                 operation="demande.accepter" if accepter else "demande.refuser",

@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
-from phares.lib import emails, journal, temps
+from phares.lib import dates, emails, journal, temps
 from phares.lib.acteur import Acteur, exiger
+from phares.lib.money import format_euros
 from phares.roles import is_gestion
 
 from .. import notifications, selectors
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
-from ._erreurs import ConflitError, EspacesError, inserer
+from ._erreurs import ConflitError, EspacesError, PrixError, inserer
 from .tarifs import prix_reservation, verrouiller_forfaits
 
 # What the journal shows of a new booking.
@@ -96,10 +98,13 @@ def _verifier_horaires(ressource: Ressource, debut, fin) -> None:
 def _verifier_duree_et_capacite(ressource: Ressource, debut, fin, nb_personnes: int) -> None:
     minutes = temps.minutes(fin - debut)
     if minutes < ressource.duree_min_minutes:
-        raise EspacesError(f"Durée minimale : {ressource.duree_min_minutes} minutes.")
+        raise EspacesError(f"Durée minimale : {dates.duree(ressource.duree_min_minutes)}.")
     if minutes > ressource.duree_max_minutes:
-        h, m = divmod(ressource.duree_max_minutes, 60)
-        raise EspacesError(f"Durée maximale : {h} h {m:02d}.")
+        raise EspacesError(f"Durée maximale : {dates.duree(ressource.duree_max_minutes)}.")
+    _verifier_capacite(ressource, nb_personnes)
+
+
+def _verifier_capacite(ressource: Ressource, nb_personnes: int) -> None:
     if nb_personnes < 1:
         raise EspacesError("Indiquez au moins une personne.")
     capacite = ressource.capacite
@@ -122,6 +127,13 @@ def conflit(
     return qs.select_related("structure", "externe", "par").order_by("debut").first()
 
 
+def jour_lisible(moment: datetime.datetime | datetime.date) -> str:
+    """« mar. 10 mars 2026 » : le jour d'un créneau (à Paris) dans les messages des pages."""
+    if isinstance(moment, datetime.datetime):
+        moment = temps.paris(moment).date()
+    return dates.date_courte(moment, jour=True)
+
+
 def _message_conflit(ressource, other: Reservation | None) -> str:
     """Sans dire qui : une personne ne voit pas les réservations des autres structures."""
     if other is None:
@@ -129,7 +141,7 @@ def _message_conflit(ressource, other: Reservation | None) -> str:
     d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
     battement = " (battement compris)" if other.fin_bloquee > other.fin else ""
     return (
-        f"{ressource} est déjà réservée de {d:%H:%M} à {f:%H:%M} le {d:%d/%m/%Y}{battement} : "
+        f"{ressource} est déjà réservée de {d:%H:%M} à {f:%H:%M} le {jour_lisible(d)}{battement} : "
         "choisissez un autre créneau."
     )
 
@@ -202,6 +214,31 @@ def _titre(titre: str) -> str:
     return titre
 
 
+def _verifier_presence(structure, jour: datetime.date) -> None:
+    if structure is not None and not structure.est_presente(jour):
+        # Booking is for the building's residents: not before arrival, not after departure.
+        raise EspacesError(
+            f"{structure} n'est pas hébergée au PHARES le {jour_lisible(jour)} : "
+            "elle ne peut pas réserver pour ce jour-là."
+        )
+
+
+def verifier_prix_accepte(
+    ttc: Decimal, prix_accepte: Decimal | None, *, rien: str = "Rien n'est réservé"
+) -> None:
+    """Le prix calculé sous le verrou du forfait ne dépasse pas ce que la personne a vu et
+    accepté (`prix_accepte`, TTC) ; None : pas de plafond (une commande, la démo : personne
+    devant un prix). Les pages passent toujours le montant montré, 0 pour une réservation
+    annoncée gratuite."""
+    if prix_accepte is None or ttc <= prix_accepte:
+        return
+    raise PrixError(
+        f"{rien} : le prix est maintenant de {format_euros(ttc)} TTC, plus que le montant "
+        f"accepté ({format_euros(prix_accepte)} TTC). Le forfait du mois a pu être entamé "
+        "entre-temps : vérifiez le prix puis confirmez."
+    )
+
+
 def creer(
     *,
     ressource: Ressource,
@@ -224,12 +261,7 @@ def creer(
     titre = _titre(titre)
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe is not None)
     jour = temps.paris(debut).date()
-    if structure is not None and not structure.est_presente(jour):
-        # Booking is for the building's residents: not before arrival, not after departure.
-        raise EspacesError(
-            f"{structure} n'est pas hébergée au PHARES le {jour:%d/%m/%Y} : "
-            "elle ne peut pas réserver pour ce jour-là."
-        )
+    _verifier_presence(structure, jour)
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
         if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
@@ -274,11 +306,14 @@ def decrire(r: Reservation) -> str:
     return f"{r.ressource} {temps.creneau(r.debut, r.fin)} pour {pour_qui(r)}"
 
 
-def prevenir(r: Reservation, evenement: str, *, serie: list[Reservation] | None = None) -> None:
+def prevenir(
+    r: Reservation, evenement: str, *, serie: list[Reservation] | None = None, avant: str = ""
+) -> None:
     """L'e-mail de l'événement, après la validation : une opération annulée n'envoie rien,
-    un serveur de courrier en panne n'annule pas l'opération (l'échec est dans les logs)."""
+    un serveur de courrier en panne n'annule pas l'opération (l'échec est dans les logs).
+    `avant` : le créneau d'avant une modification, lisible."""
     emails.apres_validation(
-        partial(notifications.envoyer, r, evenement, serie=serie),
+        partial(notifications.envoyer, r, evenement, serie=serie, avant=avant),
         quoi=f"e-mail « {evenement} » de la réservation {r.pk}",
     )
 
@@ -304,10 +339,13 @@ def reserver(
     structure=None,
     externe: ClientExterne | None = None,
     nb_personnes: int = 1,
+    prix_accepte: Decimal | None = None,
     now: datetime.datetime | None = None,
 ) -> Reservation:
     """Réserve (confirmée) `ressource` sur [debut, fin[ pour une structure habitante ou un
-    client extérieur déjà connu. Une demande publique passe par `demander_salle`."""
+    client extérieur déjà connu. Une demande publique passe par `demander_salle`.
+    `prix_accepte` : le TTC que la personne a accepté (voir `verifier_prix_accepte`) ; au-delà,
+    PrixError et rien n'est réservé."""
     par = exiger(par)
     now = now or timezone.now()
     verifier_beneficiaire(structure, externe)
@@ -324,6 +362,8 @@ def reserver(
             externe=externe,
             nb_personnes=nb_personnes,
         )
+        # Priced under the allowance lock: raising here rolls the booking back.
+        verifier_prix_accepte(r.montant.ttc, prix_accepte)
         _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
         prevenir(r, "confirmee")
     return r
@@ -457,8 +497,7 @@ def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservati
         raise EspacesError("Cette réservation n'est plus active.")
     if r.fin <= now:
         raise EspacesError("Cette réservation est passée : elle ne peut plus être annulée.")
-    preavis = datetime.timedelta(hours=r.ressource.preavis_annulation_heures)
-    if r.debut - now < preavis and not peut_annuler_sans_preavis(par):
+    if r.dans_le_preavis(now) and not peut_annuler_sans_preavis(par):
         raise EspacesError(
             f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
             "avant le début : contactez l'équipe du PHARES."
@@ -466,7 +505,8 @@ def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservati
     r.statut = Reservation.Statut.ANNULEE
     r.annulee_le = now
     r.annulee_par = par.user
-    r.save(update_fields=["statut", "annulee_le", "annulee_par"])
+    r.sequence += 1  # calendars replace the event by its cancelled version
+    r.save(update_fields=["statut", "annulee_le", "annulee_par", "sequence"])
     return r, avant
 
 
@@ -485,4 +525,134 @@ def annuler(*, reservation: Reservation, par: Acteur, now=None) -> Reservation:
             changements={"statut": (avant, r.get_statut_display())},
         )
         prevenir(r, "annulee")
+    return r
+
+
+# --- Modification -------------------------------------------------------------------------
+
+# What the journal shows of a modification (only the fields that changed).
+CHAMPS_MODIFICATION = (
+    "debut",
+    "fin",
+    "titre",
+    "nb_personnes",
+    "minutes_facturables",
+    "montant_ht",
+    "taux_tva",
+)
+
+
+CHAMPS_ECRITS = [
+    *CHAMPS_MODIFICATION,
+    "fin_bloquee",
+    "tarif",
+    "expire_le",
+    "sequence",
+]
+
+
+def _verifier_modifiable(r: Reservation, par: Acteur, now: datetime.datetime) -> None:
+    """Active, pas finie, hors du préavis (sauf pour l'équipe) ; une demande en attente,
+    l'équipe seulement et avant son expiration."""
+    if not r.est_active:
+        raise EspacesError(
+            f"Cette réservation est {r.get_statut_display().lower()} : "
+            "elle ne peut plus être modifiée."
+        )
+    if r.fin <= now:
+        raise EspacesError("Cette réservation est passée : elle ne peut plus être modifiée.")
+    if r.statut == Reservation.Statut.EN_ATTENTE:
+        if not est_gestion(par):
+            raise EspacesError("Seule l'équipe de gestion modifie une demande.")
+        if r.expire_le is not None and r.expire_le <= now:
+            raise EspacesError("Cette demande a expiré : elle ne peut plus être modifiée.")
+    if r.dans_le_preavis(now) and not est_gestion(par):
+        raise EspacesError(
+            f"Modification possible jusqu'à {r.ressource.preavis_annulation_heures} h "
+            "avant le début : contactez l'équipe du PHARES."
+        )
+
+
+def modifier_reservation(
+    *,
+    reservation: Reservation,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    titre: str,
+    nb_personnes: int,
+    par: Acteur,
+    prix_accepte: Decimal | None = None,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Déplace ou modifie une réservation, ou une demande en attente (l'équipe, avant de
+    l'accepter), avec les règles d'une réservation : horaires, durée, capacité, présence de
+    la structure, créneau libre (hors elle-même), préavis pour qui n'est pas de l'équipe.
+    Un créneau déplacé est repayé sur le forfait du mois tel qu'il est (sous son verrou, sans
+    elle-même) ; un changement d'objet ou de nombre de personnes garde le créneau et le prix
+    figés (seule la capacité est revue : une règle changée depuis ne bloque pas un nouvel
+    objet). Une occurrence de série est modifiée seule. Rien ne change : rien n'est écrit."""
+    par = exiger(par)
+    now = now or timezone.now()
+    verifier_droit_d_annuler(par, reservation)
+    titre = _titre(titre)
+    if timezone.is_naive(debut) or timezone.is_naive(fin):
+        raise EspacesError("Heure sans fuseau : précisez la date et l'heure.")
+    ressource, structure = reservation.ressource, reservation.structure
+    externe = reservation.externe_id is not None
+    jour = temps.paris(debut).date()
+    fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
+    with transaction.atomic():
+        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
+            verrouiller_forfaits(structure, [jour, temps.paris(reservation.debut).date()])
+        r = (
+            Reservation.objects.select_for_update(of=("self",))
+            .select_related("ressource", "structure", "externe", "par")
+            .get(pk=reservation.pk)
+        )
+        _verifier_modifiable(r, par, now)
+        avant = journal.instantane(r, CHAMPS_MODIFICATION)
+        creneau_avant = temps.creneau(r.debut, r.fin)
+        deplacee = (r.debut, r.fin) != (debut, fin)
+        if deplacee:
+            verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
+            _verifier_presence(structure, jour)
+            other = conflit(ressource, debut, fin_bloquee, exclure_pk=r.pk)
+            if other is not None:
+                raise ConflitError(_message_conflit(ressource, other))
+            prix = prix_reservation(
+                ressource, debut, fin, structure=structure, externe=externe, exclure_pk=r.pk
+            )
+            verifier_prix_accepte(prix.montant.ttc, prix_accepte, rien="Rien n'est modifié")
+            r.debut, r.fin, r.fin_bloquee = debut, fin, fin_bloquee
+            r.tarif = prix.tarif
+            r.minutes_facturables = prix.minutes_facturables
+            r.montant_ht, r.taux_tva = prix.montant.ht, prix.montant.taux_tva
+            if r.expire_le is not None:
+                r.expire_le = min(r.expire_le, debut)  # a request never waits past its start
+        elif nb_personnes != r.nb_personnes:
+            _verifier_capacite(ressource, nb_personnes)
+        r.titre, r.nb_personnes = titre, nb_personnes
+        changements = journal.ecarts(avant, journal.instantane(r, CHAMPS_MODIFICATION))
+        if not changements:
+            return r
+        r.sequence += 1
+        try:
+            with transaction.atomic():
+                r.save(update_fields=CHAMPS_ECRITS)
+        except IntegrityError as exc:
+            # PostgreSQL: a booking committed after the check above (exclusion constraint).
+            raise ConflitError(_message_conflit(ressource, None)) from exc
+        quoi = "Demande" if r.statut == Reservation.Statut.EN_ATTENTE else "Réservation"
+        libelle = f"{quoi} modifiée : {decrire(r)}"
+        if deplacee:
+            libelle += f" (avant : {creneau_avant})"
+        journal.journaliser(
+            par=par,
+            operation="reservation.modifier",
+            libelle=libelle,
+            objet=r,
+            structure=r.structure,
+            changements=changements,
+        )
+        prevenir(r, "modifiee", avant=creneau_avant if deplacee else "")
     return r

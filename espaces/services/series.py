@@ -7,13 +7,15 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from phares.lib import journal, temps
+from phares.lib import dates, journal, temps
 from phares.lib.acteur import Acteur, exiger
 
+from .. import selectors
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError
 from .reservations import (
@@ -25,6 +27,7 @@ from .reservations import (
     verifier_beneficiaire,
     verifier_droit,
     verifier_droit_d_annuler,
+    verifier_prix_accepte,
 )
 from .tarifs import verrouiller_forfaits
 
@@ -46,21 +49,20 @@ def occurrences(
     intervalle: int = 1,
     jusqu_au: datetime.date | None = None,
     nombre: int | None = None,
+    jours: set[int] | None = None,
 ) -> list[Creneau]:
     """Les créneaux d'une série, à heure murale constante (9 h reste 9 h après le
-    changement d'heure). Un jour qui n'existe pas (31 d'un mois court) est sauté."""
-    if (jusqu_au is None) == (nombre is None):
-        raise EspacesError("Indiquez une date de fin de série ou un nombre de fois, pas les deux.")
-    if intervalle < 1:
-        raise EspacesError("L'intervalle est d'au moins 1.")
-    if nombre is not None and not 1 <= nombre <= MAX_OCCURRENCES:
-        raise EspacesError(f"Une série compte de 1 à {MAX_OCCURRENCES} réservations.")
+    changement d'heure). Un jour qui n'existe pas (31 d'un mois court) est sauté.
+    `jours` : les jours d'ouverture de la salle (1 = lundi … 7 = dimanche) ; une série
+    quotidienne saute les autres sans les compter (« 10 fois » = dix jours d'ouverture) : un
+    week-end fermé n'est pas un conflit, c'est un jour où l'on ne réserve pas."""
     d0, f0 = temps.paris(debut), temps.paris(fin)
-    if jusqu_au is not None and jusqu_au < d0.date():
-        raise EspacesError("La fin de la série précède sa première date.")
+    _verifier_bornes(d0.date(), intervalle=intervalle, jusqu_au=jusqu_au, nombre=nombre)
+    sauter_fermes = frequence == SerieReservations.Frequence.QUOTIDIENNE and jours is not None
     result: list[Creneau] = []
-    # Skipped days (31st of a short month) count as steps, so bound the loop twice over.
-    for k in range(MAX_OCCURRENCES * 2):
+    # Skipped days (31st of a short month, closed days) are steps too: bound the loop by
+    # the longest series of skips (a room open one day a week).
+    for k in range(MAX_OCCURRENCES * (7 if sauter_fermes else 2)):
         if nombre is not None and len(result) >= nombre:
             break
         jour = _nieme(d0.date(), frequence, intervalle * k)
@@ -68,12 +70,25 @@ def occurrences(
             continue
         if jusqu_au is not None and jour > jusqu_au:
             break
+        if sauter_fermes and jour.isoweekday() not in jours:
+            continue
         result.append(Creneau(temps.aware(jour, d0.time()), temps.aware(jour, f0.time())))
     if len(result) > MAX_OCCURRENCES:
         raise EspacesError(
             f"Une série compte {MAX_OCCURRENCES} réservations au plus : raccourcissez-la."
         )
     return result
+
+
+def _verifier_bornes(premier: datetime.date, *, intervalle: int, jusqu_au, nombre) -> None:
+    if (jusqu_au is None) == (nombre is None):
+        raise EspacesError("Indiquez une date de fin de série ou un nombre de fois, pas les deux.")
+    if intervalle < 1:
+        raise EspacesError("L'intervalle est d'au moins 1.")
+    if nombre is not None and not 1 <= nombre <= MAX_OCCURRENCES:
+        raise EspacesError(f"Une série compte de 1 à {MAX_OCCURRENCES} réservations.")
+    if jusqu_au is not None and jusqu_au < premier:
+        raise EspacesError("La fin de la série précède sa première date.")
 
 
 def _nieme(jour0: datetime.date, frequence: str, n: int) -> datetime.date | None:
@@ -136,11 +151,13 @@ def reserver_serie(
     structure=None,
     externe: ClientExterne | None = None,
     nb_personnes: int = 1,
+    prix_accepte: Decimal | None = None,
     now=None,
 ) -> tuple[SerieReservations, list[Reservation], list[tuple[Creneau, str]]]:
     """Réserve tous les créneaux libres d'une série, en une transaction ; renvoie
     aussi ceux qui n'ont pas pu l'être (pris entre-temps, hors règles). Une entrée au
-    journal et un e-mail pour toute la série."""
+    journal et un e-mail pour toute la série. `prix_accepte` : le TTC de toute la série que
+    la personne a accepté ; au-delà, PrixError et rien n'est réservé."""
     par = exiger(par)
     now = now or timezone.now()
     verifier_beneficiaire(structure, externe)
@@ -180,6 +197,7 @@ def reserver_serie(
                 ratees.append((c, str(exc)))
         if not faites:
             raise ConflitError("Aucun créneau de la série n'est libre : rien n'a été réservé.")
+        verifier_prix_accepte(sum((r.montant.ttc for r in faites), Decimal(0)), prix_accepte)
         libelle = f"Série de {_decrire_serie(serie, faites)}"
         if ratees:
             n, pluriel = len(ratees), len(ratees) > 1
@@ -218,12 +236,8 @@ def annuler_serie(
     verifier_droit_d_annuler(par, reservation)
     result = AnnulationSerie()
     with transaction.atomic():
-        qs = Reservation.objects.select_for_update(of=("self",)).filter(
-            serie_id=reservation.serie_id, statut__in=Reservation.STATUTS_ACTIFS, debut__gt=now
-        )
-        if a_partir:
-            qs = qs.filter(debut__gte=reservation.debut)
-        for r in qs.select_related("ressource").order_by("debut"):
+        qs = selectors.occurrences_a_annuler(reservation, a_partir=a_partir, now=now)
+        for r in qs.select_for_update(of=("self",)):
             try:
                 result.annulees.append(annuler_une(r.pk, par, now)[0])
             except EspacesError:
@@ -231,7 +245,8 @@ def annuler_serie(
         if result.bloquees and not result.annulees:
             d = temps.paris(result.bloquees[0].debut)
             raise EspacesError(
-                f"Rien n'est annulé : l'occurrence du {d:%d/%m/%Y à %H:%M} est dans le délai de "
+                f"Rien n'est annulé : l'occurrence du {dates.date_courte(d.date(), jour=True)} "
+                f"à {d:%H:%M} est dans le délai de "
                 f"préavis ({result.bloquees[0].ressource.preavis_annulation_heures} h). "
                 "Contactez l'équipe du PHARES."
             )

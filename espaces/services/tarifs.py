@@ -1,24 +1,27 @@
-"""Tarifs datés (ajout, fin, remplacement), prix figés des réservations (forfait d'heures de
-salle, tarifs extérieurs), forfaits et consommations (affranchissement, impression)."""
+"""Tarifs datés (ajout, fin, remplacement), verrou du forfait d'heures de salle sous lequel
+les réservations figent leur prix (la règle du prix est dans `selectors.tarifs`), forfaits et
+consommations (affranchissement, impression)."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
-from phares.lib import dates, journal, temps
+from phares.lib import dates, journal
 from phares.lib.acteur import Acteur, exiger
-from phares.lib.money import NBSP, Montant, format_euros, round_cents
+from phares.lib.money import NBSP, format_euros, round_cents
 from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion
 
-from ..models import Consommation, ForfaitSalles, Ressource, Tarif
-from ..selectors import minutes_consommees, structures_reservantes, tarif_en_vigueur
+from ..models import Consommation, ForfaitSalles, Tarif
+from ..selectors import structures_reservantes, tarif_en_vigueur
+from ..selectors.tarifs import GRATUIT, Prix, prix_reservation
+
+__all__ = ["GRATUIT", "Prix", "prix_reservation"]  # re-exported: one rule, in the selectors
 from ._erreurs import EspacesError
 
 # --- Tarifs ---------------------------------------------------------------------
@@ -186,99 +189,8 @@ def remplacer_tarif(
 
 
 # --- Prix des réservations, figés au moment de réserver -------------------------
-
-
-@dataclass(frozen=True)
-class Prix:
-    """Ce qu'une réservation coûte, figé à la réservation : le tarif appliqué (aucun s'il
-    n'y a rien à payer ou pas de tarif en vigueur), les minutes facturées, le montant."""
-
-    tarif: Tarif | None
-    minutes_facturables: int
-    montant: Montant
-
-    @property
-    def est_gratuit(self) -> bool:
-        return self.montant.est_nul
-
-
-GRATUIT = Prix(tarif=None, minutes_facturables=0, montant=Montant.zero())
-
-
-def _prix(tarif: Tarif, minutes: int, ht: Decimal) -> Prix:
-    # The VAT rate is the tariff's: a rate change is a new dated tariff.
-    return Prix(tarif, minutes, Montant.depuis_ht(ht, tarif.taux_tva))
-
-
-def prix_reservation(
-    ressource: Ressource,
-    debut: datetime.datetime,
-    fin: datetime.datetime,
-    *,
-    structure=None,
-    externe: bool = False,
-    exclure_pk: int | None = None,
-) -> Prix:
-    """Le prix de [debut, fin[ pour une structure (forfait mensuel puis tarif habitant) ou
-    pour une organisation extérieure (`externe`). N'écrit rien : sert aussi à estimer une
-    réservation avant de la faire ; `exclure_pk` retire une réservation existante du forfait
-    déjà consommé (celle qu'on déplace). Pour une salle d'une structure, l'appelant qui
-    enregistre tient le verrou du forfait du mois (voir verrouiller_forfaits)."""
-    jour = temps.paris(debut).date()
-    minutes = temps.minutes(fin - debut)
-    if externe:
-        return _prix_externe(ressource, jour, minutes)
-    if ressource.categorie == Ressource.Categorie.VELO:
-        t = tarif_en_vigueur(Tarif.Code.VELO_HEURE, jour, ressource)
-        if t is None or t.montant_ht == 0:
-            return GRATUIT
-        return _prix(t, minutes, t.montant_ht * Decimal(minutes) / 60)
-    return _prix_habitant(ressource, structure, jour, minutes, exclure_pk)
-
-
-def _prix_externe(ressource: Ressource, jour: datetime.date, minutes: int) -> Prix:
-    """Le moins cher de l'heure, de la demi-journée (4 h) et de la journée (8 h)."""
-    heures = Decimal(minutes) / 60
-    options = []
-    for code, bloc in (
-        (Tarif.Code.SALLE_HEURE, Decimal(1)),
-        (Tarif.Code.SALLE_DEMI_JOURNEE, Decimal(4)),
-        (Tarif.Code.SALLE_JOURNEE, Decimal(8)),
-    ):
-        t = tarif_en_vigueur(code, jour, ressource)
-        if t is not None:
-            # Blocks started are due in full. Not -(-h // b): Decimal's // truncates
-            # toward zero, so that idiom gives 0 blocks for less than one block.
-            nb = (
-                heures
-                if code == Tarif.Code.SALLE_HEURE
-                else (heures / bloc).to_integral_value(rounding=ROUND_CEILING)
-            )
-            options.append(_prix(t, minutes, t.montant_ht * nb))
-    if not options:
-        return Prix(None, minutes, Montant.zero())
-    return min(options, key=lambda p: p.montant.ht)
-
-
-def _prix_habitant(
-    ressource: Ressource, structure, jour: datetime.date, minutes: int, exclure_pk
-) -> Prix:
-    """Gratuit dans le forfait mensuel de la structure (0 ou pas de forfait = illimité)."""
-    forfait = (
-        ForfaitSalles.objects.filter(dates.active_on(jour), structure=structure)
-        .order_by("-debut")
-        .first()
-    )
-    if forfait is None or forfait.heures_par_mois == 0:
-        return GRATUIT
-    deja = minutes_consommees(structure, jour, exclude_pk=exclure_pk)
-    au_dela = max(0, minutes - max(0, forfait.heures_par_mois * 60 - deja))
-    if au_dela == 0:
-        return GRATUIT
-    t = tarif_en_vigueur(Tarif.Code.SALLE_HABITANT_HEURE, jour, ressource)
-    if t is None:
-        return Prix(None, au_dela, Montant.zero())
-    return _prix(t, au_dela, t.montant_ht * Decimal(au_dela) / 60)
+# The rule is read-only and lives with the selectors (the booking page estimates a price with
+# it); the booking services call it under the allowance lock below.
 
 
 def verrouiller_forfaits(structure, jours) -> None:

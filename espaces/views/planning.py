@@ -31,6 +31,8 @@ def jour(request):
             "voir_tout": staff,
             "mes_structures": mes_structures,
             "peut_reserver": is_gestion(request.user) or bool(mes_structures),
+            # Bookings for an outside organisation: gestion only, rooms open to them.
+            "gestion": is_gestion(request.user),
         },
     )
 
@@ -53,6 +55,7 @@ def semaine(request, slug):
             "voir_tout": staff,
             "mes_structures": mes_structures,
             "peut_reserver": is_gestion(request.user) or bool(mes_structures),
+            "gestion": is_gestion(request.user),
             "salles": selectors.salles(),
         },
     )

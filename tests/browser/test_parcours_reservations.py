@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from espaces.models import Convention, Reservation
+from espaces.models import Convention, ForfaitSalles, Reservation
 from phares.lib import dates, temps
 from tests.browser.conftest import field, login
 from tests.conftest import PASSWORD
@@ -24,7 +24,8 @@ def mardi_prochain() -> datetime.date:
 
 
 def j_mois(jour: datetime.date) -> str:
-    return f"{jour.day} {dates.MOIS[jour.month - 1]}"
+    """« mar. 8 déc. 2026 », comme les pages l'écrivent."""
+    return dates.date_courte(jour, jour=True)
 
 
 def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_a, membre_a):
@@ -47,7 +48,10 @@ def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_
     page.get_by_role("button", name="Confirmer la réservation").click()
 
     expect(
-        page.get_by_text(f"Réservation confirmée : Salle A, le {mardi:%d/%m/%Y} de 08:00 à 09:00.")
+        page.get_by_text(
+            f"Réservation confirmée : Salle A, {dates.date_courte(mardi, jour=True)} "
+            "de 08:00 à 09:00."
+        )
     ).to_be_visible()
     r = Reservation.objects.get()
     assert (r.titre, r.nb_personnes, r.structure, r.par) == (
@@ -61,6 +65,21 @@ def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_
     page.get_by_role("link", name="Mes réservations").click()
     page.get_by_role("link", name="Atelier compost").click()
     expect(page.get_by_role("heading", name="Atelier compost")).to_be_visible()
+    page.get_by_role("link", name="Annuler la réservation").click()
+
+    # A confirmation first: what will be cancelled; going back changes nothing.
+    expect(page.get_by_role("heading", name="Annuler une réservation")).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"Annuler « Atelier compost », Salle A le {dates.date_courte(mardi, jour=True)} "
+            "de 08:00 à 09:00 ?"
+        )
+    ).to_be_visible()
+    page.get_by_role("link", name="Ne rien faire et revenir").click()
+    expect(page.get_by_role("heading", name="Atelier compost")).to_be_visible()
+    r.refresh_from_db()
+    assert r.statut == Reservation.Statut.CONFIRMEE
+    page.get_by_role("link", name="Annuler la réservation").click()
     page.get_by_role("button", name="Annuler la réservation").click()
 
     expect(page.get_by_text("Réservation annulée.")).to_be_visible()
@@ -97,7 +116,7 @@ def test_une_serie_hebdomadaire_avec_un_conflit(
         page.get_by_role("heading", name="Certains créneaux de la série ne sont pas libres")
     ).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="déjà réservée")).to_contain_text(
-        f"{j_mois(conflit)} {conflit.year}, 10:00–11:00"
+        f"{dates.date_courte(conflit, jour=True)}, 10:00–11:00"
     )
     assert not Reservation.objects.filter(structure=structure_a).exists()
     page.get_by_role("button", name="Réserver les 2 créneaux libres").click()
@@ -211,3 +230,81 @@ def test_l_equipe_voit_qui_occupe_le_batiment(page, live_server, gestion, struct
     page.get_by_role("button", name="Afficher").click()
     expect(occupation.get_by_role("row").filter(has_text="Bureau 101")).to_contain_text("Libre")
     expect(page.get_by_text("des bureaux occupés en m²")).to_contain_text("0,0 %")
+
+
+def test_un_membre_voit_le_prix_au_dela_du_forfait_puis_confirme(
+    page, live_server, structure_a, membre_a
+):
+    """Forfait d'1 h par mois : une réunion de 2 h en dépasse une. Le prix s'affiche pendant
+    la saisie, la première validation le redemande avec son montant, la réservation le garde."""
+    construire_lieu(structure_a)
+    ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=1, debut=datetime.date(2015, 1, 1)
+    )
+    mardi = mardi_prochain()
+    erreurs = []
+    page.on("console", lambda m: erreurs.append(m.text) if m.type == "error" else None)
+    login(page, live_server.url, membre_a.email, PASSWORD)
+    page.goto(f"{live_server.url}/reservations/salles/salle-a/reserver/")
+
+    field(page, "Date").fill(mardi.isoformat())
+    field(page, "De").fill("10:00")
+    field(page, "À").fill("12:00")
+    field(page, "Objet").fill("Formation des bénévoles")
+    # Leaving the last time field sends the form to the price fragment (htmx).
+    estimation = page.get_by_test_id("estimation")
+    expect(estimation).to_contain_text("aucune heure utilisée sur 1 h incluses")
+    expect(estimation).to_contain_text(
+        "Cette réservation : 2 h, dont 1 h facturée 12,00 € HT (14,40 € TTC)."
+    )
+    assert not Reservation.objects.exists()
+
+    # htmx swapped the fragment without a CSP refusal (inline style) or a script error.
+    assert erreurs == []
+    page.get_by_role("button", name="Confirmer la réservation").click()
+    expect(page.get_by_role("button", name="Confirmer (14,40 € TTC)")).to_be_visible()
+    assert not Reservation.objects.exists()
+    page.get_by_role("button", name="Confirmer (14,40 € TTC)").click()
+
+    expect(page.get_by_text("Réservation confirmée : Salle A")).to_be_visible()
+    expect(page.get_by_role("heading", name="Formation des bénévoles")).to_be_visible()
+    expect(page.get_by_text("12,00 € HT (14,40 € TTC), temps facturé : 1 h")).to_be_visible()
+    r = Reservation.objects.get()
+    assert (r.minutes_facturables, str(r.montant.ttc)) == (60, "14.40")
+
+
+def test_un_membre_deplace_sa_reservation_a_une_autre_heure(
+    page, live_server, structure_a, membre_a, mailoutbox
+):
+    lieu = construire_lieu(structure_a)
+    mardi = mardi_prochain()
+    r = inserer(
+        lieu.salle_a,
+        temps.aware(mardi, datetime.time(9)),
+        temps.aware(mardi, datetime.time(10)),
+        structure=structure_a,
+        par=membre_a,
+        titre="Point d'équipe",
+    )
+    login(page, live_server.url, membre_a.email, PASSWORD)
+    page.goto(f"{live_server.url}/reservations/")
+    page.get_by_role("link", name="Point d'équipe").click()
+
+    page.get_by_role("link", name="Modifier").click()
+    expect(page.get_by_role("heading", name="Modifier « Point d'équipe »")).to_be_visible()
+    expect(field(page, "De")).to_have_value("09:00")
+    field(page, "De").fill("15:00")
+    field(page, "À").fill("16:30")
+    page.get_by_role("button", name="Enregistrer la modification").click()
+
+    jour = dates.date_courte(mardi, jour=True)
+    expect(
+        page.get_by_text(f"Réservation modifiée : Salle A, {jour} de 15:00 à 16:30.")
+    ).to_be_visible()
+    expect(page.get_by_text(f"{jour}, de 15:00 à 16:30 (1 h 30)")).to_be_visible()
+    r.refresh_from_db()
+    assert (r.debut, r.fin, r.sequence) == (
+        temps.aware(mardi, datetime.time(15)),
+        temps.aware(mardi, datetime.time(16, 30)),
+        1,
+    )

@@ -219,7 +219,8 @@ def test_quarante_demandes_sur_la_meme_salle_le_meme_jour(course, salle_formatio
     assert len(gagnants) == 5
     assert len(messages) == 35
     assert all(
-        m.startswith("Salle Estuaire a déjà 5 demandes en attente le 10/03/2026") for m in messages
+        m.startswith("Salle Estuaire a déjà 5 demandes en attente le mar. 10 mars 2026")
+        for m in messages
     )
     assert course.lire(en_attente) == 5
 
@@ -264,7 +265,7 @@ def test_cinq_demandes_acceptees_en_meme_temps_sur_le_meme_creneau(
     assert all(
         m.startswith(
             f"Salle Estuaire a été réservée entre-temps par Association {gagnant.titre[-1]} "
-            "(extérieur), de 09:00 à 12:15 le 10/03/2026 : la demande reste en attente."
+            "(extérieur), de 09:00 à 12:15 le mar. 10 mars 2026 : la demande reste en attente."
         )
         for m in messages
     ), messages
@@ -309,6 +310,91 @@ def test_huit_reservations_paralleles_et_le_forfait(course, salle, tarifs, struc
         == [(0, Decimal("0.00"))] * 3 + [(120, Decimal("20.00"))] + [(180, Decimal("30.00"))] * 4
     )
     assert sum(m for m, _ in facturees) == 840
+
+
+def test_cinq_reservations_allongees_en_meme_temps_et_le_forfait(
+    course, salle, tarifs, structure_a, membre_a
+):
+    """10 h incluses, cinq réunions d'1 h (5 h utilisées), chacune allongée à 3 h en même
+    temps « gratuitement » (montant accepté 0) : deux passent (9 h), les trois autres
+    dépasseraient le forfait et sont refusées sans rien changer. Sans le verrou du mois, chaque
+    modification lisait les 5 h d'avant et toutes passaient gratuites."""
+    ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=10, debut=datetime.date(2015, 1, 1)
+    )
+    reunions = [
+        services.reserver(
+            ressource=salle,
+            debut=paris(j.year, j.month, j.day, 9),
+            fin=paris(j.year, j.month, j.day, 10),
+            titre=f"Réunion {i}",
+            par=acteur(membre_a),
+            structure=structure_a,
+            now=NOW,
+        )
+        for i, j in enumerate(JOURS_OUVRES[:5])
+    ]
+
+    def allonger(i):
+        r = reunions[i]
+        return services.modifier_reservation(
+            reservation=r,
+            debut=r.debut,
+            fin=r.debut + datetime.timedelta(hours=3),
+            titre=r.titre,
+            nb_personnes=1,
+            par=acteur(membre_a),
+            prix_accepte=Decimal(0),
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(allonger, n=5), Reservation, services.PrixError)
+
+    assert (len(gagnants), len(messages)) == (2, 3)
+    durees = course.lire(
+        lambda: sorted(
+            (r.duree_minutes, r.montant_ht)
+            for r in Reservation.objects.filter(structure=structure_a)
+        )
+    )
+    assert durees == [(60, Decimal("0.00"))] * 3 + [(180, Decimal("0.00"))] * 2
+
+
+def test_deplacer_cinq_reservations_sur_le_meme_creneau_un_seul_gagnant(
+    course, salle, structure_a, membre_a
+):
+    reunions = [
+        services.reserver(
+            ressource=salle,
+            debut=paris(j.year, j.month, j.day, 9),
+            fin=paris(j.year, j.month, j.day, 10),
+            titre=f"Réunion {i}",
+            par=acteur(membre_a),
+            structure=structure_a,
+            now=NOW,
+        )
+        for i, j in enumerate(JOURS_OUVRES[1:6])
+    ]
+    debut, fin = creneau(14, 0, 15, 0)
+
+    def deplacer(i):
+        r = reunions[i]
+        return services.modifier_reservation(
+            reservation=r,
+            debut=debut,
+            fin=fin,
+            titre=r.titre,
+            nb_personnes=1,
+            par=acteur(membre_a),
+            now=NOW,
+        )
+
+    gagnants, messages = trier(course.lancer(deplacer, n=5), Reservation)
+
+    assert (len(gagnants), len(messages)) == (1, 4)
+    assert (
+        course.lire(lambda: Reservation.objects.confirmees().chevauchant(debut, fin).count()) == 1
+    )
 
 
 # --- La base elle-même refuse (PostgreSQL) ---------------------------------------

@@ -137,7 +137,7 @@ def test_l_attaque_des_adresses_jetables_ne_bloque_plus_les_salles(
 
     assert Reservation.objects.filter(statut=Statut.EN_ATTENTE).count() == 15
     assert len(refus) == 15
-    assert all("a déjà 5 demandes en attente le 10/03/2026" in m for m in refus)
+    assert all("a déjà 5 demandes en attente le mar. 10 mars 2026" in m for m in refus)
     # The habitant books every one of those rooms that very day.
     for salle in salles:
         r = reserver(salle, *creneau(9, 0, 11, 0), structure_a, membre_a)
@@ -232,7 +232,8 @@ def test_cinq_demandes_par_salle_et_par_jour(salle_formation):
         demander(salle_formation, *creneau(14, 0, 15, 0), email="z@asso.test", ip="10.0.1.1")
 
     assert str(exc.value) == (
-        "Salle Estuaire a déjà 5 demandes en attente le 10/03/2026 : choisissez un autre jour, "
+        "Salle Estuaire a déjà 5 demandes en attente le mar. 10 mars 2026 : "
+        "choisissez un autre jour, "
         f"ou écrivez à l'équipe du PHARES ({CONTACT})."
     )
     demander(
@@ -373,8 +374,8 @@ def test_accepter_une_demande_dont_le_creneau_a_ete_pris(
 
     assert str(exc.value) == (
         "Salle Estuaire a été réservée entre-temps par Halage (Maud Membre), de 10:00 à 11:15 "
-        "le 10/03/2026 : la demande reste en attente. Proposez un autre créneau à Fédération "
-        "des centres sociaux ou refusez la demande."
+        "le mar. 10 mars 2026 : la demande reste en attente. Proposez un autre créneau à "
+        "Fédération des centres sociaux ou refusez la demande."
     )
     assert Reservation.objects.get(pk=demande.pk).statut == Statut.EN_ATTENTE
     assert EntreeJournal.objects.count() == journal_avant

@@ -83,8 +83,8 @@ REGLES = [
         "Une réservation commence et finit le même jour.",
         id="sur-deux-jours",
     ),
-    pytest.param(creneau(9, 0, 9, 29), {}, "Durée minimale : 30 minutes.", id="trop-courte"),
-    pytest.param(creneau(8, 0, 18, 1), {}, "Durée maximale : 10 h 00.", id="trop-longue"),
+    pytest.param(creneau(9, 0, 9, 29), {}, "Durée minimale : 30 min.", id="trop-courte"),
+    pytest.param(creneau(8, 0, 18, 1), {}, "Durée maximale : 10 h.", id="trop-longue"),
     pytest.param(
         creneau(9, 0, 10, 0, jour=datetime.date(2026, 9, 1)),
         {},
@@ -217,7 +217,7 @@ def test_meme_creneau_refuse(salle, structure_a, structure_b, membre_a, habitant
         reserver(salle, *creneau(9, 0, 10, 0), structure=structure_b, par=habitant_b)
 
     assert str(exc.value) == (
-        "Salle Phare est déjà réservée de 09:00 à 10:00 le 10/03/2026 : "
+        "Salle Phare est déjà réservée de 09:00 à 10:00 le mar. 10 mars 2026 : "
         "choisissez un autre créneau."
     )
     assert list(Reservation.objects.values_list("pk", "structure")) == [
@@ -265,8 +265,8 @@ def test_battement_apres_une_reservation(
     with pytest.raises(services.ConflitError) as exc:
         reserver(salle_formation, *creneau(10, 10, 11, 0), structure=structure_b, par=habitant_b)
     assert str(exc.value) == (
-        "Salle Estuaire est déjà réservée de 09:00 à 10:15 le 10/03/2026 (battement compris) : "
-        "choisissez un autre créneau."
+        "Salle Estuaire est déjà réservée de 09:00 à 10:15 le mar. 10 mars 2026 "
+        "(battement compris) : choisissez un autre créneau."
     )
     assert Reservation.objects.count() == 1
 

@@ -222,7 +222,7 @@ def test_planifier_liste_les_conflits_et_leur_raison(salle_60_jours, deja_pris):
     assert [(c.debut.date(), raison) for c, raison in plan.conflits] == [
         (
             datetime.date(2026, 3, 16),
-            "Salle Phare est déjà réservée de 09:30 à 10:30 le 16/03/2026 : "
+            "Salle Phare est déjà réservée de 09:30 à 10:30 le lun. 16 mars 2026 : "
             "choisissez un autre créneau.",
         ),
         (datetime.date(2026, 5, 4), "On ne peut réserver Salle Phare que 60 jours à l'avance."),
@@ -462,7 +462,7 @@ def test_annuler_la_serie_refuse_si_tout_est_dans_le_preavis(serie_4, membre_a):
         services.annuler(reservation=r, par=acteur(membre_a), now=NOW)
     veille = paris(2026, 3, 8, 12)
     with pytest.raises(
-        services.EspacesError, match="Rien n'est annulé : l'occurrence du 09/03/2026"
+        services.EspacesError, match=r"Rien n'est annulé : l'occurrence du lun\. 9 mars 2026"
     ):
         services.annuler_serie(
             reservation=serie_4[0], a_partir=False, par=acteur(membre_a), now=veille

@@ -88,11 +88,11 @@ def test_reserver_une_salle(lieu, structure_a, membre_a, mailoutbox):
     assert r.debut == datetime.datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
     assert r.fin == datetime.datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
     page = client.get(response.url)
-    assert contient(page, "Réservation confirmée : Salle A, le 10/03/2026 de 09:00 à 10:30.")
+    assert contient(page, "Réservation confirmée : Salle A, mar. 10 mars 2026 de 09:00 à 10:30.")
 
     (mail,) = mailoutbox
     assert mail.to == ["membre@halage.test"]
-    assert mail.subject == "[PHARES] Réservation confirmée : Salle A, le 10 mars 2026 à 09:00"
+    assert mail.subject == "[PHARES] Réservation confirmée : Salle A, le mar. 10 mars 2026 à 09:00"
     assert f"/reservations/{r.pk}/" in mail.body
     (event,) = evenements(mail)
     assert event.decoded("dtstart") == datetime.datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -164,7 +164,8 @@ def test_creneau_deja_pris(lieu, structure_a, structure_b, membre_a, mailoutbox)
     assert response.status_code == 200
     assert contient(
         response,
-        "Salle A est déjà réservée de 09:00 à 10:00 le 10/03/2026 : choisissez un autre créneau.",
+        "Salle A est déjà réservée de 09:00 à 10:00 le mar. 10 mars 2026 : "
+        "choisissez un autre créneau.",
     )
     assert Reservation.objects.filter(structure=structure_a).count() == 0
     assert mailoutbox == []
@@ -179,7 +180,7 @@ def test_battement_de_la_salle_de_formation(lieu, structure_a, structure_b, memb
     refus = client.post(url, reservation_data(structure_a, heure_debut="10:00", heure_fin="11:00"))
     ok = client.post(url, reservation_data(structure_a, heure_debut="10:15", heure_fin="11:00"))
 
-    assert contient(refus, "de 09:00 à 10:15 le 10/03/2026 (battement compris)")
+    assert contient(refus, "de 09:00 à 10:15 le mar. 10 mars 2026 (battement compris)")
     assert ok.status_code == 302
     r = Reservation.objects.get(structure=structure_a)
     assert r.fin_bloquee == paris(2026, 3, 10, 11, 15)
@@ -278,7 +279,7 @@ def test_planning_propose_des_creneaux_libres_reservables(lieu, membre_a):
     assert RESERVER_A + "?date=2026-03-10&amp;heure_debut=08:00&amp;heure_fin=09:00" in (
         response.text
     )
-    assert "Semaine du 9 mars 2026" in response.text
+    assert "Semaine du lun. 9 mars 2026" in response.text
     # Saturday and Sunday are closed.
     assert response.text.count("Fermée") == 2
 
@@ -323,15 +324,15 @@ def test_une_demande_expiree_ne_bloque_plus_le_planning(lieu, structure_a, membr
 @pytest.mark.parametrize(
     ("url", "attendu"),
     [
-        ("/reservations/salles/salle-a/?semaine=garbage", "Semaine du 2 mars 2026"),
-        ("/reservations/salles/salle-a/?semaine=2026-13-01", "Semaine du 2 mars 2026"),
-        ("/reservations/salles/salle-a/?semaine=9999-12-31", "Semaine du 2 mars 2026"),
-        ("/reservations/salles/salle-a/?semaine=0001-01-01", "Semaine du 2 mars 2026"),
-        ("/reservations/jour/?date=2026-13-01", "Salles le lundi 2 mars 2026"),
-        ("/reservations/jour/?date=9999-12-31", "Salles le lundi 2 mars 2026"),
-        ("/reservations/jour/?date=0001-01-01", "Salles le lundi 2 mars 2026"),
-        ("/reservations/jour/?date=", "Salles le lundi 2 mars 2026"),
-        ("/reservations/velos/?date=9999-12-31", "Vélos pris le lundi 2 mars 2026"),
+        ("/reservations/salles/salle-a/?semaine=garbage", "Semaine du lun. 2 mars 2026"),
+        ("/reservations/salles/salle-a/?semaine=2026-13-01", "Semaine du lun. 2 mars 2026"),
+        ("/reservations/salles/salle-a/?semaine=9999-12-31", "Semaine du lun. 2 mars 2026"),
+        ("/reservations/salles/salle-a/?semaine=0001-01-01", "Semaine du lun. 2 mars 2026"),
+        ("/reservations/jour/?date=2026-13-01", "Salles le lun. 2 mars 2026"),
+        ("/reservations/jour/?date=9999-12-31", "Salles le lun. 2 mars 2026"),
+        ("/reservations/jour/?date=0001-01-01", "Salles le lun. 2 mars 2026"),
+        ("/reservations/jour/?date=", "Salles le lun. 2 mars 2026"),
+        ("/reservations/velos/?date=9999-12-31", "Vélos pris le lun. 2 mars 2026"),
         ("/espaces/?date=9999-12-31", "Occupation le 2 mars 2026"),
         ("/reservations/salles/salle-a/reserver/?date=9999-12-31&heure_debut=99", "Réserver"),
     ],
@@ -357,8 +358,8 @@ def test_serie_avec_un_conflit_puis_confirmation(
 
     assert apercu.status_code == 200
     assert "Certains créneaux de la série ne sont pas libres" in apercu.text
-    assert "mardi 17 mars 2026, 09:00–10:00" in apercu.text
-    assert contient(apercu, "Salle A est déjà réservée de 09:00 à 10:00 le 17/03/2026")
+    assert "mar. 17 mars 2026, 09:00–10:00" in apercu.text
+    assert contient(apercu, "Salle A est déjà réservée de 09:00 à 10:00 le mar. 17 mars 2026")
     assert "Réserver les 2 créneaux libres" in apercu.text
     assert not Reservation.objects.filter(structure=structure_a).exists()
     assert mailoutbox == []
@@ -506,7 +507,9 @@ def test_annuler_la_serie_dans_le_preavis_garde_et_signale_l_occurrence(
     assert statuts(serie) == ["confirmee", "annulee", "annulee", "annulee"]
     page = client.get(response.url)
     assert contient(page, "3 réservations annulées.")
-    assert contient(page, "Le 10/03/2026 à 09:00 reste réservé : il est dans le délai de préavis")
+    assert contient(
+        page, "Le mar. 10 mars 2026 à 09:00 reste réservé : il est dans le délai de préavis"
+    )
 
 
 def test_un_habitant_n_annule_pas_dans_le_preavis(lieu, structure_a, membre_a, gestion):
@@ -742,7 +745,7 @@ def test_demande_sur_un_creneau_pris(lieu, client, structure_b):
 
     response = client.post(DEMANDE, demande_data(lieu.salle_a))
 
-    assert contient(response, "Salle A est déjà réservée de 11:00 à 12:00 le 10/03/2026")
+    assert contient(response, "Salle A est déjà réservée de 11:00 à 12:00 le mar. 10 mars 2026")
     assert Reservation.objects.count() == 1
     assert not ClientExterne.objects.exists()
 
@@ -929,18 +932,28 @@ def test_forfait_avant_le_forfait_en_cours(lieu, structure_a, gestion):
 
 
 def test_reservation_au_dela_du_forfait_est_facturee(lieu, structure_a, membre_a):
-    """Forfait de 1 h par mois : une réunion de 2 h en facture 1 au tarif habitant (12 €)."""
+    """Forfait de 1 h par mois : une réunion de 2 h en facture 1 au tarif habitant (12 €) ;
+    la page le dit d'abord, la personne confirme ce montant."""
     ForfaitSalles.objects.create(
         structure=structure_a, heures_par_mois=1, debut=datetime.date(2026, 1, 1)
     )
     client = client_as(membre_a)
 
-    response = client.post(RESERVER_A, reservation_data(structure_a, heure_fin="11:00"))
+    apercu = client.post(RESERVER_A, reservation_data(structure_a, heure_fin="11:00"))
+
+    assert apercu.status_code == 200
+    assert not Reservation.objects.exists()
+    assert "Confirmer (14,40\u00a0€ TTC)" in apercu.text
+    response = client.post(
+        RESERVER_A, reservation_data(structure_a, heure_fin="11:00", prix_accepte="14.40")
+    )
 
     r = Reservation.objects.get()
     assert (r.minutes_facturables, r.montant_ht) == (60, Decimal("12.00"))
     assert r.tarif == lieu.tarifs[Tarif.Code.SALLE_HABITANT_HEURE]
-    assert "12,00\u00a0€ HT (60 min facturées)" in client.get(response.url).text
+    assert (
+        "12,00\u00a0€ HT (14,40\u00a0€ TTC), temps facturé : 1 h" in client.get(response.url).text
+    )
 
 
 # --- Mes réservations ----------------------------------------------------------------------

@@ -8,7 +8,16 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from .models import CHIFFRES_FIELDS, ChiffresAnnuels, Domaine, Invitation, Membre, Structure
+from .models import (
+    ANNEE_MAX,
+    ANNEE_MIN,
+    CHIFFRES_FIELDS,
+    ChiffresAnnuels,
+    Domaine,
+    Invitation,
+    Membre,
+    Structure,
+)
 
 
 def structures_presentes(*, le: datetime.date) -> QuerySet[Structure]:
@@ -144,3 +153,17 @@ def verrouiller_structure(structure: Structure) -> Structure:
     """Relit `structure` verrouillée jusqu'à la fin de la transaction : deux écritures qui la
     concernent (un forfait, par exemple) passent l'une après l'autre."""
     return Structure.objects.select_for_update().get(pk=structure.pk)
+
+
+def annees_declarables(structure: Structure, today: datetime.date | None = None) -> range:
+    """Années pour lesquelles la structure peut déclarer ses chiffres : celles où
+    elle a été présente dans le lieu, jusqu'à l'année en cours (la plus récente d'abord)."""
+    year = (today or timezone.localdate()).year
+    first = structure.arrivee.year if structure.arrivee else year
+    last = min(year, structure.depart.year) if structure.depart else year
+    # The table refuses years outside [ANNEE_MIN, ANNEE_MAX]: never offer them.
+    last = min(last, ANNEE_MAX)
+    if last < ANNEE_MIN:
+        return range(0)
+    first = max(min(first, last), ANNEE_MIN)
+    return range(last, first - 1, -1)

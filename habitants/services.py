@@ -21,8 +21,6 @@ from phares.lib.acteur import Acteur, exiger
 from phares.lib.slugs import slug_libre
 
 from .models import (
-    ANNEE_MAX,
-    ANNEE_MIN,
     CHIFFRES_FIELDS,
     ChiffresAnnuels,
     Domaine,
@@ -409,20 +407,6 @@ def retirer_membre(*, membre: Membre, par: Acteur) -> None:
 
 
 # --- Chiffres annuels -------------------------------------------------------------------
-
-
-def annees_declarables(structure: Structure, today: datetime.date | None = None) -> range:
-    """Années pour lesquelles la structure peut déclarer ses chiffres : celles où
-    elle a été présente dans le lieu, jusqu'à l'année en cours (la plus récente d'abord)."""
-    year = (today or timezone.localdate()).year
-    first = structure.arrivee.year if structure.arrivee else year
-    last = min(year, structure.depart.year) if structure.depart else year
-    # The table refuses years outside [ANNEE_MIN, ANNEE_MAX]: never offer them.
-    last = min(last, ANNEE_MAX)
-    if last < ANNEE_MIN:
-        return range(0)
-    first = max(min(first, last), ANNEE_MIN)
-    return range(last, first - 1, -1)
 
 
 def _chiffres_snapshot(chiffres: ChiffresAnnuels | None) -> dict[str, str]:

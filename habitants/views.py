@@ -34,7 +34,7 @@ def _staff_structure(slug: str) -> Structure:
 
 
 def _annee_or_404(structure: Structure, annee: int) -> int:
-    if annee not in services.annees_declarables(structure):
+    if annee not in selectors.annees_declarables(structure):
         raise Http404("Année hors de la période de déclaration.")
     return annee
 
@@ -128,7 +128,7 @@ def structure_detail(request, slug):
             ],
             "panels": panels.collect("structure", structure=structure, user=request.user),
             "peut_modifier": is_gestion(request.user),
-            "annees": services.annees_declarables(structure),
+            "annees": selectors.annees_declarables(structure),
             # The journal is read by gestion only.
             "historique": journal.de_structure(structure.pk) if is_gestion(request.user) else None,
         },
@@ -446,7 +446,7 @@ def mon_espace(request, slug):
             "membres": selectors.membres_actifs(structure),
             "invitations": invitations,
             "chiffres": selectors.chiffres_de(structure),
-            "annees": services.annees_declarables(structure),
+            "annees": selectors.annees_declarables(structure),
         },
     )
 

@@ -40,7 +40,7 @@ from espaces.models import (
     Tarif,
 )
 from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Structure
-from habitants.services import annees_declarables
+from habitants.selectors import annees_declarables
 from phares.lib import temps
 from tests import test_permissions
 from tests.conftest import PASSWORD, acteur, client_as

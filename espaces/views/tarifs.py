@@ -126,12 +126,18 @@ def _structures_saisie(user):
 @login_required
 def consommation_liste(request):
     staff = is_staff_member(request.user)
+    # Members read their structures' history, departed ones included (the menu shows the
+    # page to them); they record only for structures present today.
     structures = (
-        habitants_selectors.structures_actives() if staff else structures_reservantes(request.user)
+        habitants_selectors.structures_actives()
+        if staff
+        else habitants_selectors.structures_of_member(request.user).order_by("nom")
     )
     if not staff and not structures.exists():
         raise PermissionDenied
     pour = _structures_saisie(request.user)
+    if pour is not None and not pour.exists():
+        pour = None
     if request.method == "POST" and pour is None:
         raise PermissionDenied
     f = ConsommationFilter(

@@ -118,11 +118,15 @@ def test_la_comptabilite_lit_sans_ecrire(lieu, comptable, structure_a, referent_
 
 
 def test_structure_partie_plus_de_saisie(lieu, membre_a, structure_a):
-    """Départ hier : ses membres ne saisissent plus (et l'entrée du menu mène à un refus
-    clair plutôt qu'à un formulaire vide)."""
+    """Départ hier : ses membres ne saisissent plus, mais l'entrée du menu, toujours
+    montrée, ouvre l'historique en lecture (pas un refus)."""
     Structure.objects.filter(pk=structure_a.pk).update(depart=datetime.date(2026, 3, 1))
+    client = client_as(membre_a)
 
-    assert client_as(membre_a).post(URL, data(structure_a)).status_code == 403
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert page.context["form"] is None and "Consultation seulement" in page.text
+    assert client.post(URL, data(structure_a)).status_code == 403
     assert not Consommation.objects.exists()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batiment, calendriers, demandes, planning, reservations, tarifs
+from .views import batiment, calendriers, demandes, planning, reservations, suivi, tarifs
 
 app_name = "espaces"
 urlpatterns = [
@@ -48,20 +48,20 @@ urlpatterns = [
         name="ics-structure",
     ),
     path("calendriers/<str:token>/moi.ics", calendriers.ics_personne, name="ics-personne"),
-    path("reservations/<int:pk>/", reservations.reservation_detail, name="reservation-detail"),
+    path("reservations/<int:pk>/", suivi.reservation_detail, name="reservation-detail"),
     path(
         "reservations/<int:pk>/annuler/",
-        reservations.reservation_annuler,
+        suivi.reservation_annuler,
         name="reservation-annuler",
     ),
     path(
         "reservations/<int:pk>/modifier/",
-        reservations.reservation_modifier,
+        suivi.reservation_modifier,
         name="reservation-modifier",
     ),
     path(
         "reservations/<int:pk>/decider/",
-        reservations.reservation_decider,
+        suivi.reservation_decider,
         name="reservation-decider",
     ),
 ]

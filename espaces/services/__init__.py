@@ -1,8 +1,8 @@
 """Opérations sur les espaces, par sous-domaine : `batiment` (conventions d'occupation),
-`espaces` (bâtiment et niveaux, fiches d'espaces, règles de réservation),
-`reservations` et `series`, `tarifs` (tarifs, forfaits, consommations), `calendriers`
-(jetons des flux). Chacune dans une transaction ; chacune lève EspacesError avec un
-message lisible. Ce module en réexporte l'interface publique :
+`espaces` (bâtiment et niveaux, fiches d'espaces, règles de réservation), `reservations`,
+`modifications` (annuler, déplacer), `series` et `demandes`, `tarifs` (tarifs, forfaits,
+consommations), `calendriers` (jetons des flux). Chacune dans une transaction ; chacune lève
+EspacesError avec un message lisible. Ce module en réexporte l'interface publique :
 `from espaces import services; services.reserver(...)`.
 """
 
@@ -24,11 +24,9 @@ from .espaces import (
     enregistrer_regles,
     enregistrer_regles_velos,
 )
+from .modifications import annuler, modifier_reservation, peut_annuler_sans_preavis
 from .reservations import (
     Organisation,
-    annuler,
-    modifier_reservation,
-    peut_annuler_sans_preavis,
     reserver,
     reserver_pour_externe,
     reserver_velo,

@@ -1,5 +1,6 @@
 """Réservations de salles et de vélos : règles des ressources, qui réserve pour qui,
-réservation (pour une structure, pour une organisation extérieure), annulation.
+réservation (pour une structure, pour une organisation extérieure). Annuler et modifier
+une réservation faite : `modifications`.
 
 Chaque opération prend l'acteur (`par`, un phares.lib.acteur.Acteur), tient dans une
 transaction, écrit une entrée au journal et programme ses e-mails pour après la validation.
@@ -20,7 +21,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -101,10 +102,10 @@ def _verifier_duree_et_capacite(ressource: Ressource, debut, fin, nb_personnes: 
         raise EspacesError(f"Durée minimale : {dates.duree(ressource.duree_min_minutes)}.")
     if minutes > ressource.duree_max_minutes:
         raise EspacesError(f"Durée maximale : {dates.duree(ressource.duree_max_minutes)}.")
-    _verifier_capacite(ressource, nb_personnes)
+    verifier_capacite(ressource, nb_personnes)
 
 
-def _verifier_capacite(ressource: Ressource, nb_personnes: int) -> None:
+def verifier_capacite(ressource: Ressource, nb_personnes: int) -> None:
     if nb_personnes < 1:
         raise EspacesError("Indiquez au moins une personne.")
     capacite = ressource.capacite
@@ -134,7 +135,7 @@ def jour_lisible(moment: datetime.datetime | datetime.date) -> str:
     return dates.date_courte(moment, jour=True)
 
 
-def _message_conflit(ressource, other: Reservation | None) -> str:
+def message_conflit(ressource, other: Reservation | None) -> str:
     """Sans dire qui : une personne ne voit pas les réservations des autres structures."""
     if other is None:
         return f"{ressource} vient d'être réservée sur ce créneau par quelqu'un d'autre."
@@ -162,7 +163,7 @@ def motif_de_refus(
         return str(exc)
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     other = conflit(ressource, debut, fin_bloquee)
-    return None if other is None else _message_conflit(ressource, other)
+    return None if other is None else message_conflit(ressource, other)
 
 
 # --- Qui agit pour qui ---------------------------------------------------------------
@@ -205,7 +206,7 @@ def verifier_beneficiaire(structure, externe) -> None:
 TITRE_MAX = Reservation._meta.get_field("titre").max_length
 
 
-def _titre(titre: str) -> str:
+def titre_valide(titre: str) -> str:
     titre = (titre or "").strip()
     if not titre:
         raise EspacesError("Donnez un objet à la réservation.")
@@ -214,7 +215,7 @@ def _titre(titre: str) -> str:
     return titre
 
 
-def _verifier_presence(structure, jour: datetime.date) -> None:
+def verifier_presence(structure, jour: datetime.date) -> None:
     if structure is not None and not structure.est_presente(jour):
         # Booking is for the building's residents: not before arrival, not after departure.
         raise EspacesError(
@@ -258,10 +259,10 @@ def creer(
     """Écrit une réservation après les règles, le créneau et le prix ; ni journal ni e-mail
     (l'opération qui l'appelle les écrit une fois, pour une série comme pour une seule).
     Pour le sous-domaine seulement : les autres passent par `reserver` et ses voisines."""
-    titre = _titre(titre)
+    titre = titre_valide(titre)
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe is not None)
     jour = temps.paris(debut).date()
-    _verifier_presence(structure, jour)
+    verifier_presence(structure, jour)
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
         if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
@@ -269,13 +270,13 @@ def creer(
             verrouiller_forfaits(structure, [jour])
         other = conflit(ressource, debut, fin_bloquee)
         if other is not None:
-            raise ConflitError(_message_conflit(ressource, other))
+            raise ConflitError(message_conflit(ressource, other))
         prix = prix_reservation(
             ressource, debut, fin, structure=structure, externe=externe is not None
         )
         return inserer(
             Reservation,
-            _message_conflit(ressource, None),
+            message_conflit(ressource, None),
             ressource=ressource,
             debut=debut,
             fin=fin,
@@ -471,188 +472,4 @@ def reserver_velo(*, debut, fin, titre: str, structure, par: Acteur, now=None) -
             raise ConflitError("Aucun vélo n'est libre sur ce créneau.")
         _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
         prevenir(r, "confirmee")
-    return r
-
-
-# --- Annulation -----------------------------------------------------------------------
-
-
-def peut_annuler_sans_preavis(par: Acteur) -> bool:
-    """L'équipe de gestion (et le système) annule même dans le délai de préavis."""
-    return est_gestion(par)
-
-
-def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
-    if not est_gestion(par) and reservation.structure_id is None:
-        raise EspacesError("Seule l'équipe de gestion annule une réservation extérieure.")
-    verifier_droit(par, structure=reservation.structure)
-
-
-def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
-    """Annule la réservation `pk` après ses règles (active, à venir, préavis) ; ni journal
-    ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
-    r = Reservation.objects.select_for_update(of=("self",)).select_related("ressource").get(pk=pk)
-    avant = r.get_statut_display()
-    if not r.est_active:
-        raise EspacesError("Cette réservation n'est plus active.")
-    if r.fin <= now:
-        raise EspacesError("Cette réservation est passée : elle ne peut plus être annulée.")
-    if r.dans_le_preavis(now) and not peut_annuler_sans_preavis(par):
-        raise EspacesError(
-            f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
-            "avant le début : contactez l'équipe du PHARES."
-        )
-    r.statut = Reservation.Statut.ANNULEE
-    r.annulee_le = now
-    r.annulee_par = par.user
-    r.sequence += 1  # calendars replace the event by its cancelled version
-    r.save(update_fields=["statut", "annulee_le", "annulee_par", "sequence"])
-    return r, avant
-
-
-def annuler(*, reservation: Reservation, par: Acteur, now=None) -> Reservation:
-    par = exiger(par)
-    now = now or timezone.now()
-    verifier_droit_d_annuler(par, reservation)
-    with transaction.atomic():
-        r, avant = annuler_une(reservation.pk, par, now)
-        journal.journaliser(
-            par=par,
-            operation="reservation.annuler",
-            libelle=f"Réservation annulée : {decrire(r)}",
-            objet=r,
-            structure=r.structure,
-            changements={"statut": (avant, r.get_statut_display())},
-        )
-        prevenir(r, "annulee")
-    return r
-
-
-# --- Modification -------------------------------------------------------------------------
-
-# What the journal shows of a modification (only the fields that changed).
-CHAMPS_MODIFICATION = (
-    "debut",
-    "fin",
-    "titre",
-    "nb_personnes",
-    "minutes_facturables",
-    "montant_ht",
-    "taux_tva",
-)
-
-
-CHAMPS_ECRITS = [
-    *CHAMPS_MODIFICATION,
-    "fin_bloquee",
-    "tarif",
-    "expire_le",
-    "sequence",
-]
-
-
-def _verifier_modifiable(r: Reservation, par: Acteur, now: datetime.datetime) -> None:
-    """Active, pas finie, hors du préavis (sauf pour l'équipe) ; une demande en attente,
-    l'équipe seulement et avant son expiration."""
-    if not r.est_active:
-        raise EspacesError(
-            f"Cette réservation est {r.get_statut_display().lower()} : "
-            "elle ne peut plus être modifiée."
-        )
-    if r.fin <= now:
-        raise EspacesError("Cette réservation est passée : elle ne peut plus être modifiée.")
-    if r.statut == Reservation.Statut.EN_ATTENTE:
-        if not est_gestion(par):
-            raise EspacesError("Seule l'équipe de gestion modifie une demande.")
-        if r.expire_le is not None and r.expire_le <= now:
-            raise EspacesError("Cette demande a expiré : elle ne peut plus être modifiée.")
-    if r.dans_le_preavis(now) and not est_gestion(par):
-        raise EspacesError(
-            f"Modification possible jusqu'à {r.ressource.preavis_annulation_heures} h "
-            "avant le début : contactez l'équipe du PHARES."
-        )
-
-
-def modifier_reservation(
-    *,
-    reservation: Reservation,
-    debut: datetime.datetime,
-    fin: datetime.datetime,
-    titre: str,
-    nb_personnes: int,
-    par: Acteur,
-    prix_accepte: Decimal | None = None,
-    now: datetime.datetime | None = None,
-) -> Reservation:
-    """Déplace ou modifie une réservation, ou une demande en attente (l'équipe, avant de
-    l'accepter), avec les règles d'une réservation : horaires, durée, capacité, présence de
-    la structure, créneau libre (hors elle-même), préavis pour qui n'est pas de l'équipe.
-    Un créneau déplacé est repayé sur le forfait du mois tel qu'il est (sous son verrou, sans
-    elle-même) ; un changement d'objet ou de nombre de personnes garde le créneau et le prix
-    figés (seule la capacité est revue : une règle changée depuis ne bloque pas un nouvel
-    objet). Une occurrence de série est modifiée seule. Rien ne change : rien n'est écrit."""
-    par = exiger(par)
-    now = now or timezone.now()
-    verifier_droit_d_annuler(par, reservation)
-    titre = _titre(titre)
-    if timezone.is_naive(debut) or timezone.is_naive(fin):
-        raise EspacesError("Heure sans fuseau : précisez la date et l'heure.")
-    ressource, structure = reservation.ressource, reservation.structure
-    externe = reservation.externe_id is not None
-    jour = temps.paris(debut).date()
-    fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
-    with transaction.atomic():
-        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
-            verrouiller_forfaits(structure, [jour, temps.paris(reservation.debut).date()])
-        r = (
-            Reservation.objects.select_for_update(of=("self",))
-            .select_related("ressource", "structure", "externe", "par")
-            .get(pk=reservation.pk)
-        )
-        _verifier_modifiable(r, par, now)
-        avant = journal.instantane(r, CHAMPS_MODIFICATION)
-        creneau_avant = temps.creneau(r.debut, r.fin)
-        deplacee = (r.debut, r.fin) != (debut, fin)
-        if deplacee:
-            verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
-            _verifier_presence(structure, jour)
-            other = conflit(ressource, debut, fin_bloquee, exclure_pk=r.pk)
-            if other is not None:
-                raise ConflitError(_message_conflit(ressource, other))
-            prix = prix_reservation(
-                ressource, debut, fin, structure=structure, externe=externe, exclure_pk=r.pk
-            )
-            verifier_prix_accepte(prix.montant.ttc, prix_accepte, rien="Rien n'est modifié")
-            r.debut, r.fin, r.fin_bloquee = debut, fin, fin_bloquee
-            r.tarif = prix.tarif
-            r.minutes_facturables = prix.minutes_facturables
-            r.montant_ht, r.taux_tva = prix.montant.ht, prix.montant.taux_tva
-            if r.expire_le is not None:
-                r.expire_le = min(r.expire_le, debut)  # a request never waits past its start
-        elif nb_personnes != r.nb_personnes:
-            _verifier_capacite(ressource, nb_personnes)
-        r.titre, r.nb_personnes = titre, nb_personnes
-        changements = journal.ecarts(avant, journal.instantane(r, CHAMPS_MODIFICATION))
-        if not changements:
-            return r
-        r.sequence += 1
-        try:
-            with transaction.atomic():
-                r.save(update_fields=CHAMPS_ECRITS)
-        except IntegrityError as exc:
-            # PostgreSQL: a booking committed after the check above (exclusion constraint).
-            raise ConflitError(_message_conflit(ressource, None)) from exc
-        quoi = "Demande" if r.statut == Reservation.Statut.EN_ATTENTE else "Réservation"
-        libelle = f"{quoi} modifiée : {decrire(r)}"
-        if deplacee:
-            libelle += f" (avant : {creneau_avant})"
-        journal.journaliser(
-            par=par,
-            operation="reservation.modifier",
-            libelle=libelle,
-            objet=r,
-            structure=r.structure,
-            changements=changements,
-        )
-        prevenir(r, "modifiee", avant=creneau_avant if deplacee else "")
     return r

@@ -18,15 +18,14 @@ from phares.lib.acteur import Acteur, exiger
 from .. import selectors
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError
+from .modifications import annuler_une, verifier_droit_d_annuler
 from .reservations import (
-    annuler_une,
     creer,
     motif_de_refus,
     pour_qui,
     prevenir,
     verifier_beneficiaire,
     verifier_droit,
-    verifier_droit_d_annuler,
     verifier_prix_accepte,
 )
 from .tarifs import verrouiller_forfaits

@@ -1,0 +1,215 @@
+"""Changer une réservation faite : l'annuler, la modifier (la déplacer, changer son objet
+ou son nombre de personnes). Mêmes règles qu'à la réservation (`reservations`), même
+acteur, même journal, mêmes e-mails après validation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from phares.lib import journal, temps
+from phares.lib.acteur import Acteur, exiger
+
+from ..models import Reservation, Ressource
+from ._erreurs import ConflitError, EspacesError
+from .reservations import (
+    conflit,
+    decrire,
+    est_gestion,
+    message_conflit,
+    prevenir,
+    titre_valide,
+    verifier_capacite,
+    verifier_droit,
+    verifier_presence,
+    verifier_prix_accepte,
+    verifier_regles,
+)
+from .tarifs import prix_reservation, verrouiller_forfaits
+
+# --- Annulation -----------------------------------------------------------------------
+
+
+def peut_annuler_sans_preavis(par: Acteur) -> bool:
+    """L'équipe de gestion (et le système) annule même dans le délai de préavis."""
+    return est_gestion(par)
+
+
+def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
+    if not est_gestion(par) and reservation.structure_id is None:
+        raise EspacesError("Seule l'équipe de gestion annule une réservation extérieure.")
+    verifier_droit(par, structure=reservation.structure)
+
+
+def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
+    """Annule la réservation `pk` après ses règles (active, à venir, préavis) ; ni journal
+    ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
+    r = Reservation.objects.select_for_update(of=("self",)).select_related("ressource").get(pk=pk)
+    avant = r.get_statut_display()
+    if not r.est_active:
+        raise EspacesError("Cette réservation n'est plus active.")
+    if r.fin <= now:
+        raise EspacesError("Cette réservation est passée : elle ne peut plus être annulée.")
+    if r.dans_le_preavis(now) and not peut_annuler_sans_preavis(par):
+        raise EspacesError(
+            f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
+            "avant le début : contactez l'équipe du PHARES."
+        )
+    r.statut = Reservation.Statut.ANNULEE
+    r.annulee_le = now
+    r.annulee_par = par.user
+    r.sequence += 1  # calendars replace the event by its cancelled version
+    r.save(update_fields=["statut", "annulee_le", "annulee_par", "sequence"])
+    return r, avant
+
+
+def annuler(*, reservation: Reservation, par: Acteur, now=None) -> Reservation:
+    par = exiger(par)
+    now = now or timezone.now()
+    verifier_droit_d_annuler(par, reservation)
+    with transaction.atomic():
+        r, avant = annuler_une(reservation.pk, par, now)
+        journal.journaliser(
+            par=par,
+            operation="reservation.annuler",
+            libelle=f"Réservation annulée : {decrire(r)}",
+            objet=r,
+            structure=r.structure,
+            changements={"statut": (avant, r.get_statut_display())},
+        )
+        prevenir(r, "annulee")
+    return r
+
+
+# --- Modification -------------------------------------------------------------------------
+
+# What the journal shows of a modification (only the fields that changed).
+CHAMPS_MODIFICATION = (
+    "debut",
+    "fin",
+    "titre",
+    "nb_personnes",
+    "minutes_facturables",
+    "montant_ht",
+    "taux_tva",
+)
+
+
+CHAMPS_ECRITS = [
+    *CHAMPS_MODIFICATION,
+    "fin_bloquee",
+    "tarif",
+    "expire_le",
+    "sequence",
+]
+
+
+def _verifier_modifiable(r: Reservation, par: Acteur, now: datetime.datetime) -> None:
+    """Active, pas finie, hors du préavis (sauf pour l'équipe) ; une demande en attente,
+    l'équipe seulement et avant son expiration."""
+    if not r.est_active:
+        raise EspacesError(
+            f"Cette réservation est {r.get_statut_display().lower()} : "
+            "elle ne peut plus être modifiée."
+        )
+    if r.fin <= now:
+        raise EspacesError("Cette réservation est passée : elle ne peut plus être modifiée.")
+    if r.statut == Reservation.Statut.EN_ATTENTE:
+        if not est_gestion(par):
+            raise EspacesError("Seule l'équipe de gestion modifie une demande.")
+        if r.expire_le is not None and r.expire_le <= now:
+            raise EspacesError("Cette demande a expiré : elle ne peut plus être modifiée.")
+    if r.dans_le_preavis(now) and not est_gestion(par):
+        raise EspacesError(
+            f"Modification possible jusqu'à {r.ressource.preavis_annulation_heures} h "
+            "avant le début : contactez l'équipe du PHARES."
+        )
+
+
+def modifier_reservation(
+    *,
+    reservation: Reservation,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    titre: str,
+    nb_personnes: int,
+    par: Acteur,
+    prix_accepte: Decimal | None = None,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Déplace ou modifie une réservation, ou une demande en attente (l'équipe, avant de
+    l'accepter), avec les règles d'une réservation : horaires, durée, capacité, présence de
+    la structure, créneau libre (hors elle-même), préavis pour qui n'est pas de l'équipe.
+    Un créneau déplacé est repayé sur le forfait du mois tel qu'il est (sous son verrou, sans
+    elle-même) ; un changement d'objet ou de nombre de personnes garde le créneau et le prix
+    figés (seule la capacité est revue : une règle changée depuis ne bloque pas un nouvel
+    objet). Une occurrence de série est modifiée seule. Rien ne change : rien n'est écrit."""
+    par = exiger(par)
+    now = now or timezone.now()
+    verifier_droit_d_annuler(par, reservation)
+    titre = titre_valide(titre)
+    if timezone.is_naive(debut) or timezone.is_naive(fin):
+        raise EspacesError("Heure sans fuseau : précisez la date et l'heure.")
+    ressource, structure = reservation.ressource, reservation.structure
+    externe = reservation.externe_id is not None
+    jour = temps.paris(debut).date()
+    fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
+    with transaction.atomic():
+        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
+            verrouiller_forfaits(structure, [jour, temps.paris(reservation.debut).date()])
+        r = (
+            Reservation.objects.select_for_update(of=("self",))
+            .select_related("ressource", "structure", "externe", "par")
+            .get(pk=reservation.pk)
+        )
+        _verifier_modifiable(r, par, now)
+        avant = journal.instantane(r, CHAMPS_MODIFICATION)
+        creneau_avant = temps.creneau(r.debut, r.fin)
+        deplacee = (r.debut, r.fin) != (debut, fin)
+        if deplacee:
+            verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
+            verifier_presence(structure, jour)
+            other = conflit(ressource, debut, fin_bloquee, exclure_pk=r.pk)
+            if other is not None:
+                raise ConflitError(message_conflit(ressource, other))
+            prix = prix_reservation(
+                ressource, debut, fin, structure=structure, externe=externe, exclure_pk=r.pk
+            )
+            verifier_prix_accepte(prix.montant.ttc, prix_accepte, rien="Rien n'est modifié")
+            r.debut, r.fin, r.fin_bloquee = debut, fin, fin_bloquee
+            r.tarif = prix.tarif
+            r.minutes_facturables = prix.minutes_facturables
+            r.montant_ht, r.taux_tva = prix.montant.ht, prix.montant.taux_tva
+            if r.expire_le is not None:
+                r.expire_le = min(r.expire_le, debut)  # a request never waits past its start
+        elif nb_personnes != r.nb_personnes:
+            verifier_capacite(ressource, nb_personnes)
+        r.titre, r.nb_personnes = titre, nb_personnes
+        changements = journal.ecarts(avant, journal.instantane(r, CHAMPS_MODIFICATION))
+        if not changements:
+            return r
+        r.sequence += 1
+        try:
+            with transaction.atomic():
+                r.save(update_fields=CHAMPS_ECRITS)
+        except IntegrityError as exc:
+            # PostgreSQL: a booking committed after the check above (exclusion constraint).
+            raise ConflitError(message_conflit(ressource, None)) from exc
+        quoi = "Demande" if r.statut == Reservation.Statut.EN_ATTENTE else "Réservation"
+        libelle = f"{quoi} modifiée : {decrire(r)}"
+        if deplacee:
+            libelle += f" (avant : {creneau_avant})"
+        journal.journaliser(
+            par=par,
+            operation="reservation.modifier",
+            libelle=libelle,
+            objet=r,
+            structure=r.structure,
+            changements=changements,
+        )
+        prevenir(r, "modifiee", avant=creneau_avant if deplacee else "")
+    return r

@@ -175,13 +175,15 @@ def enregistrer_domaine(*, domaine: Domaine, par: Acteur) -> Domaine:
                 domaine.save()
         except IntegrityError as exc:
             raise HabitantsError("Un domaine porte déjà ce nom.") from exc
-        journal.journaliser(
-            par=par,
-            operation="domaine.creer" if creation else "domaine.modifier",
-            libelle=f"Domaine d'activité {'ajouté' if creation else 'modifié'} : {domaine.nom}",
-            objet=domaine,
-            changements=journal.ecarts(avant, journal.instantane(domaine, ["nom", "ordre"])),
-        )
+        changements = journal.ecarts(avant, journal.instantane(domaine, ["nom", "ordre"]))
+        if creation or changements:  # saving an unchanged form is not an operation
+            journal.journaliser(
+                par=par,
+                operation="domaine.creer" if creation else "domaine.modifier",
+                libelle=f"Domaine d'activité {'ajouté' if creation else 'modifié'} : {domaine.nom}",
+                objet=domaine,
+                changements=changements,
+            )
     return domaine
 
 

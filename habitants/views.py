@@ -155,6 +155,9 @@ def structure_modifier(request, slug):
 def structure_archiver(request, slug):
     structure = _staff_structure(slug)
     retour = reverse("habitants:structure-detail", args=[structure.slug])
+    if request.method == "GET" and structure.archivee:
+        messages.info(request, "Cette structure est déjà archivée.")
+        return redirect(retour)
     if request.method == "GET":
         n = selectors.invitations_en_attente(structure).count()
         return render(

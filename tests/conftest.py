@@ -24,6 +24,17 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _cache_vide():
+    """allauth counts sign-in attempts in the cache (per address, per user id): ids come
+    back from one test to the next, so counters must not outlive a test, in any suite."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

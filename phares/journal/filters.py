@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from phares.lib import temps
 from phares.models import EntreeJournal
@@ -26,16 +26,18 @@ def _types_presents() -> list[tuple[str, str]]:
 
 
 def _structures_presentes() -> list[tuple[str, str]]:
-    """Les structures qui apparaissent au journal (nom à la dernière entrée)."""
-    noms: dict[int, str] = {}
-    rows = (
+    """Les structures qui apparaissent au journal, sous le nom de leur dernière entrée.
+    Regroupé par la base : une ligne par structure, quelle que soit la taille du journal."""
+    dernieres = (
         EntreeJournal.objects.filter(structure_id__isnull=False)
-        .order_by("structure_id", "-pk")
-        .values_list("structure_id", "structure_nom")
+        .values("structure_id")
+        .annotate(dernier=Max("pk"))
+        .values("dernier")
     )
-    for pk, nom in rows:
-        noms.setdefault(pk, nom)
-    return sorted(((str(pk), nom) for pk, nom in noms.items()), key=lambda c: c[1].lower())
+    rows = EntreeJournal.objects.filter(pk__in=dernieres).values_list(
+        "structure_id", "structure_nom"
+    )
+    return sorted(((str(pk), nom) for pk, nom in rows), key=lambda c: c[1].lower())
 
 
 class JournalFilter(django_filters.FilterSet):

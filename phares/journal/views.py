@@ -10,7 +10,7 @@ from .filters import JournalFilter
 @gestion_required
 def journal(request):
     """Qui a fait quoi, quand et d'où : lecture seule, pour l'équipe de gestion."""
-    f = JournalFilter(request.GET, queryset=EntreeJournal.objects.select_related("par"))
+    f = JournalFilter(request.GET, queryset=EntreeJournal.objects.all())
     page, query = paginate(request, f.qs.order_by("-le", "-pk"))
     n = page.paginator.count
     return render(

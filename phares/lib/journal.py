@@ -119,4 +119,4 @@ def de_structure(structure_id: int, *, limite: int = 10):
     """Les dernières entrées qui concernent une structure (fiche de la structure)."""
     from phares.models import EntreeJournal
 
-    return EntreeJournal.objects.filter(structure_id=structure_id).select_related("par")[:limite]
+    return EntreeJournal.objects.filter(structure_id=structure_id)[:limite]

@@ -1,8 +1,9 @@
 """Administration technique (superutilisateurs) ; l'équipe travaille dans l'application.
 
-Le bâtiment, les conventions, les tarifs, les forfaits et les consommations ont leurs pages et
-leurs services, qui vérifient (chevauchements, prix figés) et écrivent le journal : ici on les
-lit seulement, pour qu'aucune écriture n'échappe à ces règles."""
+Tout ce qu'espaces tient a ses pages et ses services, qui vérifient (chevauchements, règles
+bornées, prix figés) et écrivent le journal : ici on le lit seulement, pour qu'aucune écriture
+n'échappe à ces règles (une règle de salle sans borne saisie ici faisait tomber la page de
+réservation)."""
 
 from django.contrib import admin
 
@@ -31,15 +32,22 @@ class LectureSeule(admin.ModelAdmin):
         return False
 
 
-for model in (Batiment, Etage, Espace, Convention, Tarif, ForfaitSalles, Consommation):
+for model in (
+    Batiment,
+    Etage,
+    Espace,
+    Convention,
+    Tarif,
+    ForfaitSalles,
+    Consommation,
+    Ressource,
+    ClientExterne,
+):
     admin.site.register(model, LectureSeule)
-
-for model in (Ressource, ClientExterne):
-    admin.site.register(model)
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(LectureSeule):
     list_display = ["ressource", "debut", "fin", "statut", "structure", "externe", "titre"]
     list_filter = ["statut", "ressource"]
     date_hierarchy = "debut"

@@ -48,6 +48,7 @@ from .tarifs import (
     forfait_du_mois,
     minutes_consommees,
     prix_reservation,
+    structures_saisie_consommation,
     tarif_en_vigueur,
 )
 
@@ -92,6 +93,7 @@ __all__ = [
     "salles",
     "semaine",
     "structures_reservantes",
+    "structures_saisie_consommation",
     "tarif_en_vigueur",
     "user_for",
     "velos",

@@ -11,11 +11,15 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from habitants import selectors as habitants_selectors
 from phares.lib import dates, temps
 from phares.lib.money import Montant
+from phares.roles import is_gestion, is_staff_member
 
 from ..models import Consommation, ForfaitSalles, Reservation, Ressource, Tarif
+from .reservations import structures_reservantes
 
 
 def tarif_en_vigueur(
@@ -49,6 +53,18 @@ def minutes_consommees(structure, mois: datetime.date, *, exclude_pk=None) -> in
     for d, f in qs.values_list("debut", "fin"):
         total += f - d
     return temps.minutes(total)
+
+
+def structures_saisie_consommation(user):
+    """Pour qui `user` enregistre des consommations (la seule règle, pour la page et pour le
+    service) : toutes les structures actives pour la gestion, aucune pour le reste de
+    l'équipe (la comptabilité lit, n'écrit pas), celles dont il est membre et qui sont
+    présentes aujourd'hui pour un habitant."""
+    if is_gestion(user):
+        return habitants_selectors.structures_actives()
+    if is_staff_member(user):
+        return habitants_selectors.structures_actives().none()
+    return structures_reservantes(user, le=timezone.localdate())
 
 
 def consommations(structures) -> QuerySet[Consommation]:

@@ -43,6 +43,22 @@ def _occupants(espace: Espace, debut: datetime.date, fin: datetime.date | None):
     return Convention.objects.filter(dates.overlapping(debut, fin), espace=espace)
 
 
+def _verifier_presence(structure, debut: datetime.date, fin: datetime.date | None) -> None:
+    """Une convention tient dans la présence de la structure (arrivée ≤ début, fin ≤ départ) :
+    le rapport compte les occupants d'après elle."""
+    if structure.arrivee is None or debut < structure.arrivee:
+        arrivee = dates.date_courte(structure.arrivee) if structure.arrivee else "non renseignée"
+        raise EspacesError(
+            f"{structure.nom} n'est pas encore hébergée au {dates.date_courte(debut)} "
+            f"(arrivée : {arrivee}) : corrigez la date de début ou la fiche de la structure."
+        )
+    if structure.depart is not None and (fin is None or fin > structure.depart):
+        raise EspacesError(
+            f"{structure.nom} quitte le lieu le {dates.date_courte(structure.depart)} : la "
+            "convention se termine au plus tard ce jour-là."
+        )
+
+
 def creer_convention(
     *,
     structure,
@@ -67,6 +83,7 @@ def creer_convention(
         raise EspacesError("Cette structure est archivée.")
     if fin is not None and fin < debut:
         raise EspacesError("La fin ne peut pas précéder le début.")
+    _verifier_presence(structure, debut, fin)
     with transaction.atomic():
         espace = Espace.objects.select_for_update().get(pk=espace.pk)
         poste = 0 if espace.type == TypeEspace.BUREAU else _choisir_poste(espace, debut, fin, poste)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from phares.lib import journal
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.jetons import hash_token
+from phares.lib.verrous import verrouiller
 
 from ..models import JetonCalendrier
 from ..selectors import jetons_actifs
@@ -31,6 +32,8 @@ def nouveau_jeton(*, par: Acteur) -> str:
     par = _personne(par)
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
+        # Two clicks at once would both revoke, then both insert a "one active token" row.
+        verrouiller(f"jetons:{par.user.pk}")
         anciens = _revoquer(par.user)
         jeton = JetonCalendrier.objects.create(user=par.user, token_hash=hash_token(token))
         journal.journaliser(

@@ -15,10 +15,9 @@ from phares.lib import dates, journal
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.money import NBSP, format_euros, round_cents
 from phares.lib.verrous import verrouiller
-from phares.roles import is_gestion
 
 from ..models import Consommation, ForfaitSalles, Tarif
-from ..selectors import structures_reservantes, tarif_en_vigueur
+from ..selectors import structures_saisie_consommation, tarif_en_vigueur
 from ..selectors.tarifs import GRATUIT, Prix, prix_reservation
 
 __all__ = ["GRATUIT", "Prix", "prix_reservation"]  # re-exported: one rule, in the selectors
@@ -207,18 +206,6 @@ def verrouiller_forfaits(structure, jours) -> None:
 CHAMPS_CONSOMMATION = ("service", "date", "quantite", "prix_unitaire_ht", "taux_tva", "commentaire")
 
 
-def peut_saisir_consommation(par: Acteur, structure) -> bool:
-    """L'équipe de gestion, ou un membre de la structure (présente aujourd'hui). La
-    comptabilité lit les consommations, elle n'en saisit pas."""
-    if par.user is None:
-        return False  # a line records who entered it
-    if is_gestion(par.user):
-        return True
-    return (
-        structures_reservantes(par.user, le=timezone.localdate()).filter(pk=structure.pk).exists()
-    )
-
-
 def enregistrer_consommation(
     *,
     structure,
@@ -230,10 +217,16 @@ def enregistrer_consommation(
 ) -> Consommation:
     """Une consommation au tarif en vigueur à sa date, figé sur la ligne."""
     par = exiger(par)
-    if not peut_saisir_consommation(par, structure):
+    # A line records who entered it: a person, never the system.
+    if par.user is None or not structures_saisie_consommation(par.user).filter(pk=structure.pk):
         raise EspacesError(
             "Seuls l'équipe de gestion et les membres de la structure enregistrent ses "
             "consommations."
+        )
+    if not structure.est_presente(date):
+        raise EspacesError(
+            f"{structure.nom} n'était pas hébergée au PHARES le {dates.date_courte(date)} : "
+            "on n'y enregistre pas de consommation."
         )
     if quantite < 1:
         raise EspacesError("La quantité est d'au moins 1.")

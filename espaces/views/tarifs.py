@@ -27,7 +27,6 @@ from ..forms.tarifs import (
 from ..models import ForfaitSalles, Tarif
 from ..services import EspacesError
 from ..services.tarifs import prix_lisible
-from ._acces import structures_reservantes
 
 
 @staff_required
@@ -113,16 +112,6 @@ def tarif_remplacer(request, pk):
     return render(request, "espaces/tarif_remplacer.html", {"form": form, "tarif": tarif})
 
 
-def _structures_saisie(user):
-    """Pour qui `user` enregistre des consommations : toutes les structures pour la gestion,
-    les siennes pour un membre, aucune pour la comptabilité (elle lit seulement)."""
-    if is_gestion(user):
-        return habitants_selectors.structures_actives()
-    if is_staff_member(user):
-        return None
-    return structures_reservantes(user)
-
-
 @login_required
 def consommation_liste(request):
     staff = is_staff_member(request.user)
@@ -135,9 +124,9 @@ def consommation_liste(request):
     )
     if not staff and not structures.exists():
         raise PermissionDenied
-    pour = _structures_saisie(request.user)
-    if pour is not None and not pour.exists():
-        pour = None
+    pour = selectors.structures_saisie_consommation(request.user)
+    if not pour.exists():
+        pour = None  # read-only page
     if request.method == "POST" and pour is None:
         raise PermissionDenied
     f = ConsommationFilter(

@@ -87,7 +87,12 @@ def test_course_avec_battement_un_seul_gagnant(
 
 def test_un_seul_occupant_pour_un_bureau(course, bureau, tarifs, domaine, gestion):
     structures = [
-        Structure.objects.create(nom=f"Structure {i}", slug=f"structure-{i}", domaine=domaine)
+        Structure.objects.create(
+            nom=f"Structure {i}",
+            slug=f"structure-{i}",
+            domaine=domaine,
+            arrivee=datetime.date(2010, 1, 1),
+        )
         for i in range(FILS)
     ]
 
@@ -117,7 +122,12 @@ def test_un_seul_occupant_pour_un_bureau(course, bureau, tarifs, domaine, gestio
 
 def test_huit_structures_pour_cinq_postes(course, cotravail, tarifs, domaine, gestion):
     structures = [
-        Structure.objects.create(nom=f"Structure {i}", slug=f"structure-{i}", domaine=domaine)
+        Structure.objects.create(
+            nom=f"Structure {i}",
+            slug=f"structure-{i}",
+            domaine=domaine,
+            arrivee=datetime.date(2010, 1, 1),
+        )
         for i in range(8)
     ]
 
@@ -474,3 +484,16 @@ def test_la_base_refuse_deux_occupants(bureau, cotravail, structure_a, structure
     with pytest.raises(IntegrityError), transaction.atomic():
         convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=1)
     convention(structure_b, cotravail, datetime.date(2016, 1, 1), poste=2)
+
+
+def test_deux_clics_sur_creer_mes_liens_laissent_un_seul_lien_actif(course, membre_a):
+    """« Créer mes liens » cliqué dix fois à la fois : pas d'erreur, un seul jeton actif."""
+    from espaces.models import JetonCalendrier
+
+    resultats = course.lancer(lambda i: services.nouveau_jeton(par=acteur(membre_a)), n=10)
+
+    assert all(isinstance(r, str) for r in resultats), resultats
+    actifs = course.lire(
+        lambda: JetonCalendrier.objects.filter(user=membre_a, revoque_le__isnull=True).count()
+    )
+    assert actifs == 1

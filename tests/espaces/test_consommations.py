@@ -2,6 +2,7 @@
 seule structure n'a pas à la choisir, la comptabilité lit sans écrire."""
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -134,3 +135,12 @@ def test_un_autre_membre_la_rejoint_sans_reselection(lieu, structure_a):
     """Deux membres d'Halage : chacun a la structure déjà choisie."""
     autre = membre_de(structure_a, "nouvelle@halage.test")
     assert '<select name="structure"' not in client_as(autre).get(URL).text
+
+
+def test_pas_de_consommation_avant_l_arrivee_de_la_structure(lieu, gestion, structure_a):
+    """La date compte, pas seulement aujourd'hui : Halage est arrivée en 2010."""
+    response = client_as(gestion).post(URL, data(structure_a, date="2009-05-04"))
+
+    assert response.status_code == 200
+    assert "n'était pas hébergée au PHARES le 4 mai 2009" in html.unescape(response.text)
+    assert not Consommation.objects.exists()

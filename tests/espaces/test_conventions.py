@@ -35,7 +35,9 @@ def terminer(convention, fin, par=None):
 @pytest.fixture
 def structures(domaine):
     return [
-        Structure.objects.create(nom=f"Structure {i}", slug=f"structure-{i}", domaine=domaine)
+        Structure.objects.create(
+            nom=f"Structure {i}", slug=f"structure-{i}", domaine=domaine, arrivee=D(2010, 1, 1)
+        )
         for i in range(1, 7)
     ]
 
@@ -305,3 +307,17 @@ def test_avancer_une_fin_mais_pas_la_repousser(convention):
 
     convention.refresh_from_db()
     assert convention.fin == D(2015, 6, 30)
+
+
+def test_une_convention_tient_dans_la_presence_de_la_structure(bureau, tarifs, structure_a):
+    """Avant l'arrivée ou au-delà du départ, la convention est refusée : le rapport compte
+    les occupants d'après elles."""
+    with pytest.raises(services.EspacesError, match="pas encore hébergée"):
+        attribuer(bureau, structure_a, D(2009, 12, 31))
+    Structure.objects.filter(pk=structure_a.pk).update(depart=D(2016, 6, 30))
+    structure_a.refresh_from_db()
+    with pytest.raises(services.EspacesError, match="quitte le lieu le 30 juin 2016"):
+        attribuer(bureau, structure_a, D(2015, 9, 1))  # no end: past the departure
+    assert not Convention.objects.exists()
+
+    assert attribuer(bureau, structure_a, D(2015, 9, 1), D(2016, 6, 30)).fin == D(2016, 6, 30)

@@ -320,6 +320,9 @@ LECTURE_SEULE = [
     "tarif",
     "forfaitsalles",
     "consommation",
+    "ressource",
+    "clientexterne",
+    "reservation",
 ]
 
 

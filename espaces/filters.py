@@ -3,9 +3,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
+from phares.forms import DateBorneeFilter
 from phares.lib import dates, temps
 
-from .forms._champs import DATE, DATE_MAX, DATE_MIN
 from .models import (
     TYPES_OCCUPES,
     Consommation,
@@ -37,9 +37,7 @@ class EspaceFilter(django_filters.FilterSet):
         method="filter_occupation",
     )
     # Read by filter_occupation; the view fills it with the date the page shows.
-    date = django_filters.DateFilter(
-        label="Libres ou occupés le", method="_sans_effet", widget=DATE
-    )
+    date = DateBorneeFilter(label="Libres ou occupés le", method="_sans_effet")
 
     class Meta:
         model = Espace
@@ -54,9 +52,7 @@ class EspaceFilter(django_filters.FilterSet):
 
     def filter_occupation(self, queryset, name, value):
         """Libre = aucune convention ce jour-là (co-travail : au moins un poste libre)."""
-        le = self.form.cleaned_data.get("date")
-        if le is None or not DATE_MIN <= le <= DATE_MAX:
-            le = timezone.localdate()
+        le = self.form.cleaned_data.get("date") or timezone.localdate()
         actives = Convention.objects.filter(dates.active_on(le))
         loues = queryset.filter(type__in=TYPES_OCCUPES)
         if value == "occupe":
@@ -78,7 +74,7 @@ class ConventionFilter(django_filters.FilterSet):
         queryset=Espace.objects.filter(type__in=TYPES_OCCUPES),
         empty_label="Tous",
     )
-    active_le = django_filters.DateFilter(label="En cours le", method="filter_active", widget=DATE)
+    active_le = DateBorneeFilter(label="En cours le", method="filter_active")
 
     class Meta:
         model = Convention
@@ -95,10 +91,8 @@ class ConsommationFilter(django_filters.FilterSet):
     service = django_filters.ChoiceFilter(
         label="Service", choices=Consommation.Service.choices, empty_label="Tous"
     )
-    du = django_filters.DateFilter(label="Du", field_name="date", lookup_expr="gte", widget=DATE)
-    au = django_filters.DateFilter(
-        label="Au (inclus)", field_name="date", lookup_expr="lte", widget=DATE
-    )
+    du = DateBorneeFilter(label="Du", field_name="date", lookup_expr="gte")
+    au = DateBorneeFilter(label="Au (inclus)", field_name="date", lookup_expr="lte")
 
     class Meta:
         model = Consommation
@@ -122,8 +116,8 @@ class ReservationFilter(django_filters.FilterSet):
         empty_label="Toutes",
         method="filter_quand",
     )
-    du = django_filters.DateFilter(label="Du", method="filter_du", widget=DATE)
-    au = django_filters.DateFilter(label="Au (inclus)", method="filter_au", widget=DATE)
+    du = DateBorneeFilter(label="Du", method="filter_du")
+    au = DateBorneeFilter(label="Au (inclus)", method="filter_au")
     statut = django_filters.ChoiceFilter(
         label="Statut",
         choices=Reservation.Statut.choices,
@@ -168,11 +162,7 @@ class ReservationFilter(django_filters.FilterSet):
 
     # Days of Paris, both included: 00:00 of the first to 00:00 after the last.
     def filter_du(self, queryset, name, value):
-        if not DATE_MIN <= value <= DATE_MAX:
-            return queryset
         return queryset.filter(debut__gte=temps.day_bounds(value)[0])
 
     def filter_au(self, queryset, name, value):
-        if not DATE_MIN <= value <= DATE_MAX:
-            return queryset
         return queryset.filter(debut__lt=temps.day_bounds(value)[1])

@@ -4,12 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 
-from phares.forms import valider_image
+# Structures keep any date (tests/test_robustesse: 0001-01-01 is read back everywhere).
+from phares.forms import DATE_WIDGET, valider_image
 
 from .models import CHIFFRES_FIELDS, ChiffresAnnuels, Domaine, Membre, Structure
 from .services import CHAMPS_PROFIL, CHAMPS_STRUCTURE
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _digits(value: str) -> str:

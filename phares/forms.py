@@ -1,6 +1,8 @@
+import datetime
 import io
 from pathlib import Path
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -77,3 +79,29 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
             # par Django 5.2 au rendu (BoundField.build_widget_attrs) : ne pas les écraser.
             widget.attrs["class"] += " is-invalid"
     return form
+
+
+# Dates the pages accept. Code steps a day or a week either side of a date and converts it
+# to UTC: 0001-01-01 or 9999-12-31 would overflow datetime there (a 500, not a message).
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2999, 12, 31)
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateBornee(forms.DateField):
+    """Un champ date (sélecteur de date du navigateur) borné de 1900 à 2999, avec un
+    message en français : la seule façon de saisir une date dans PHARES."""
+
+    widget = DATE_WIDGET
+    default_error_messages = {"bornes": "Saisissez une date valide. Les dates vont de 1900 à 2999."}
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise ValidationError(self.error_messages["bornes"], code="bornes")
+
+
+class DateBorneeFilter(django_filters.DateFilter):
+    """Le filtre de date des listes, avec le même champ borné."""
+
+    field_class = DateBornee

@@ -64,7 +64,8 @@ def load_tarifs(ctx: DemoContext) -> dict[str, Tarif]:
         code: ctx.upsert(
             Tarif,
             {"code": code, "ressource": None, "debut": DEBUT_ANNEE},
-            {"montant_ht": montant, "taux_tva": tva, "fin": None},
+            {"montant_ht": montant, "taux_tva": tva},
+            a_la_creation={"fin": None},
         )
         for code, montant, tva in TARIFS
     }
@@ -77,7 +78,8 @@ def load_forfaits(ctx: DemoContext) -> None:
         ctx.upsert(
             ForfaitSalles,
             {"structure": ctx.structures[slug], "debut": max(h.arrivee, DEBUT_ANNEE)},
-            {"heures_par_mois": FORFAIT_HEURES, "fin": h.depart},
+            {"heures_par_mois": FORFAIT_HEURES},
+            a_la_creation={"fin": h.depart},
         )
 
 

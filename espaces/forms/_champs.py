@@ -1,17 +1,13 @@
-"""Ce que les formulaires espaces partagent : widgets de date et d'heure, bornes des dates,
-fin après début, date lue dans l'URL."""
+"""Ce que les formulaires espaces partagent : widget d'heure, fin après début, date lue dans
+l'URL (mêmes bornes que `phares.forms.DateBornee`, le champ de toutes les dates)."""
 
 import datetime
 
 from django import forms
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+from phares.forms import DATE_MAX, DATE_MIN
 
-# Dates the pages accept: the views step a day or a week either side, and 0001-01-01 or
-# 9999-12-31 would overflow datetime.date there (or in the UTC conversion).
-DATE_MIN = datetime.date(1900, 1, 1)
-DATE_MAX = datetime.date(2999, 12, 31)
+TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 
 
 def fin_apres_debut(form: forms.Form, cleaned: dict) -> None:

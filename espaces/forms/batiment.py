@@ -3,11 +3,11 @@
 from django import forms
 
 from habitants import selectors as habitants_selectors
-from phares.forms import valider_image
+from phares.forms import DateBornee, valider_image
 
 from ..models import TEXTE_MAX, TYPES_OCCUPES, Batiment, Espace, Etage, TypeEspace
 from ..services.espaces import CHAMPS_ESPACE
-from ._champs import DATE, fin_apres_debut
+from ._champs import fin_apres_debut
 
 
 class EspaceForm(forms.ModelForm):
@@ -57,10 +57,8 @@ class ConventionForm(forms.Form):
         max_value=500,  # Espace.nb_postes' own limit
         help_text="Laissez vide pour attribuer le premier poste libre.",
     )
-    debut = forms.DateField(label="Début", widget=DATE)
-    fin = forms.DateField(
-        label="Fin (incluse)", required=False, widget=DATE, help_text="Vide : sans terme."
-    )
+    debut = DateBornee(label="Début")
+    fin = DateBornee(label="Fin (incluse)", required=False, help_text="Vide : sans terme.")
     montant_mensuel_ht = forms.DecimalField(
         label="Loyer mensuel HT (€)",
         required=False,
@@ -90,7 +88,7 @@ class ConventionForm(forms.Form):
 
 
 class TerminerConventionForm(forms.Form):
-    fin = forms.DateField(label="Dernier jour d'occupation (inclus)", widget=DATE)
+    fin = DateBornee(label="Dernier jour d'occupation (inclus)")
 
 
 class BatimentForm(forms.ModelForm):

@@ -6,11 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator
 
+from phares.forms import DateBornee
 from phares.lib import temps
 
 from ..models import ClientExterne, Ressource, SerieReservations
 from ..services import Organisation
-from ._champs import DATE, DATE_MAX, DATE_MIN, TIME
+from ._champs import TIME
 
 
 def _structures_au_choix(field: forms.ModelChoiceField, structures) -> None:
@@ -83,15 +84,9 @@ class RegleForm(forms.ModelForm):
 class CreneauForm(forms.Form):
     """Date + heures de Paris -> [debut, fin[ conscients."""
 
-    date = forms.DateField(label="Date", widget=DATE)
+    date = DateBornee(label="Date")
     heure_debut = forms.TimeField(label="De", widget=TIME)
     heure_fin = forms.TimeField(label="À", widget=TIME)
-
-    def clean_date(self):
-        jour = self.cleaned_data["date"]
-        if not DATE_MIN <= jour <= DATE_MAX:
-            raise forms.ValidationError("Saisissez une date valide.")
-        return jour
 
     def clean(self):
         cleaned = super().clean()
@@ -122,7 +117,7 @@ class EstimationForm(CreneauForm):
         initial=1,
         required=False,
     )
-    jusqu_au = forms.DateField(label="Jusqu'au (inclus)", required=False, widget=DATE)
+    jusqu_au = DateBornee(label="Jusqu'au (inclus)", required=False)
     nombre = forms.IntegerField(
         label="Ou nombre de fois",
         required=False,

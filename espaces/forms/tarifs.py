@@ -4,16 +4,17 @@ consommations."""
 from django import forms
 
 from habitants import selectors as habitants_selectors
+from phares.forms import DateBornee
 
 from ..models import Consommation, Tarif
-from ._champs import DATE, fin_apres_debut
+from ._champs import fin_apres_debut
 
 
 class TarifForm(forms.ModelForm):
     class Meta:
         model = Tarif
         fields = ["code", "ressource", "montant_ht", "taux_tva", "debut", "fin"]
-        widgets = {"debut": DATE, "fin": DATE}
+        field_classes = {"debut": DateBornee, "fin": DateBornee}
 
     def clean(self):
         cleaned = super().clean()
@@ -22,13 +23,12 @@ class TarifForm(forms.ModelForm):
 
 
 class TerminerTarifForm(forms.Form):
-    fin = forms.DateField(label="Dernier jour du tarif (inclus)", widget=DATE)
+    fin = DateBornee(label="Dernier jour du tarif (inclus)")
 
 
 class RemplacerTarifForm(forms.Form):
-    a_partir_du = forms.DateField(
+    a_partir_du = DateBornee(
         label="Nouveau prix à partir du",
-        widget=DATE,
         help_text="Le tarif en cours s'arrête la veille.",
     )
     # The model's own limits: 12 digits, 4 decimals (unit prices below the cent).
@@ -43,7 +43,7 @@ class RemplacerTarifForm(forms.Form):
 class ConsommationForm(forms.Form):
     structure = forms.ModelChoiceField(label="Structure", queryset=None)  # in __init__
     service = forms.ChoiceField(label="Service", choices=Consommation.Service.choices)
-    date = forms.DateField(label="Date", widget=DATE)
+    date = DateBornee(label="Date")
     quantite = forms.IntegerField(label="Quantité", min_value=1, max_value=100000)
     commentaire = forms.CharField(label="Commentaire", required=False, max_length=200)
 
@@ -67,7 +67,7 @@ class ForfaitForm(forms.Form):
         max_value=744,
         help_text="0 = illimité.",
     )
-    debut = forms.DateField(label="À partir du", widget=DATE)
+    debut = DateBornee(label="À partir du")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

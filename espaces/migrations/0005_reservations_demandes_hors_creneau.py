@@ -22,6 +22,21 @@ ALTER TABLE espaces_reservation
   ) WHERE (statut {});
 """
 
+# Going back: the old constraint also covers pending requests, which may now overlap a
+# confirmed booking or each other (that is what this migration allows). Those could not
+# have been accepted anyway: they are marked expired first (the oldest of overlapping
+# requests stays pending), or the old constraint would not build.
+EXPIRER_CELLES_QUI_CHEVAUCHENT = """
+UPDATE espaces_reservation AS d SET statut = 'expiree'
+ WHERE d.statut = 'en_attente'
+   AND EXISTS (
+     SELECT 1 FROM espaces_reservation AS r
+      WHERE r.ressource_id = d.ressource_id
+        AND (r.statut = 'confirmee' OR (r.statut = 'en_attente' AND r.id < d.id))
+        AND tstzrange(r.debut, r.fin_bloquee, '[)') && tstzrange(d.debut, d.fin_bloquee, '[)')
+   );
+"""
+
 
 class Migration(migrations.Migration):
 
@@ -113,6 +128,7 @@ class Migration(migrations.Migration):
         ),
         RunSQLPostgres(
             sql=CONTRAINTE.format("= 'confirmee'"),
-            reverse_sql=CONTRAINTE.format("IN ('confirmee', 'en_attente')"),
+            reverse_sql=EXPIRER_CELLES_QUI_CHEVAUCHENT
+            + CONTRAINTE.format("IN ('confirmee', 'en_attente')"),
         ),
     ]

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from habitants.models import Structure
-from phares.lib.money import round_cents
+from phares.lib.money import format_prix_unitaire, round_cents
 
 from .reservations import Ressource
 
@@ -70,7 +70,7 @@ class Tarif(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_code_display()} : {self.montant_ht} € HT"
+        return f"{self.get_code_display()} : {format_prix_unitaire(self.montant_ht)} HT"
 
 
 class ForfaitSalles(models.Model):

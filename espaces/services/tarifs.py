@@ -13,7 +13,7 @@ from django.utils import timezone
 from habitants import selectors as habitants_selectors
 from phares.lib import dates, journal
 from phares.lib.acteur import Acteur, exiger
-from phares.lib.money import NBSP, format_euros, round_cents
+from phares.lib.money import format_prix_unitaire as prix
 from phares.lib.verrous import verrouiller
 
 from ..models import Consommation, ForfaitSalles, Tarif
@@ -59,13 +59,6 @@ def _inserer_tarif(tarif: Tarif) -> Tarif:
     return tarif
 
 
-def prix_lisible(montant: Decimal) -> str:
-    """« 0,10 € », ou « 0,045 € » pour un prix unitaire plus fin que le centime."""
-    if montant == round_cents(montant):
-        return format_euros(montant)
-    return format(montant.normalize(), "f").replace(".", ",") + NBSP + "€"
-
-
 def _nom_tarif(tarif: Tarif) -> str:
     pour = f" ({tarif.ressource.nom})" if tarif.ressource_id else ""
     return f"{tarif.get_code_display()}{pour}"
@@ -84,7 +77,7 @@ def enregistrer_tarif(*, tarif: Tarif, par: Acteur) -> Tarif:
         journal.journaliser(
             par=par,
             operation="tarif.creer",
-            libelle=f"Tarif ajouté : {_nom_tarif(tarif)}, {prix_lisible(tarif.montant_ht)} HT "
+            libelle=f"Tarif ajouté : {_nom_tarif(tarif)}, {prix(tarif.montant_ht)} HT "
             f"du {tarif.debut:%d/%m/%Y}{fin}",
             objet=tarif,
             changements=journal.creation(tarif, CHAMPS_TARIF),
@@ -117,7 +110,7 @@ def terminer_tarif(*, tarif: Tarif, fin: datetime.date, par: Acteur) -> Tarif:
         journal.journaliser(
             par=par,
             operation="tarif.terminer",
-            libelle=f"Tarif terminé : {_nom_tarif(tarif)}, {prix_lisible(tarif.montant_ht)} HT "
+            libelle=f"Tarif terminé : {_nom_tarif(tarif)}, {prix(tarif.montant_ht)} HT "
             f"jusqu'au {fin:%d/%m/%Y} inclus",
             objet=tarif,
             changements=journal.ecarts(avant, journal.instantane(tarif, ["fin"])),
@@ -176,8 +169,8 @@ def remplacer_tarif(
         journal.journaliser(
             par=par,
             operation="tarif.remplacer",
-            libelle=f"Tarif remplacé : {_nom_tarif(ancien)}, {prix_lisible(ancien.montant_ht)} "
-            f"→ {prix_lisible(nouveau.montant_ht)} HT à partir du {a_partir_du:%d/%m/%Y}",
+            libelle=f"Tarif remplacé : {_nom_tarif(ancien)}, {prix(ancien.montant_ht)} "
+            f"→ {prix(nouveau.montant_ht)} HT à partir du {a_partir_du:%d/%m/%Y}",
             objet=nouveau,
             changements={
                 **journal.ecarts(avant, apres),
@@ -257,7 +250,7 @@ def enregistrer_consommation(
             par=par,
             operation="consommation.enregistrer",
             libelle=f"{consommation.get_service_display()} : {quantite} × "
-            f"{prix_lisible(tarif.montant_ht)} HT pour {structure.nom} le {date:%d/%m/%Y}",
+            f"{prix(tarif.montant_ht)} HT pour {structure.nom} le {date:%d/%m/%Y}",
             objet=consommation,
             structure=structure,
             changements=journal.creation(consommation, CHAMPS_CONSOMMATION),
@@ -282,15 +275,20 @@ def definir_forfait(
     with transaction.atomic():
         # Two allowances set at once for one structure would both end the same current one.
         habitants_selectors.verrouiller_structure(structure)
-        courant = (
-            ForfaitSalles.objects.filter(structure=structure, fin__isnull=True)
-            .order_by("-debut")
-            .first()
+        # Every allowance still running on `debut` or later, ended ones included: a new
+        # one must not overlap an allowance that stops before today's end of time.
+        suivants = list(
+            ForfaitSalles.objects.filter(
+                dates.overlapping(debut, None), structure=structure
+            ).order_by("debut")
         )
-        if courant and courant.debut > debut:
+        plus_tard = [f for f in suivants if f.debut > debut]
+        if plus_tard:
             raise EspacesError(
-                f"Un forfait commence déjà le {courant.debut:%d/%m/%Y} : choisissez une date après."
+                f"Un forfait commence déjà le {plus_tard[0].debut:%d/%m/%Y} : choisissez une "
+                "date après."
             )
+        courant = suivants[0] if suivants else None
         avant = _heures(courant.heures_par_mois) if courant else "—"
         if courant and courant.debut == debut and courant.heures_par_mois == heures_par_mois:
             return courant  # nothing changes, nothing to journal
@@ -299,11 +297,12 @@ def definir_forfait(
             forfait.heures_par_mois = heures_par_mois
             forfait.save(update_fields=["heures_par_mois"])
         else:
+            fin = courant.fin if courant else None  # the new one keeps the planned end
             if courant:
                 courant.fin = debut - datetime.timedelta(days=1)
                 courant.save(update_fields=["fin"])
             forfait = ForfaitSalles.objects.create(
-                structure=structure, heures_par_mois=heures_par_mois, debut=debut
+                structure=structure, heures_par_mois=heures_par_mois, debut=debut, fin=fin
             )
         journal.journaliser(
             par=par,

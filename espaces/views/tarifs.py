@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
 from phares.lib import dates
+from phares.lib.money import format_prix_unitaire
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
@@ -26,7 +27,6 @@ from ..forms.tarifs import (
 )
 from ..models import ForfaitSalles, Tarif
 from ..services import EspacesError
-from ..services.tarifs import prix_lisible
 
 
 @staff_required
@@ -105,7 +105,7 @@ def tarif_remplacer(request, pk):
             messages.success(
                 request,
                 f"Nouveau tarif « {nouveau.get_code_display()} » : "
-                f"{prix_lisible(nouveau.montant_ht)} HT à partir du "
+                f"{format_prix_unitaire(nouveau.montant_ht)} HT à partir du "
                 f"{dates.date_courte(nouveau.debut)}.",
             )
             return redirect("espaces:tarif-liste")

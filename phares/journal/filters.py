@@ -1,13 +1,12 @@
 import django_filters
-from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
 
+from phares.forms import DateBorneeFilter
 from phares.lib import temps
 from phares.models import EntreeJournal
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SYSTEME = "systeme"
 
 
@@ -48,8 +47,8 @@ class JournalFilter(django_filters.FilterSet):
         label="Structure", empty_label="Toutes", method="filter_structure"
     )
     objet_type = django_filters.ChoiceFilter(label="Type d'objet", empty_label="Tous")
-    du = django_filters.DateFilter(label="Du", method="filter_du", widget=DATE)
-    au = django_filters.DateFilter(label="Au (inclus)", method="filter_au", widget=DATE)
+    du = DateBorneeFilter(label="Du", method="filter_du")
+    au = DateBorneeFilter(label="Au (inclus)", method="filter_au")
     q = django_filters.CharFilter(label="Contient", method="filter_q", max_length=100)
 
     class Meta:

@@ -45,20 +45,28 @@ class DemoContext:
         login = self.logins.setdefault(email, Login(email=email, nom=user.get_full_name()))
         login.roles.append(role)
 
-    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+    def upsert(
+        self,
+        model: type[models.Model],
+        lookup: dict,
+        values: dict,
+        *,
+        a_la_creation: dict | None = None,
+    ) -> models.Model:
         """Create or update the row found by its natural key `lookup`, writing only
         when a value differs, so that a second run touches nothing (auto_now
         timestamps included) and the summary can say what changed. Each write is
-        journalled as the system's ("demo")."""
+        journalled as the system's ("demo"). `a_la_creation` holds values the app may
+        change afterwards (a tariff's end, once it has been replaced): set on creation only,
+        so that a second run does not undo what was done in the app."""
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
-            obj = model(**lookup, **values)
+            obj = model(**lookup, **values, **(a_la_creation or {}))
             obj.full_clean()
             obj.save()
             self.stats["created"] += 1
-            self._journaliser(
-                "demo.creer", "création", obj, journal.creation(obj, [*lookup, *values])
-            )
+            champs = [*lookup, *values, *(a_la_creation or {})]
+            self._journaliser("demo.creer", "création", obj, journal.creation(obj, champs))
             return obj
         changed = [name for name, value in values.items() if _differs(obj, name, value)]
         if changed:

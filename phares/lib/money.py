@@ -23,13 +23,33 @@ def format_euros(value: Decimal | None) -> str:
     if isinstance(value, float):
         raise TypeError("Pas de float pour de l'argent : utilisez Decimal.")
     value = round_cents(Decimal(value))
-    sign = "-" if value < 0 else ""
-    units, cents = f"{abs(value):.2f}".split(".")
+    return _en_francais(f"{value:.2f}")
+
+
+def format_prix_unitaire(value: Decimal | None) -> str:
+    """Un prix unitaire, qui peut être plus fin que le centime : « 0,045 € » (un timbre au
+    millième), sinon comme format_euros (« 0,10 € »). Les montants facturés, eux, sont
+    arrondis par ligne."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        raise TypeError("Pas de float pour de l'argent : utilisez Decimal.")
+    value = Decimal(value)
+    if value == round_cents(value):
+        return format_euros(value)
+    return _en_francais(format(value.normalize(), "f"))
+
+
+def _en_francais(texte: str) -> str:
+    """« -1234.5 » -> « -1 234,5 € » (espace fine insécable entre les milliers)."""
+    # "-0.00" (a tiny negative rounded away) prints without its sign.
+    sign = "-" if texte.startswith("-") and texte.strip("-0.") else ""
+    units, decimales = texte.lstrip("-").split(".")
     groups = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]
-    return sign + THIN_NBSP.join(groups) + "," + cents + NBSP + "€"
+    return sign + THIN_NBSP.join(groups) + "," + decimales + NBSP + "€"
 
 
 TAUX_MAX = Decimal("100")

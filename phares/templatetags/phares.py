@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 from phares.forms import style_form
 from phares.lib import dates, temps
-from phares.lib.money import format_euros
+from phares.lib.money import format_euros, format_prix_unitaire
 
 register = template.Library()
 
@@ -20,6 +20,12 @@ def styled(form):
 def euros(value):
     """{{ montant|euros }} -> « 1 234,50 € » ; refuse les float."""
     return format_euros(value)
+
+
+@register.filter
+def prix_unitaire(value):
+    """{{ tarif.montant_ht|prix_unitaire }} -> « 0,045 € » (sans arrondir au centime)."""
+    return format_prix_unitaire(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -212,3 +212,34 @@ def test_an_edited_table_that_breaks_the_report_is_refused(monkeypatch):
     with pytest.raises(CommandError, match="15 bureaux privatifs, le rapport en compte 16"):
         run_demo()
     assert not Structure.objects.exists() and not Espace.objects.exists()
+
+
+def test_running_again_keeps_what_was_changed_in_the_app():
+    """A tariff replaced and an allowance redefined in the app stay so: a second run must
+    not reopen the old ones (two tariffs of one kind at once, refused on PostgreSQL)."""
+    from espaces import services
+    from phares.lib.acteur import Acteur
+
+    run_demo()
+    systeme = Acteur.systeme("test")
+    impression = Tarif.objects.get(code="impression", ressource=None)
+    services.remplacer_tarif(
+        tarif=impression,
+        a_partir_du=datetime.date(2016, 1, 1),
+        montant_ht=Decimal("0.12"),
+        taux_tva=Decimal("20"),
+        par=systeme,
+    )
+    forfait = ForfaitSalles.objects.filter(fin__isnull=True).first()
+    services.definir_forfait(
+        structure=forfait.structure,
+        heures_par_mois=20,
+        debut=datetime.date(2016, 1, 1),
+        par=systeme,
+    )
+
+    run_demo()
+
+    assert Tarif.objects.filter(code="impression", fin__isnull=True).count() == 1
+    assert Tarif.objects.get(pk=impression.pk).fin == datetime.date(2015, 12, 31)
+    assert ForfaitSalles.objects.filter(structure=forfait.structure, fin__isnull=True).count() == 1

@@ -371,3 +371,50 @@ def test_consommation_apres_remplacement_au_nouveau_prix(
         Decimal("0.12"),
     )
     assert Consommation.objects.count() == 2
+
+
+def test_un_prix_plus_fin_que_le_centime_se_lit_tel_quel(impression, gestion):
+    """Un timbre à 0,045 € n'est pas affiché « 0,05 € » : ni la liste, ni la page du tarif,
+    ni le journal n'arrondissent un prix unitaire."""
+    client = client_as(gestion)
+    client.post(
+        remplacer_url(impression),
+        {"a_partir_du": "2026-04-01", "montant_ht": "0.045", "taux_tva": "20"},
+    )
+    nouveau = Tarif.objects.get(debut=d(2026, 4, 1))
+
+    assert contient(client.get(LISTE), "0,045\u00a0€")
+    assert contient(client.get(remplacer_url(nouveau)), "0,045\u00a0€ HT")
+    assert "0,05" not in client.get(remplacer_url(nouveau)).text
+    assert str(nouveau) == "Impression, à la page : 0,045\u00a0€ HT"
+
+
+# --- Forfaits d'heures de salle -----------------------------------------------------------
+
+
+def test_un_nouveau_forfait_ne_chevauche_pas_un_forfait_qui_a_une_fin(gestion, structure_a):
+    """Forfait de l'été (juin–août) : un changement au 1er juillet coupe l'ancien au 30 juin
+    et garde la fin prévue ; un changement avant lui est refusé."""
+    from espaces.models import ForfaitSalles
+
+    ete = ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=10, debut=d(2015, 6, 1), fin=d(2015, 8, 31)
+    )
+    par = acteur(gestion)
+
+    nouveau = services.definir_forfait(
+        structure=structure_a, heures_par_mois=20, debut=d(2015, 7, 1), par=par
+    )
+
+    ete.refresh_from_db()
+    assert (ete.debut, ete.fin) == (d(2015, 6, 1), d(2015, 6, 30))
+    assert (nouveau.debut, nouveau.fin, nouveau.heures_par_mois) == (
+        d(2015, 7, 1),
+        d(2015, 8, 31),
+        20,
+    )
+    with pytest.raises(services.EspacesError, match="commence déjà le 01/06/2015"):
+        services.definir_forfait(
+            structure=structure_a, heures_par_mois=5, debut=d(2015, 5, 1), par=par
+        )
+    assert ForfaitSalles.objects.count() == 2

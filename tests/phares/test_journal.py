@@ -282,3 +282,13 @@ def test_le_journal_montre_l_heure_de_paris(gestion, structure_a):
     text = client_as(gestion).get(JOURNAL).text
     assert "1er juil. 2026" in text and "09:30" in text
     assert timezone.is_aware(EntreeJournal.objects.get().le)
+
+
+@pytest.mark.parametrize("filtre", [{"au": "9999-12-31"}, {"du": "0001-01-01"}])
+def test_une_date_hors_de_portee_est_un_message_pas_une_erreur(gestion, entrees, filtre):
+    """Le lendemain du 31/12/9999 ou l'heure UTC du 01/01/0001 n'existent pas : la date est
+    refusée par le champ (le même pour toutes les dates de PHARES), jamais un 500."""
+    response = client_as(gestion).get(JOURNAL, filtre)
+    assert response.status_code == 200
+    erreurs = response.context["filter"].form.errors
+    assert "Les dates vont de 1900 à 2999." in str(erreurs)

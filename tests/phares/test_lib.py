@@ -296,3 +296,16 @@ def test_filtres_de_gabarit_convertissent_a_paris():
     t = Template("{{ d|date_courte:'jour' }} · {{ m|duree }}")
     minuit_utc = datetime.datetime(2026, 12, 10, 23, 30, tzinfo=UTC)  # 11 Dec in Paris
     assert t.render(Context({"d": minuit_utc, "m": 150})) == "ven. 11 déc. 2026 · 2 h 30"
+
+
+@pytest.mark.parametrize(
+    ("valeur", "texte"),
+    [("0.045", "0,045\u00a0€"), ("0.10", "0,10\u00a0€"), ("0.1000", "0,10\u00a0€"),
+     ("1234.5", "1\u202f234,50\u00a0€"), ("1234.5678", "1\u202f234,5678\u00a0€"),
+     ("-0.005", "-0,005\u00a0€")],
+)  # fmt: skip
+def test_prix_unitaire_plus_fin_que_le_centime(valeur, texte):
+    assert money.format_prix_unitaire(Decimal(valeur)) == texte
+    assert money.format_prix_unitaire(None) == ""
+    with pytest.raises(TypeError):
+        money.format_prix_unitaire(0.045)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from habitants import demo as habitants_demo
 from phares.lib import dates
-from phares.lib.money import round_cents
 
-from ..models import Batiment, Convention, Espace, Etage, Tarif, TypeEspace
+from ..models import Batiment, Convention, Espace, Etage, TypeEspace
+from ..services.batiment import code_loyer, loyer_du_tarif
 from ._commun import ANNEE, DATE_REFERENCE, HABITANTS, D, d, sauf
 
 if TYPE_CHECKING:
@@ -293,12 +293,8 @@ def load_conventions(ctx: DemoContext, espaces, tarifs, gestion) -> None:
     for o in CONVENTIONS:
         espace = espaces[o.espace]
         debut, fin = o.periode
-        if o.poste == 0:
-            tarif = tarifs[Tarif.Code.BUREAU_M2_MOIS]
-            montant = round_cents(tarif.montant_ht * espace.surface_m2)
-        else:
-            tarif = tarifs[Tarif.Code.POSTE_COTRAVAIL_MOIS]
-            montant = round_cents(tarif.montant_ht)
+        tarif = tarifs[code_loyer(espace)]
+        montant = loyer_du_tarif(espace, tarif)
         ctx.upsert(
             Convention,
             {"espace": espace, "poste": o.poste, "debut": debut},

@@ -17,7 +17,7 @@ from phares.lib.money import Montant
 
 from .. import services
 from ..models import ClientExterne, Espace, Reservation, Ressource, SerieReservations
-from ..services.tarifs import GRATUIT, Prix, prix_reservation
+from ..selectors.tarifs import GRATUIT, ForfaitDuMois, Prix, prix_reservation
 from ._commun import sauf, t
 from .agenda import SERIES, Resa
 from .ressources import CLIENTS_EXTERNES, RESSOURCES
@@ -152,11 +152,13 @@ def load_reservations(ctx: DemoContext, agenda, ressources, externes, tarifs) ->
 
 
 def _prix_habitant(r: Resa, consomme, tarifs) -> Prix:
-    """services.tarifs._prix_habitant, with the month's earlier bookings counted in memory."""
+    """The allowance rule of the selectors (ForfaitDuMois.au_dela), with the month's earlier
+    bookings and the tariffs held in memory: 2015's agenda is priced without one query a
+    booking."""
     cle = (r.structure, r.jour.month)
-    reste = max(0, FORFAIT_HEURES * 60 - consomme[cle])
+    forfait = ForfaitDuMois(r.jour.replace(day=1), FORFAIT_HEURES, consomme[cle])
     consomme[cle] += r.minutes
-    au_dela = max(0, r.minutes - reste)
+    au_dela = forfait.au_dela(r.minutes)
     if au_dela == 0:
         return GRATUIT
     tarif = tarifs[C.SALLE_HABITANT_HEURE]

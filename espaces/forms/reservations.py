@@ -11,6 +11,7 @@ from phares.lib import temps
 
 from ..models import ClientExterne, Ressource, SerieReservations
 from ..services import Organisation
+from ..services.espaces import CHAMPS_REGLES
 from ._champs import TIME
 
 
@@ -32,16 +33,7 @@ class RegleForm(forms.ModelForm):
 
     class Meta:
         model = Ressource
-        fields = [
-            "heure_ouverture",
-            "heure_fermeture",
-            "jours_ouverture",
-            "duree_min_minutes",
-            "duree_max_minutes",
-            "delai_max_jours",
-            "preavis_annulation_heures",
-            "battement_minutes",
-        ]
+        fields = list(CHAMPS_REGLES)  # the service checks and journals the same fields
         widgets = {"heure_ouverture": TIME, "heure_fermeture": TIME}
 
     # Far below the columns' limits: the booking code adds these to datetimes

@@ -21,21 +21,30 @@ from ..selectors import tarif_en_vigueur
 from ._erreurs import ConflitError, EspacesError, inserer
 
 
-def _loyer_par_defaut(espace: Espace, debut: datetime.date) -> Decimal:
+def code_loyer(espace: Espace) -> str:
+    """Le tarif d'où vient le loyer d'un bureau (au m²) ou d'un poste de co-travail."""
     if espace.type == TypeEspace.BUREAU:
-        tarif = tarif_en_vigueur(Tarif.Code.BUREAU_M2_MOIS, debut)
-        if tarif is None or espace.surface_m2 is None:
-            raise EspacesError(
-                "Indiquez le loyer : aucun tarif au m² n'est en vigueur à cette date, "
-                "ou le bureau n'a pas de surface."
-            )
+        return Tarif.Code.BUREAU_M2_MOIS
+    return Tarif.Code.POSTE_COTRAVAIL_MOIS
+
+
+def loyer_du_tarif(espace: Espace, tarif: Tarif) -> Decimal:
+    """Le loyer mensuel HT d'après le tarif : surface × prix au m², ou le prix du poste."""
+    if espace.type == TypeEspace.BUREAU:
         return round_cents(tarif.montant_ht * espace.surface_m2)
-    tarif = tarif_en_vigueur(Tarif.Code.POSTE_COTRAVAIL_MOIS, debut)
+    return round_cents(tarif.montant_ht)
+
+
+def _verifier_loyer_calculable(espace: Espace, tarif: Tarif | None) -> None:
+    if espace.type == TypeEspace.BUREAU and (tarif is None or espace.surface_m2 is None):
+        raise EspacesError(
+            "Indiquez le loyer : aucun tarif au m² n'est en vigueur à cette date, "
+            "ou le bureau n'a pas de surface."
+        )
     if tarif is None:
         raise EspacesError(
             "Indiquez le loyer : aucun tarif de poste de co-travail n'est en vigueur."
         )
-    return round_cents(tarif.montant_ht)
 
 
 def _occupants(espace: Espace, debut: datetime.date, fin: datetime.date | None):
@@ -96,12 +105,12 @@ def creer_convention(
                 f"{quoi} est déjà occupé par {holder.structure} sur cette période "
                 f"({dates.periode(holder.debut, holder.fin)})."
             )
+        tarif = tarif_en_vigueur(code_loyer(espace), debut)
         if montant_mensuel_ht is None:
-            montant_mensuel_ht = _loyer_par_defaut(espace, debut)
+            _verifier_loyer_calculable(espace, tarif)
+            montant_mensuel_ht = loyer_du_tarif(espace, tarif)
         if taux_tva is None:
-            code = Tarif.Code.BUREAU_M2_MOIS if poste == 0 else Tarif.Code.POSTE_COTRAVAIL_MOIS
-            tarif = tarif_en_vigueur(code, debut)
-            taux_tva = tarif.taux_tva if tarif else Decimal("20.00")
+            taux_tva = tarif.taux_tva if tarif else Convention._meta.get_field("taux_tva").default
         convention = inserer(
             Convention,
             "Cet espace vient d'être attribué à une autre structure.",

@@ -146,15 +146,6 @@ CHAMPS_REGLES = (
 )
 
 
-def _regles(ressource: Ressource) -> dict[str, str]:
-    """Les règles comme le journal les montre (heures en « 08:00 »)."""
-    lisibles = journal.instantane(ressource, CHAMPS_REGLES)
-    for name in ("heure_ouverture", "heure_fermeture"):
-        label = str(Ressource._meta.get_field(name).verbose_name)
-        lisibles[label] = f"{getattr(ressource, name):%H:%M}"
-    return lisibles
-
-
 def _verifier_regles(regles: dict[str, Any]) -> None:
     if set(regles) != set(CHAMPS_REGLES):
         raise EspacesError("Règles de réservation incomplètes.")
@@ -183,9 +174,9 @@ def enregistrer_regles(*, ressource: Ressource, regles: dict[str, Any], par: Act
             .select_related("espace")
             .get(pk=ressource.pk)
         )
-        avant = _regles(ressource)
+        avant = journal.instantane(ressource, CHAMPS_REGLES)
         _appliquer([ressource], regles)
-        changements = journal.ecarts(avant, _regles(ressource))
+        changements = journal.ecarts(avant, journal.instantane(ressource, CHAMPS_REGLES))
         if changements:
             journal.journaliser(
                 par=par,
@@ -209,9 +200,9 @@ def enregistrer_regles_velos(*, regles: dict[str, Any], par: Acteur) -> list[Res
         )
         if not velos:
             raise EspacesError("Aucun vélo dans le parc.")
-        avant = _regles(velos[0])
+        avant = journal.instantane(velos[0], CHAMPS_REGLES)
         _appliquer(velos, regles)
-        changements = journal.ecarts(avant, _regles(velos[0]))
+        changements = journal.ecarts(avant, journal.instantane(velos[0], CHAMPS_REGLES))
         if changements:
             n = len(velos)
             journal.journaliser(

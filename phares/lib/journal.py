@@ -75,6 +75,8 @@ def affichable(valeur: Any) -> str:
         return f"{temps.paris(valeur):%d/%m/%Y %H:%M}"
     if isinstance(valeur, datetime.date):
         return f"{valeur:%d/%m/%Y}"
+    if isinstance(valeur, datetime.time):
+        return f"{valeur:%H:%M}"
     if isinstance(valeur, Decimal):
         return format(valeur.normalize(), "f")
     texte = " ".join(str(valeur).split())

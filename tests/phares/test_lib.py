@@ -309,3 +309,9 @@ def test_prix_unitaire_plus_fin_que_le_centime(valeur, texte):
     assert money.format_prix_unitaire(None) == ""
     with pytest.raises(TypeError):
         money.format_prix_unitaire(0.045)
+
+
+def test_le_journal_lit_une_heure_en_heures_et_minutes():
+    from phares.lib import journal
+
+    assert journal.affichable(datetime.time(8, 0)) == "08:00"

@@ -18,15 +18,22 @@ class ContentSecurityPolicyMiddleware:
 
 
 class ActeurMiddleware:
-    """Donne à chaque requête un identifiant (repris d'un X-Request-ID sûr posé par le
-    proxy, sinon tiré au hasard) et `request.acteur`, l'auteur que les vues passent aux
-    services ; l'identifiant revient dans la réponse pour retrouver l'action au journal."""
+    """Donne à chaque requête un identifiant et `request.acteur`, l'auteur que les vues
+    passent aux services ; l'identifiant revient dans la réponse pour retrouver l'action au
+    journal. Derrière notre proxy (TRUSTED_PROXY_COUNT > 0), on reprend son X-Request-ID,
+    qui relie le journal à ses logs ; sans proxy, l'en-tête vient du visiteur, qui pourrait
+    y écrire l'identifiant d'une autre action : on en tire un au hasard."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @property
+    def derriere_un_proxy(self) -> bool:
+        return settings.ALLAUTH_TRUSTED_PROXY_COUNT > 0
+
     def __call__(self, request):
-        request.request_id = nouvel_id_requete(request.headers.get("X-Request-ID"))
+        propose = request.headers.get("X-Request-ID") if self.derriere_un_proxy else None
+        request.request_id = nouvel_id_requete(propose)
         # Lazy: the user is only known once the authentication middleware has run.
         request.acteur = SimpleLazyObject(lambda: Acteur.de_requete(request))
         response = self.get_response(request)

@@ -29,7 +29,10 @@ def ecrire(par, libelle="Opération", structure=None, **kw):
 # --- Qui, quand, quoi, d'où ---------------------------------------------------------
 
 
-def test_une_operation_de_service_ecrit_qui_quoi_avant_apres_et_la_requete(gestion, structure_a):
+def test_une_operation_de_service_ecrit_qui_quoi_avant_apres_et_la_requete(
+    gestion, structure_a, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # behind our proxy, which sets X-Request-ID
     client = client_as(gestion)
     response = client.post(
         reverse("habitants:structure-archiver", args=[structure_a.slug]),
@@ -47,7 +50,8 @@ def test_une_operation_de_service_ecrit_qui_quoi_avant_apres_et_la_requete(gesti
     assert entree.changements == {"archivée": ["non", "oui"]}
 
 
-def test_un_identifiant_de_requete_douteux_est_remplace(gestion, structure_a):
+def test_un_identifiant_de_requete_douteux_est_remplace(gestion, structure_a, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     response = client_as(gestion).post(
         reverse("habitants:structure-archiver", args=[structure_a.slug]),
         HTTP_X_REQUEST_ID="<script>",
@@ -292,3 +296,15 @@ def test_une_date_hors_de_portee_est_un_message_pas_une_erreur(gestion, entrees,
     assert response.status_code == 200
     erreurs = response.context["filter"].form.errors
     assert "Les dates vont de 1900 à 2999." in str(erreurs)
+
+
+def test_sans_proxy_le_visiteur_ne_choisit_pas_l_identifiant(gestion, structure_a, settings):
+    """Sans proxy devant, l'en-tête vient du navigateur : il ne doit pas pouvoir rattacher
+    son action à l'identifiant d'une autre."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    response = client_as(gestion).post(
+        reverse("habitants:structure-archiver", args=[structure_a.slug]),
+        HTTP_X_REQUEST_ID="req-choisie-par-le-visiteur",
+    )
+    rid = EntreeJournal.objects.get().request_id
+    assert rid != "req-choisie-par-le-visiteur" and response["X-Request-ID"] == rid

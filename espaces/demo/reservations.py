@@ -17,7 +17,7 @@ from phares.lib.money import Montant
 
 from .. import services
 from ..models import ClientExterne, Espace, Reservation, Ressource, SerieReservations
-from ..services.tarifs import GRATUIT, Prix, prix_reservation
+from ..selectors import GRATUIT, Prix, prix_reservation
 from ._commun import sauf, t
 from .agenda import SERIES, Resa
 from .ressources import CLIENTS_EXTERNES, RESSOURCES

@@ -141,15 +141,8 @@ class ReservationFilter(django_filters.FilterSet):
             del self.filters["structure"]
 
     def filter_statut(self, queryset, name, value):
-        """« En attente » : ce que l'équipe doit encore décider ; une demande dont la date
-        limite est passée est « expirée », même si rien ne l'a encore marquée."""
-        Statut = Reservation.Statut
-        en_retard = Q(statut=Statut.EN_ATTENTE, expire_le__lte=timezone.now())
-        if value == Statut.EN_ATTENTE:
-            return queryset.filter(statut=value).exclude(en_retard)
-        if value == Statut.EXPIREE:
-            return queryset.filter(Q(statut=value) | en_retard)
-        return queryset.filter(statut=value)
+        """Le statut effectif, celui que disent les lignes (Reservation.statut_effectif)."""
+        return queryset.de_statut(value, timezone.now())
 
     def filter_quand(self, queryset, name, value):
         """À venir : pas encore finie (une réunion en cours est à venir) ; passée : finie."""

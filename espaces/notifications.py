@@ -9,6 +9,8 @@ Les liens viennent de PHARES_URL (phares.lib.liens) : il n'y a plus de requête 
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 
@@ -28,12 +30,16 @@ def destinataires(r: Reservation) -> list[str]:
 
 
 def envoyer(
-    r: Reservation, evenement: str, *, serie: list[Reservation] | None = None, avant: str = ""
+    r: Reservation,
+    evenement: str,
+    *,
+    serie: list[Reservation] | None = None,
+    avant: tuple[datetime.datetime, datetime.datetime] | None = None,
 ) -> None:
     """Un e-mail à qui a réservé (et à l'organisation extérieure). `serie` : toutes les
     occurrences concernées, pour que l'agenda qui a importé la série les retire toutes ;
-    `avant` : le créneau d'avant une modification. Le .ics porte la version (SEQUENCE) de
-    chaque réservation : l'agenda remplace l'événement qu'il avait déjà."""
+    `avant` : le créneau (début, fin) d'avant une modification. Le .ics porte la version
+    (SEQUENCE) de chaque réservation : l'agenda remplace l'événement qu'il avait déjà."""
     to = destinataires(r)
     if not to:
         return
@@ -42,7 +48,7 @@ def envoyer(
         "r": r,
         "reservations": reservations,
         "evenement": evenement,
-        "avant": avant,
+        "avant": {"debut": avant[0], "fin": avant[1]} if avant else None,
         "debut": temps.paris(r.debut),
         "fin": temps.paris(r.fin),
         "lieu": settings.PHARES_CONTACT["lieu"],
@@ -51,34 +57,26 @@ def envoyer(
     }
     subject, body = emails.rendre("espaces/email/reservation", context)
     message = EmailMessage(subject=subject, body=body, to=to)
-    message.attach(
-        "reservation.ics",
-        ics.invitation(reservations),
-        "text/calendar; charset=utf-8; method=PUBLISH",
-    )
+    # Django adds the charset itself: writing it here too gave the header two.
+    message.attach("reservation.ics", ics.invitation(reservations), "text/calendar; method=PUBLISH")
     message.send()
-
-
-def _jour(moment) -> str:
-    return dates.date_courte(temps.paris(moment).date(), jour=True)
 
 
 def prevenir_equipe(r: Reservation) -> None:
     """Nouvelle demande extérieure : l'équipe l'accepte ou la refuse avant expiration. Elle
     ne tient pas le créneau : le dire, pour que l'équipe ne tarde pas."""
-    d = temps.paris(r.debut)
     body = (
         f"Nouvelle demande de salle de {r.externe.nom} ({r.externe.email}) :\n\n"
-        f"  {r.titre}\n  {r.ressource.nom}, {temps.creneau(r.debut, r.fin)}, "
+        f"  {r.titre}\n  {r.ressource.nom}, le {temps.creneau_lisible(r.debut, r.fin)}, "
         f"{r.nb_personnes} personne(s)\n\n"
         "La demande ne retient pas le créneau : une réservation confirmée peut le prendre "
         "d'ici là.\n"
-        f"Elle attend votre réponse jusqu'au {_jour(r.expire_le)} à "
-        f"{temps.paris(r.expire_le):%H:%M}.\n"
+        f"Elle attend votre réponse jusqu'au {temps.creneau_lisible(r.expire_le)}.\n"
         f"Accepter ou refuser : {liens.vers('espaces:reservation-detail', r.pk)}\n"
     )
+    jour = dates.date_courte(temps.jour(r.debut), jour=True)
     message = EmailMessage(
-        subject=emails.une_ligne(f"[PHARES] Demande de salle : {r.externe.nom}, le {_jour(d)}"),
+        subject=emails.une_ligne(f"[PHARES] Demande de salle : {r.externe.nom}, le {jour}"),
         body=body,
         to=[settings.PHARES_CONTACT["email"]],
     )

@@ -117,6 +117,11 @@ class EstimationForm(CreneauForm):
         max_value=200,
         help_text="Chaque jour : les jours où la salle est fermée sont sautés et ne comptent pas.",
     )
+    # Optional for the estimate (1 if empty): the capacity is checked with it, as the
+    # booking will (required there).
+    nb_personnes = forms.IntegerField(
+        label="Nombre de personnes", min_value=1, max_value=1000, required=False
+    )
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)

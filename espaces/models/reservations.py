@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -99,8 +99,11 @@ class ClientExterne(models.Model):
     contact = models.CharField("personne de contact", max_length=200, blank=True)
     email = models.EmailField("e-mail")
     telephone = models.CharField("téléphone", max_length=30, blank=True)
-    # Bounded: the anonymous request form took 4.9 MB here. Forms enforce max_length.
-    adresse_facturation = models.TextField("adresse de facturation", max_length=500)
+    # Bounded: the anonymous request form took 4.9 MB here. Django checks a TextField's
+    # max_length in forms only: the validator makes full_clean() (the services) check it.
+    adresse_facturation = models.TextField(
+        "adresse de facturation", max_length=500, validators=[MaxLengthValidator(500)]
+    )
 
     class Meta:
         verbose_name = "client extérieur"
@@ -109,6 +112,12 @@ class ClientExterne(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+def _echues(now: datetime.datetime) -> Q:
+    """Demandes en attente dont la date limite est passée à `now` (Reservation.est_expiree,
+    en base)."""
+    return Q(statut=Reservation.Statut.EN_ATTENTE, expire_le__lte=now)
 
 
 class ReservationQuerySet(models.QuerySet):
@@ -122,11 +131,31 @@ class ReservationQuerySet(models.QuerySet):
         return self.filter(statut__in=Reservation.STATUTS_ACTIFS)
 
     def demandes_en_attente(self, now: datetime.datetime):
-        """Demandes extérieures qui attendent encore la décision de l'équipe."""
-        return self.filter(statut=Reservation.Statut.EN_ATTENTE, expire_le__gt=now)
+        """Demandes extérieures qui attendent encore la décision de l'équipe à `now` (pas
+        les échues, même non marquées : voir Reservation.statut_effectif)."""
+        return self.filter(statut=Reservation.Statut.EN_ATTENTE).exclude(_echues(now))
+
+    def expirees(self, now: datetime.datetime):
+        """Demandes expirées à `now` : marquées, ou échues et pas encore marquées."""
+        return self.filter(Q(statut=Reservation.Statut.EXPIREE) | _echues(now))
+
+    def a_marquer_expirees(self, now: datetime.datetime):
+        """Demandes échues que rien n'a encore marquées « expirées »."""
+        return self.filter(_echues(now))
+
+    def de_statut(self, statut: str, now: datetime.datetime):
+        """Au statut effectif `statut` à `now` (Reservation.statut_effectif) : le filtre des
+        listes dit ce que disent les lignes et les fiches."""
+        Statut = Reservation.Statut
+        if statut == Statut.EN_ATTENTE:
+            return self.demandes_en_attente(now)
+        if statut == Statut.EXPIREE:
+            return self.expirees(now)
+        return self.filter(statut=statut)
 
     def chevauchant(self, debut: datetime.datetime, fin: datetime.datetime):
-        """Réservations dont le créneau bloqué [debut, fin_bloquee[ croise [debut, fin[."""
+        """Réservations dont le créneau bloqué [debut, fin_bloquee[ croise [debut, fin[ (en
+        mémoire : Reservation.chevauche)."""
         return self.filter(debut__lt=fin, fin_bloquee__gt=debut)
 
     def a_venir_puis_passees(self, now: datetime.datetime):
@@ -298,6 +327,51 @@ class Reservation(models.Model):
     @property
     def est_active(self) -> bool:
         return self.statut in self.STATUTS_ACTIFS
+
+    def est_expiree(self, now: datetime.datetime | None = None) -> bool:
+        """Expirée à `now` (maintenant par défaut, pour les gabarits) : marquée, ou demande
+        en attente dont la date limite est passée. Le marquage attend la demande ou la
+        décision suivante (une page lue n'écrit rien) : d'ici là, c'est ceci qui le dit."""
+        if self.statut == self.Statut.EXPIREE:
+            return True
+        now = now or timezone.now()
+        return (
+            self.statut == self.Statut.EN_ATTENTE
+            and self.expire_le is not None
+            and self.expire_le <= now
+        )
+
+    def statut_effectif(self, now: datetime.datetime | None = None) -> "Reservation.Statut":
+        """Le statut à `now`, tel que le montrent les pages (`.label`) et que le filtre des
+        listes le cherche (ReservationQuerySet.de_statut)."""
+        if self.est_expiree(now):
+            return self.Statut.EXPIREE
+        return self.Statut(self.statut)
+
+    def refus_changement(
+        self, now: datetime.datetime, *, pour: str = "modifiée ni annulée"
+    ) -> str | None:
+        """Pourquoi elle ne peut plus être `pour` (modifiée, annulée) : demande expirée,
+        réservation annulée, refusée ou passée ; None si elle peut encore changer. La seule
+        écriture de la règle (services, fiche, pages de modification et d'annulation) ; le
+        préavis et qui agit sont à part."""
+        if self.est_expiree(now):
+            return "Cette demande a expiré : elle n'attend plus de réponse."
+        if self.statut == self.Statut.ANNULEE and pour == "annulée":  # a second click
+            return "Cette réservation est déjà annulée : elle n'est plus active."
+        if not self.est_active:
+            return (
+                f"Cette réservation est {self.get_statut_display().lower()} : "
+                f"elle ne peut plus être {pour}."
+            )
+        if self.fin <= now:
+            return f"Cette réservation est passée : elle ne peut plus être {pour}."
+        return None
+
+    def chevauche(self, debut: datetime.datetime, fin: datetime.datetime) -> bool:
+        """Son créneau bloqué [debut, fin_bloquee[ croise [debut, fin[ : la règle de
+        ReservationQuerySet.chevauchant, pour des réservations déjà lues."""
+        return self.debut < fin and self.fin_bloquee > debut
 
     @property
     def montant(self) -> Montant:

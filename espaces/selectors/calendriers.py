@@ -8,10 +8,10 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from habitants import selectors as habitants_selectors
 from phares.lib.jetons import hash_token
 
 from ..models import JetonCalendrier, Reservation, Ressource
+from .reservations import structures_du_membre_ids
 
 # A feed covers a bounded window: calendar clients poll often, and history is in the app.
 FENETRE_PASSE = datetime.timedelta(days=90)
@@ -42,11 +42,6 @@ def _fenetre(qs):
     return qs.filter(debut__gte=now - FENETRE_PASSE, debut__lte=now + FENETRE_FUTUR)
 
 
-def mes_structures_ids(user) -> set[int]:
-    """Structures (non archivées) dont `user` est membre aujourd'hui."""
-    return set(habitants_selectors.structures_of_member(user).values_list("pk", flat=True))
-
-
 def flux_salle(ressource: Ressource):
     """Ce qui tient la salle, comme dans les plannings : une demande en attente n'y est pas."""
     return _fenetre(
@@ -69,5 +64,5 @@ def flux_personne(user, *, staff: bool = False):
     qui quitte une structure ne suit plus ses réservations (le flux survit au départ)."""
     qs = Reservation.objects.actives().filter(par=user)
     if not staff:
-        qs = qs.filter(structure_id__in=mes_structures_ids(user))
+        qs = qs.filter(structure_id__in=structures_du_membre_ids(user))
     return _fenetre(qs.select_related("ressource", "structure", "externe"))

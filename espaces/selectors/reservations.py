@@ -72,13 +72,22 @@ def demandes_entre(
 
 def structures_reservantes(user, *, le: datetime.date):
     """Structures pour lesquelles `user` peut réserver : celles dont il est membre actif
-    et qui sont présentes dans le lieu."""
+    et qui sont présentes dans le lieu. Ne décide que de qui réserve : ce que l'on voit suit
+    `reservations_visibles`."""
     return habitants_selectors.structures_presentes_du_membre(user, le=le)
+
+
+def structures_du_membre_ids(user) -> set[int]:
+    """Les structures (non archivées) dont `user` est membre aujourd'hui, présentes ou
+    parties : celles dont il voit les réservations (`reservations_visibles`), dans les
+    plannings et les flux comme en détail."""
+    return set(habitants_selectors.structures_of_member(user).values_list("pk", flat=True))
 
 
 def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:
     """Ce que `user` peut ouvrir en détail : tout pour l'équipe, sinon celles de ses structures
-    (non archivées : comme « Mon espace », une structure archivée n'a plus d'accès)."""
+    (non archivées : comme « Mon espace », une structure archivée n'a plus d'accès ; partie,
+    ses membres voient encore ses réservations pour pouvoir les annuler)."""
     qs = Reservation.objects.select_related("ressource", "structure", "externe", "par", "serie")
     if staff:
         return qs
@@ -112,7 +121,7 @@ def apercu_annulation(
     """La page de confirmation : `portee` « une », « suivantes » ou « serie » ;
     `sans_preavis` pour l'équipe de gestion, qui annule même dans le préavis."""
     if portee == "une" or reservation.serie_id is None:
-        candidates = [reservation] if reservation.est_active and reservation.fin > now else []
+        candidates = [reservation] if reservation.refus_changement(now) is None else []
     else:
         candidates = list(
             occurrences_a_annuler(reservation, a_partir=portee == "suivantes", now=now)

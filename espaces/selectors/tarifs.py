@@ -1,16 +1,17 @@
 """Lectures sur les tarifs, le forfait d'heures de salle et les consommations ; le prix d'une
-réservation (la règle du forfait et des tarifs, écrite une fois) et son estimation avant de
-réserver. Rien n'y écrit : le service qui réserve appelle le même `prix_reservation` sous le
-verrou du forfait, la page l'appelle pour dire le prix avant de confirmer."""
+réservation (la règle du forfait et des tarifs, écrite une fois : `Tarification`) et son
+estimation avant de réserver. Rien n'y écrit : le service qui réserve se sert de la même
+`Tarification` sous le verrou du forfait, la page pour dire le prix avant de confirmer."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -19,27 +20,45 @@ from phares.lib.money import Montant
 from phares.roles import is_gestion, is_staff_member
 
 from ..models import Consommation, ForfaitSalles, Reservation, Ressource, Tarif
-from .reservations import structures_reservantes
+from .reservations import structures_reservantes, velos_libres
+
+
+def _tarifs(codes, premier: datetime.date, dernier: datetime.date, ressource) -> list[Tarif]:
+    """Les tarifs `codes` en vigueur un jour au moins de [premier, dernier], ceux de la
+    ressource et les généraux, les plus récents d'abord : une requête pour toute une période."""
+    pour = Q(ressource__isnull=True)
+    if ressource is not None:
+        pour |= Q(ressource=ressource)
+    return list(
+        Tarif.objects.filter(dates.overlapping(premier, dernier), pour, code__in=codes).order_by(
+            "-debut"
+        )
+    )
+
+
+def _en_vigueur(tarifs: list[Tarif], code: str, le: datetime.date) -> Tarif | None:
+    """Parmi `tarifs` (les plus récents d'abord), celui de `code` valable le jour `le` :
+    celui de la ressource, sinon le général."""
+    valables = [t for t in tarifs if t.code == code and dates.is_active(t.debut, t.fin, le)]
+    propre = next((t for t in valables if t.ressource_id is not None), None)
+    return propre or next((t for t in valables if t.ressource_id is None), None)
 
 
 def tarif_en_vigueur(
     code: str, le: datetime.date, ressource: Ressource | None = None
 ) -> Tarif | None:
     """Le tarif `code` valable le jour `le` : celui de la ressource, sinon le général."""
-    qs = Tarif.objects.filter(dates.active_on(le), code=code)
-    if ressource is not None:
-        specific = qs.filter(ressource=ressource).order_by("-debut").first()
-        if specific:
-            return specific
-    return qs.filter(ressource__isnull=True).order_by("-debut").first()
+    return _en_vigueur(_tarifs([code], le, le, ressource), code, le)
 
 
-def minutes_consommees(structure, mois: datetime.date, *, exclude_pk=None) -> int:
-    """Minutes de salle réservées (confirmées) par la structure dans le mois de `mois`."""
-    premier = mois.replace(day=1)
-    dernier = mois.replace(day=calendar.monthrange(mois.year, mois.month)[1])
-    debut, _ = temps.day_bounds(premier)
-    _, fin = temps.day_bounds(dernier)
+def _minutes_par_mois(
+    structure, premier: datetime.date, dernier: datetime.date, *, exclure_pk=None
+) -> dict[datetime.date, int]:
+    """Minutes de salle réservées (confirmées) par la structure, par mois (son premier jour),
+    des mois de `premier` à `dernier` : une requête pour toute une période."""
+    fin_du_mois = dernier.replace(day=calendar.monthrange(dernier.year, dernier.month)[1])
+    debut, _ = temps.day_bounds(premier.replace(day=1))
+    _, fin = temps.day_bounds(fin_du_mois)
     qs = Reservation.objects.filter(
         structure=structure,
         ressource__categorie=Ressource.Categorie.SALLE,
@@ -47,12 +66,18 @@ def minutes_consommees(structure, mois: datetime.date, *, exclude_pk=None) -> in
         debut__gte=debut,
         debut__lt=fin,
     )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    total = datetime.timedelta()
+    if exclure_pk:
+        qs = qs.exclude(pk=exclure_pk)
+    totaux: dict[datetime.date, datetime.timedelta] = defaultdict(datetime.timedelta)
     for d, f in qs.values_list("debut", "fin"):
-        total += f - d
-    return temps.minutes(total)
+        totaux[temps.jour(d).replace(day=1)] += f - d
+    return {mois: temps.minutes(total) for mois, total in totaux.items()}
+
+
+def minutes_consommees(structure, mois: datetime.date, *, exclude_pk=None) -> int:
+    """Minutes de salle réservées (confirmées) par la structure dans le mois de `mois`."""
+    par_mois = _minutes_par_mois(structure, mois, mois, exclure_pk=exclude_pk)
+    return par_mois.get(mois.replace(day=1), 0)
 
 
 def structures_saisie_consommation(user):
@@ -113,17 +138,21 @@ class ForfaitDuMois:
             return 0
         return max(0, minutes - self.minutes_restantes)
 
-    def plus(self, minutes: int) -> ForfaitDuMois:
-        return replace(self, minutes_utilisees=self.minutes_utilisees + minutes)
 
-
-def _heures_du_forfait(structure, jour: datetime.date) -> int | None:
-    """Le forfait en vigueur le jour `jour` (0 ou pas de forfait : illimité, None)."""
-    forfait = (
-        ForfaitSalles.objects.filter(dates.active_on(jour), structure=structure)
-        .order_by("-debut")
-        .first()
+def _forfaits(structure, premier: datetime.date, dernier: datetime.date) -> list[ForfaitSalles]:
+    """Les forfaits de `structure` en vigueur un jour au moins de [premier, dernier], les plus
+    récents d'abord : une requête pour toute une période."""
+    return list(
+        ForfaitSalles.objects.filter(
+            dates.overlapping(premier, dernier), structure=structure
+        ).order_by("-debut")
     )
+
+
+def _heures_incluses(forfaits: list[ForfaitSalles], jour: datetime.date) -> int | None:
+    """Les heures du forfait en vigueur le jour `jour` parmi `forfaits` (les plus récents
+    d'abord) ; 0 ou pas de forfait : illimité, None."""
+    forfait = next((f for f in forfaits if dates.is_active(f.debut, f.fin, jour)), None)
     return forfait.heures_par_mois if forfait is not None and forfait.heures_par_mois else None
 
 
@@ -133,7 +162,7 @@ def forfait_du_mois(structure, jour: datetime.date, *, exclure_pk=None) -> Forfa
     réservation qu'on déplace)."""
     return ForfaitDuMois(
         mois=jour.replace(day=1),
-        heures_incluses=_heures_du_forfait(structure, jour),
+        heures_incluses=_heures_incluses(_forfaits(structure, jour, jour), jour),
         minutes_utilisees=minutes_consommees(structure, jour, exclude_pk=exclure_pk),
     )
 
@@ -163,11 +192,120 @@ def _prix(tarif: Tarif, minutes: int, ht: Decimal) -> Prix:
     return Prix(tarif, minutes, Montant.depuis_ht(ht, tarif.taux_tva))
 
 
-def _facture_au_forfait(ressource: Ressource, structure, externe: bool) -> bool:
-    """Une salle réservée par une structure : gratuite dans son forfait, payante au-delà."""
+def facture_au_forfait(ressource: Ressource, structure, *, externe: bool = False) -> bool:
+    """Une salle réservée par une structure : gratuite dans son forfait, payante au-delà (la
+    seule écriture de la condition : le prix, l'estimation, le verrou des forfaits)."""
     return (
         not externe and structure is not None and ressource.categorie == Ressource.Categorie.SALLE
     )
+
+
+# Blocks of the outside tariffs: the cheapest of the hour, the half-day (4 h), the day (8 h).
+BLOCS_EXTERNES = (
+    (Tarif.Code.SALLE_HEURE, None),
+    (Tarif.Code.SALLE_DEMI_JOURNEE, Decimal(4)),
+    (Tarif.Code.SALLE_JOURNEE, Decimal(8)),
+)
+
+
+class Tarification:
+    """Le prix de réservations d'une ressource pour un même bénéficiaire (une structure ou
+    une organisation extérieure), les jours de Paris de `premier` à `dernier`, dans l'ordre
+    où on les fait. Forfaits, minutes déjà réservées dans ces mois et tarifs sont lus une
+    fois, à la création (une requête chacun, quel que soit le nombre de réservations) ; chaque
+    réservation `comptee` entame ensuite le forfait de son mois avant la suivante. N'écrit
+    rien : pour enregistrer, l'appelant tient déjà le verrou des forfaits
+    (services.tarifs.verrouiller_forfaits). `exclure_pk` : une réservation existante retirée
+    du forfait déjà consommé (celle qu'on déplace)."""
+
+    def __init__(
+        self,
+        ressource: Ressource,
+        premier: datetime.date,
+        dernier: datetime.date,
+        *,
+        structure=None,
+        externe: bool = False,
+        exclure_pk: int | None = None,
+    ):
+        self.ressource = ressource
+        self.externe = externe
+        self.au_forfait = facture_au_forfait(ressource, structure, externe=externe)
+        self._forfaits: list[ForfaitSalles] = []
+        self._minutes: dict[datetime.date, int] = {}
+        if self.au_forfait:
+            self._forfaits = _forfaits(structure, premier, dernier)
+            self._minutes = _minutes_par_mois(structure, premier, dernier, exclure_pk=exclure_pk)
+        codes = self._codes()
+        self._tarifs = _tarifs(codes, premier, dernier, ressource) if codes else []
+
+    def _codes(self) -> list[str]:
+        if self.au_forfait:
+            return [Tarif.Code.SALLE_HABITANT_HEURE]
+        if self.externe:
+            return [code for code, _ in BLOCS_EXTERNES]
+        if self.ressource.categorie == Ressource.Categorie.VELO:
+            return [Tarif.Code.VELO_HEURE]
+        return []  # a room without a structure to bill: nothing to charge
+
+    def forfait(self, jour: datetime.date) -> ForfaitDuMois:
+        """Le forfait du mois de `jour` à ce point : les heures du forfait en vigueur ce
+        jour-là, les minutes déjà réservées et celles des réservations comptées."""
+        mois = jour.replace(day=1)
+        return ForfaitDuMois(
+            mois, _heures_incluses(self._forfaits, jour), self._minutes.get(mois, 0)
+        )
+
+    def prix(self, debut: datetime.datetime, fin: datetime.datetime) -> Prix:
+        """Le prix de [debut, fin[ après les réservations déjà comptées."""
+        jour = temps.jour(debut)
+        minutes = temps.minutes(fin - debut)
+        if self.au_forfait:
+            return self._prix_habitant(jour, minutes)
+        if self.externe:
+            return self._prix_externe(jour, minutes)
+        if self.ressource.categorie == Ressource.Categorie.VELO:
+            t = _en_vigueur(self._tarifs, Tarif.Code.VELO_HEURE, jour)
+            if t is None or t.montant_ht == 0:
+                return GRATUIT
+            return _prix(t, minutes, t.montant_ht * Decimal(minutes) / 60)
+        return GRATUIT
+
+    def compter(self, debut: datetime.datetime, fin: datetime.datetime) -> None:
+        """[debut, fin[ est réservé : il entame le forfait de son mois pour les suivantes."""
+        if self.au_forfait:
+            mois = temps.jour(debut).replace(day=1)
+            self._minutes[mois] = self._minutes.get(mois, 0) + temps.minutes(fin - debut)
+
+    def _prix_habitant(self, jour: datetime.date, minutes: int) -> Prix:
+        """Gratuit dans le forfait mensuel de la structure (0 ou pas de forfait = illimité),
+        au-delà le tarif habitant à l'heure, sur les seules minutes qui dépassent."""
+        au_dela = self.forfait(jour).au_dela(minutes)
+        if au_dela == 0:
+            return GRATUIT
+        t = _en_vigueur(self._tarifs, Tarif.Code.SALLE_HABITANT_HEURE, jour)
+        if t is None:
+            return Prix(None, au_dela, Montant.zero())
+        return _prix(t, au_dela, t.montant_ht * Decimal(au_dela) / 60)
+
+    def _prix_externe(self, jour: datetime.date, minutes: int) -> Prix:
+        """Le moins cher de l'heure, de la demi-journée (4 h) et de la journée (8 h)."""
+        heures = Decimal(minutes) / 60
+        options = []
+        for code, bloc in BLOCS_EXTERNES:
+            t = _en_vigueur(self._tarifs, code, jour)
+            if t is not None:
+                # Blocks started are due in full. Not -(-h // b): Decimal's // truncates
+                # toward zero, so that idiom gives 0 blocks for less than one block.
+                nb = (
+                    heures
+                    if bloc is None
+                    else (heures / bloc).to_integral_value(rounding=ROUND_CEILING)
+                )
+                options.append(_prix(t, minutes, t.montant_ht * nb))
+        if not options:
+            return Prix(None, minutes, Montant.zero())
+        return min(options, key=lambda p: p.montant.ht)
 
 
 def prix_reservation(
@@ -180,65 +318,11 @@ def prix_reservation(
     exclure_pk: int | None = None,
 ) -> Prix:
     """Le prix de [debut, fin[ pour une structure (forfait mensuel puis tarif habitant) ou
-    pour une organisation extérieure (`externe`). N'écrit rien : sert aussi à estimer une
-    réservation avant de la faire ; `exclure_pk` retire une réservation existante du forfait
-    déjà consommé (celle qu'on déplace). Pour une salle d'une structure, l'appelant qui
-    enregistre tient le verrou du forfait du mois (services.tarifs.verrouiller_forfaits)."""
-    jour = temps.paris(debut).date()
-    minutes = temps.minutes(fin - debut)
-    if _facture_au_forfait(ressource, structure, externe):
-        forfait = forfait_du_mois(structure, jour, exclure_pk=exclure_pk)
-        return _prix_habitant(ressource, jour, minutes, forfait)
-    return _prix_sans_forfait(ressource, jour, minutes, externe=externe)
-
-
-def _prix_sans_forfait(ressource: Ressource, jour, minutes: int, *, externe: bool) -> Prix:
-    if externe:
-        return _prix_externe(ressource, jour, minutes)
-    if ressource.categorie == Ressource.Categorie.VELO:
-        t = tarif_en_vigueur(Tarif.Code.VELO_HEURE, jour, ressource)
-        if t is None or t.montant_ht == 0:
-            return GRATUIT
-        return _prix(t, minutes, t.montant_ht * Decimal(minutes) / 60)
-    return GRATUIT  # a room without a structure to bill: nothing to charge
-
-
-def _prix_externe(ressource: Ressource, jour: datetime.date, minutes: int) -> Prix:
-    """Le moins cher de l'heure, de la demi-journée (4 h) et de la journée (8 h)."""
-    heures = Decimal(minutes) / 60
-    options = []
-    for code, bloc in (
-        (Tarif.Code.SALLE_HEURE, Decimal(1)),
-        (Tarif.Code.SALLE_DEMI_JOURNEE, Decimal(4)),
-        (Tarif.Code.SALLE_JOURNEE, Decimal(8)),
-    ):
-        t = tarif_en_vigueur(code, jour, ressource)
-        if t is not None:
-            # Blocks started are due in full. Not -(-h // b): Decimal's // truncates
-            # toward zero, so that idiom gives 0 blocks for less than one block.
-            nb = (
-                heures
-                if code == Tarif.Code.SALLE_HEURE
-                else (heures / bloc).to_integral_value(rounding=ROUND_CEILING)
-            )
-            options.append(_prix(t, minutes, t.montant_ht * nb))
-    if not options:
-        return Prix(None, minutes, Montant.zero())
-    return min(options, key=lambda p: p.montant.ht)
-
-
-def _prix_habitant(
-    ressource: Ressource, jour: datetime.date, minutes: int, forfait: ForfaitDuMois
-) -> Prix:
-    """Gratuit dans le forfait mensuel de la structure (0 ou pas de forfait = illimité),
-    au-delà le tarif habitant à l'heure, sur les seules minutes qui dépassent."""
-    au_dela = forfait.au_dela(minutes)
-    if au_dela == 0:
-        return GRATUIT
-    t = tarif_en_vigueur(Tarif.Code.SALLE_HABITANT_HEURE, jour, ressource)
-    if t is None:
-        return Prix(None, au_dela, Montant.zero())
-    return _prix(t, au_dela, t.montant_ht * Decimal(au_dela) / 60)
+    pour une organisation extérieure (`externe`). N'écrit rien : voir `Tarification`."""
+    jour = temps.jour(debut)
+    return Tarification(
+        ressource, jour, jour, structure=structure, externe=externe, exclure_pk=exclure_pk
+    ).prix(debut, fin)
 
 
 # --- Estimation avant de réserver ----------------------------------------------------------
@@ -300,31 +384,28 @@ def estimer(
 ) -> Estimation:
     """Le prix de chaque créneau (`creneaux` : couples début, fin) comme si on les réservait
     dans l'ordre : les premières occurrences d'une série entament le forfait du mois avant
-    les suivantes, comme lorsque le service les enregistre une à une. Même règle que
-    `prix_reservation` ; n'écrit rien."""
+    les suivantes, comme lorsque le service les enregistre une à une. Même `Tarification` que
+    le service, donc les mêmes quelques requêtes pour une série de 200 que pour une seule
+    réservation ; n'écrit rien."""
     creneaux = sorted(creneaux, key=lambda c: c[0])
-    if not _facture_au_forfait(ressource, structure, externe):
-        return Estimation(
-            tuple(
-                LigneEstimee(d, f, prix_reservation(ressource, d, f, externe=externe))
-                for d, f in creneaux
-            )
-        )
+    if not creneaux:
+        return Estimation(())
+    tarification = Tarification(
+        ressource,
+        temps.jour(creneaux[0][0]),
+        temps.jour(creneaux[-1][0]),
+        structure=structure,
+        externe=externe,
+        exclure_pk=exclure_pk,
+    )
     depart: dict[datetime.date, ForfaitDuMois] = {}  # each month, before this booking
-    courant: dict[datetime.date, ForfaitDuMois] = {}  # the same, plus earlier occurrences
     lignes = []
     for d, f in creneaux:
-        jour = temps.paris(d).date()
-        mois = jour.replace(day=1)
-        if mois not in depart:
-            depart[mois] = courant[mois] = forfait_du_mois(structure, jour, exclure_pk=exclure_pk)
-            forfait = courant[mois]
-        else:
-            # The allowance in force that day: it may change within the month.
-            forfait = replace(courant[mois], heures_incluses=_heures_du_forfait(structure, jour))
-        minutes = temps.minutes(f - d)
-        lignes.append(LigneEstimee(d, f, _prix_habitant(ressource, jour, minutes, forfait)))
-        courant[mois] = courant[mois].plus(minutes)
+        if tarification.au_forfait:
+            forfait = tarification.forfait(temps.jour(d))
+            depart.setdefault(forfait.mois, forfait)
+        lignes.append(LigneEstimee(d, f, tarification.prix(d, f)))
+        tarification.compter(d, f)
     return Estimation(tuple(lignes), tuple(depart.values()))
 
 
@@ -341,3 +422,10 @@ def estimer_reservation(
     return estimer(
         ressource, [(debut, fin)], structure=structure, externe=externe, exclure_pk=exclure_pk
     )
+
+
+def estimer_velo(debut: datetime.datetime, fin: datetime.datetime) -> Estimation | None:
+    """Le prix du vélo que prendrait `services.reserver_velo` sur [debut, fin[ (le premier
+    libre du parc : un vélo peut avoir son propre tarif), ou None s'il n'y en a aucun."""
+    libres = velos_libres(debut, fin)
+    return estimer_reservation(libres[0], debut, fin) if libres else None

@@ -24,7 +24,7 @@ from .espaces import (
     enregistrer_regles,
     enregistrer_regles_velos,
 )
-from .modifications import annuler, modifier_reservation, peut_annuler_sans_preavis
+from .modifications import annuler, modifier_reservation
 from .reservations import (
     Organisation,
     reserver,
@@ -43,11 +43,9 @@ from .series import (
     reserver_serie,
 )
 from .tarifs import (
-    Prix,
     definir_forfait,
     enregistrer_consommation,
     enregistrer_tarif,
-    prix_reservation,
     remplacer_tarif,
     terminer_tarif,
 )
@@ -65,7 +63,6 @@ __all__ = [
     "EspacesError",
     "Organisation",
     "PlanSerie",
-    "Prix",
     "PrixError",
     "annuler",
     "annuler_serie",
@@ -82,9 +79,7 @@ __all__ = [
     "modifier_reservation",
     "nouveau_jeton",
     "occurrences",
-    "peut_annuler_sans_preavis",
     "planifier_serie",
-    "prix_reservation",
     "remplacer_tarif",
     "reserver",
     "reserver_pour_externe",

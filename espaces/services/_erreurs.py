@@ -1,4 +1,6 @@
-"""Les refus métier des services espaces, et l'insertion où la base tranche les courses."""
+"""Les refus métier des services espaces, et l'écriture où la base tranche les courses."""
+
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
@@ -16,11 +18,21 @@ class PrixError(EspacesError):
     forfait du mois a été entamé entre-temps) : rien n'est enregistré, la page redemande."""
 
 
-def inserer(model, message_conflit: str, **fields):
-    """Insère dans un point de sauvegarde : si la contrainte d'exclusion refuse la ligne
-    (une transaction concurrente a gagné), ConflitError sans casser la transaction."""
+def enregistrer(obj, message_conflit: str | Callable[[], str], *, update_fields=None):
+    """Enregistre `obj` (une nouvelle ligne, ou `update_fields` d'une ligne existante) dans
+    un point de sauvegarde : si une contrainte de la base la refuse (une transaction
+    concurrente a gagné, contrainte d'exclusion de PostgreSQL), ConflitError sans casser la
+    transaction. `message_conflit` peut être une fonction : le message se compose alors
+    après le refus (pour dire qui a pris le créneau)."""
     try:
         with transaction.atomic():
-            return model.objects.create(**fields)
+            obj.save(update_fields=update_fields)
     except IntegrityError as exc:
-        raise ConflitError(message_conflit) from exc
+        message = message_conflit() if callable(message_conflit) else message_conflit
+        raise ConflitError(message) from exc
+    return obj
+
+
+def inserer(model, message_conflit: str, **fields):
+    """`enregistrer` une nouvelle ligne de `model`."""
+    return enregistrer(model(**fields), message_conflit)

@@ -14,17 +14,17 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from phares.lib import emails, journal, reseau, temps
+from phares.lib import dates, emails, journal, reseau, temps
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.verrous import verrouiller
 
 from .. import notifications
 from ..models import Reservation, Ressource
-from ._erreurs import ConflitError, EspacesError
+from ._erreurs import ConflitError, EspacesError, enregistrer
 from .reservations import (
     CHAMPS_JOURNAL,
     Organisation,
@@ -33,7 +33,6 @@ from .reservations import (
     creer_client,
     decrire,
     est_gestion,
-    jour_lisible,
     pour_qui,
     prevenir,
     verifier_regles,
@@ -71,12 +70,13 @@ def _verifier_bornes(
             f"{DEMANDES_MAX_PAR_IP} demandes sont déjà parties de cette connexion en 24 heures : "
             f"pour en faire d'autres, écrivez à l'équipe du PHARES ({_contact()})."
         )
-    jour = temps.paris(debut).date()
+    jour = temps.jour(debut)
     d, f = temps.day_bounds(jour)
     meme_jour = en_attente.filter(ressource=ressource, debut__gte=d, debut__lt=f).count()
     if meme_jour >= DEMANDES_MAX_PAR_SALLE_ET_JOUR:
         raise EspacesError(
-            f"{ressource} a déjà {meme_jour} demandes en attente le {jour_lisible(jour)} : "
+            f"{ressource} a déjà {meme_jour} demandes en attente le "
+            f"{dates.date_courte(jour, jour=True)} : "
             f"choisissez un autre jour, ou écrivez à l'équipe du PHARES ({_contact()})."
         )
     if en_attente.count() >= DEMANDES_MAX_EN_ATTENTE:
@@ -87,10 +87,12 @@ def _verifier_bornes(
 
 
 def _marquer_expirees(now: datetime.datetime, par: Acteur) -> int:
-    """Les demandes restées sans réponse au-delà de leur date limite passent « expirées » :
-    la file de l'équipe ne montre que ce qui attend encore. Au nom du système (l'expiration
-    n'est le fait de personne), avec l'identifiant de la requête qui l'a constatée."""
-    n = Reservation.objects.filter(statut=Statut.EN_ATTENTE, expire_le__lte=now).update(
+    """Les demandes restées sans réponse au-delà de leur date limite passent « expirées »
+    en base (leur version aussi : les agendas les retirent). Les pages n'attendent pas ce
+    marquage pour les dire expirées (Reservation.statut_effectif). Au nom du système
+    (l'expiration n'est le fait de personne), avec l'identifiant de la requête qui l'a
+    constatée."""
+    n = Reservation.objects.a_marquer_expirees(now).update(
         statut=Statut.EXPIREE, sequence=F("sequence") + 1
     )
     if n:
@@ -167,26 +169,25 @@ def _pris_entre_temps(r: Reservation, other: Reservation | None) -> str:
         qui += f" ({other.par.display_name})"
     return (
         f"{r.ressource} a été réservée entre-temps par {qui}, de {d:%H:%M} à {f:%H:%M} le "
-        f"{jour_lisible(d)} : la demande reste en attente. Proposez un autre créneau à "
-        f"{r.externe.nom} ou refusez la demande."
+        f"{dates.date_courte(temps.jour(other.debut), jour=True)} : la demande reste en "
+        f"attente. Proposez un autre créneau à {r.externe.nom} ou refusez la demande."
     )
 
 
 def _accepter(r: Reservation) -> None:
     """Confirme `r` si son créneau est encore libre, sinon ConflitError (rien d'écrit)."""
+
+    def pris_par():
+        return _pris_entre_temps(r, conflit(r.ressource, r.debut, r.fin_bloquee, exclure_pk=r.pk))
+
     other = conflit(r.ressource, r.debut, r.fin_bloquee, exclure_pk=r.pk)
     if other is not None:
         raise ConflitError(_pris_entre_temps(r, other))
     r.statut = Statut.CONFIRMEE
     r.sequence += 1
-    try:
-        with transaction.atomic():
-            r.save(update_fields=["statut", "sequence"])
-    except IntegrityError as exc:
-        # PostgreSQL: a booking committed after the check above (exclusion constraint).
-        raise ConflitError(
-            _pris_entre_temps(r, conflit(r.ressource, r.debut, r.fin_bloquee, exclure_pk=r.pk))
-        ) from exc
+    # PostgreSQL: a booking committed after the check above (exclusion constraint); who
+    # took the slot is read after the refusal.
+    enregistrer(r, pris_par, update_fields=["statut", "sequence"])
 
 
 def decider_demande(
@@ -207,7 +208,7 @@ def decider_demande(
             .select_related("ressource", "externe")
             .get(pk=reservation.pk)
         )
-        expiree = r.statut == Statut.EXPIREE
+        expiree = r.est_expiree(now)
         if not expiree:
             if r.statut != Statut.EN_ATTENTE:
                 raise EspacesError("Cette demande a déjà été traitée.")
@@ -228,5 +229,5 @@ def decider_demande(
             prevenir(r, "confirmee" if accepter else "refusee")
     # Raised after the commit: raising inside atomic() would roll the expiry back.
     if expiree:
-        raise EspacesError("Cette demande a expiré : elle n'attend plus de réponse.")
+        raise EspacesError(r.refus_changement(now))
     return r

@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from phares.lib import journal, temps
 from phares.lib.acteur import Acteur, exiger
 
-from ..models import Reservation, Ressource
-from ._erreurs import ConflitError, EspacesError
+from ..models import Reservation
+from ..selectors import prix_reservation
+from ._erreurs import ConflitError, EspacesError, enregistrer
 from .reservations import (
     conflit,
     decrire,
@@ -29,14 +30,9 @@ from .reservations import (
     verifier_prix_accepte,
     verifier_regles,
 )
-from .tarifs import prix_reservation, verrouiller_forfaits
+from .tarifs import verrouiller_forfaits
 
 # --- Annulation -----------------------------------------------------------------------
-
-
-def peut_annuler_sans_preavis(par: Acteur) -> bool:
-    """L'équipe de gestion (et le système) annule même dans le délai de préavis."""
-    return est_gestion(par)
 
 
 def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
@@ -46,15 +42,14 @@ def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
 
 
 def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
-    """Annule la réservation `pk` après ses règles (active, à venir, préavis) ; ni journal
-    ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
+    """Annule la réservation `pk` après ses règles (active, à venir, préavis sauf pour
+    l'équipe) ; ni journal ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
     r = Reservation.objects.select_for_update(of=("self",)).select_related("ressource").get(pk=pk)
     avant = r.get_statut_display()
-    if not r.est_active:
-        raise EspacesError("Cette réservation n'est plus active.")
-    if r.fin <= now:
-        raise EspacesError("Cette réservation est passée : elle ne peut plus être annulée.")
-    if r.dans_le_preavis(now) and not peut_annuler_sans_preavis(par):
+    refus = r.refus_changement(now, pour="annulée")
+    if refus is not None:
+        raise EspacesError(refus)
+    if r.dans_le_preavis(now) and not est_gestion(par):
         raise EspacesError(
             f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
             "avant le début : contactez l'équipe du PHARES."
@@ -109,20 +104,13 @@ CHAMPS_ECRITS = [
 
 
 def _verifier_modifiable(r: Reservation, par: Acteur, now: datetime.datetime) -> None:
-    """Active, pas finie, hors du préavis (sauf pour l'équipe) ; une demande en attente,
-    l'équipe seulement et avant son expiration."""
-    if not r.est_active:
-        raise EspacesError(
-            f"Cette réservation est {r.get_statut_display().lower()} : "
-            "elle ne peut plus être modifiée."
-        )
-    if r.fin <= now:
-        raise EspacesError("Cette réservation est passée : elle ne peut plus être modifiée.")
-    if r.statut == Reservation.Statut.EN_ATTENTE:
-        if not est_gestion(par):
-            raise EspacesError("Seule l'équipe de gestion modifie une demande.")
-        if r.expire_le is not None and r.expire_le <= now:
-            raise EspacesError("Cette demande a expiré : elle ne peut plus être modifiée.")
+    """Active, pas finie, pas expirée, hors du préavis (sauf pour l'équipe) ; une demande
+    en attente, l'équipe seulement."""
+    refus = r.refus_changement(now, pour="modifiée")
+    if refus is not None:
+        raise EspacesError(refus)
+    if r.statut == Reservation.Statut.EN_ATTENTE and not est_gestion(par):
+        raise EspacesError("Seule l'équipe de gestion modifie une demande.")
     if r.dans_le_preavis(now) and not est_gestion(par):
         raise EspacesError(
             f"Modification possible jusqu'à {r.ressource.preavis_annulation_heures} h "
@@ -156,11 +144,10 @@ def modifier_reservation(
         raise EspacesError("Heure sans fuseau : précisez la date et l'heure.")
     ressource, structure = reservation.ressource, reservation.structure
     externe = reservation.externe_id is not None
-    jour = temps.paris(debut).date()
+    jour = temps.jour(debut)
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
-        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
-            verrouiller_forfaits(structure, [jour, temps.paris(reservation.debut).date()])
+        verrouiller_forfaits(ressource, structure, [jour, temps.jour(reservation.debut)])
         r = (
             Reservation.objects.select_for_update(of=("self",))
             .select_related("ressource", "structure", "externe", "par")
@@ -168,7 +155,7 @@ def modifier_reservation(
         )
         _verifier_modifiable(r, par, now)
         avant = journal.instantane(r, CHAMPS_MODIFICATION)
-        creneau_avant = temps.creneau(r.debut, r.fin)
+        creneau_avant = (r.debut, r.fin)
         deplacee = (r.debut, r.fin) != (debut, fin)
         if deplacee:
             verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
@@ -193,16 +180,12 @@ def modifier_reservation(
         if not changements:
             return r
         r.sequence += 1
-        try:
-            with transaction.atomic():
-                r.save(update_fields=CHAMPS_ECRITS)
-        except IntegrityError as exc:
-            # PostgreSQL: a booking committed after the check above (exclusion constraint).
-            raise ConflitError(message_conflit(ressource, None)) from exc
+        # PostgreSQL: a booking committed after the check above (exclusion constraint).
+        enregistrer(r, message_conflit(ressource, None), update_fields=CHAMPS_ECRITS)
         quoi = "Demande" if r.statut == Reservation.Statut.EN_ATTENTE else "Réservation"
         libelle = f"{quoi} modifiée : {decrire(r)}"
         if deplacee:
-            libelle += f" (avant : {creneau_avant})"
+            libelle += f" (avant : {temps.creneau(*creneau_avant)})"
         journal.journaliser(
             par=par,
             operation="reservation.modifier",
@@ -211,5 +194,5 @@ def modifier_reservation(
             structure=r.structure,
             changements=changements,
         )
-        prevenir(r, "modifiee", avant=creneau_avant if deplacee else "")
+        prevenir(r, "modifiee", avant=creneau_avant if deplacee else None)
     return r

@@ -14,14 +14,15 @@ pas le créneau (voir `demandes`).
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -33,7 +34,7 @@ from phares.roles import is_gestion
 from .. import notifications, selectors
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError, PrixError, inserer
-from .tarifs import prix_reservation, verrouiller_forfaits
+from .tarifs import verrouiller_forfaits
 
 # What the journal shows of a new booking.
 CHAMPS_JOURNAL = (
@@ -113,26 +114,52 @@ def verifier_capacite(ressource: Ressource, nb_personnes: int) -> None:
         raise EspacesError(f"{ressource} accueille {capacite} personnes au plus.")
 
 
-# --- Créneau pris --------------------------------------------------------------------
+# --- Créneau pris ---------------------------------------------------------------------
+
+
+def _confirmees_sur(
+    ressource: Ressource, debut, fin, *, exclure_pk: int | None = None
+) -> QuerySet[Reservation]:
+    """Les réservations confirmées qui tiennent une partie de [debut, fin[, dans l'ordre."""
+    qs = Reservation.objects.confirmees().filter(ressource=ressource).chevauchant(debut, fin)
+    if exclure_pk is not None:
+        qs = qs.exclude(pk=exclure_pk)
+    return qs.select_related("structure", "externe", "par").order_by("debut")
+
+
+class Occupation:
+    """Les réservations confirmées d'une ressource sur une période, lues une fois : une série
+    teste chacune de ses occurrences en mémoire (pas une requête par occurrence), et ce
+    qu'elle réserve y entre avant l'occurrence suivante."""
+
+    def __init__(self, prises: list[Reservation]):
+        self.prises = prises
+
+    @classmethod
+    def lire(cls, ressource: Ressource, creneaux) -> Occupation:
+        """Celles qui tiennent une partie des `creneaux` (couples début, fin, non vide),
+        battement compris : une requête sur [premier début, dernière fin bloquée[."""
+        debut = min(d for d, _ in creneaux)
+        fin = max(_fin_bloquee(ressource, f) for _, f in creneaux)
+        return cls(list(_confirmees_sur(ressource, debut, fin)))
+
+    def conflit(self, debut, fin_bloquee) -> Reservation | None:
+        """La première réservation qui tient déjà une partie de [debut, fin_bloquee[."""
+        return next((r for r in self.prises if r.chevauche(debut, fin_bloquee)), None)
+
+    def ajouter(self, r: Reservation) -> None:
+        bisect.insort(self.prises, r, key=lambda x: x.debut)
 
 
 def conflit(
     ressource: Ressource, debut, fin_bloquee, *, exclure_pk: int | None = None
 ) -> Reservation | None:
     """La réservation confirmée qui tient déjà une partie de [debut, fin_bloquee[."""
-    qs = (
-        Reservation.objects.confirmees().filter(ressource=ressource).chevauchant(debut, fin_bloquee)
-    )
-    if exclure_pk is not None:
-        qs = qs.exclude(pk=exclure_pk)
-    return qs.select_related("structure", "externe", "par").order_by("debut").first()
+    return _confirmees_sur(ressource, debut, fin_bloquee, exclure_pk=exclure_pk).first()
 
 
-def jour_lisible(moment: datetime.datetime | datetime.date) -> str:
-    """« mar. 10 mars 2026 » : le jour d'un créneau (à Paris) dans les messages des pages."""
-    if isinstance(moment, datetime.datetime):
-        moment = temps.paris(moment).date()
-    return dates.date_courte(moment, jour=True)
+def _fin_bloquee(ressource: Ressource, fin: datetime.datetime) -> datetime.datetime:
+    return fin + datetime.timedelta(minutes=ressource.battement_minutes)
 
 
 def message_conflit(ressource, other: Reservation | None) -> str:
@@ -141,8 +168,9 @@ def message_conflit(ressource, other: Reservation | None) -> str:
         return f"{ressource} vient d'être réservée sur ce créneau par quelqu'un d'autre."
     d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
     battement = " (battement compris)" if other.fin_bloquee > other.fin else ""
+    jour = dates.date_courte(temps.jour(other.debut), jour=True)
     return (
-        f"{ressource} est déjà réservée de {d:%H:%M} à {f:%H:%M} le {jour_lisible(d)}{battement} : "
+        f"{ressource} est déjà réservée de {d:%H:%M} à {f:%H:%M} le {jour}{battement} : "
         "choisissez un autre créneau."
     )
 
@@ -155,14 +183,15 @@ def motif_de_refus(
     *,
     now: datetime.datetime,
     externe: bool,
+    occupation: Occupation,
 ) -> str | None:
-    """Pourquoi [debut, fin[ ne peut pas être réservé (règles ou créneau pris), ou None."""
+    """Pourquoi [debut, fin[ ne peut pas être réservé (règles, ou créneau pris parmi ceux de
+    `occupation`), ou None."""
     try:
         verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
     except EspacesError as exc:
         return str(exc)
-    fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
-    other = conflit(ressource, debut, fin_bloquee)
+    other = occupation.conflit(debut, _fin_bloquee(ressource, fin))
     return None if other is None else message_conflit(ressource, other)
 
 
@@ -219,13 +248,17 @@ def verifier_presence(structure, jour: datetime.date) -> None:
     if structure is not None and not structure.est_presente(jour):
         # Booking is for the building's residents: not before arrival, not after departure.
         raise EspacesError(
-            f"{structure} n'est pas hébergée au PHARES le {jour_lisible(jour)} : "
+            f"{structure} n'est pas hébergée au PHARES le {dates.date_courte(jour, jour=True)} : "
             "elle ne peut pas réserver pour ce jour-là."
         )
 
 
 def verifier_prix_accepte(
-    ttc: Decimal, prix_accepte: Decimal | None, *, rien: str = "Rien n'est réservé"
+    ttc: Decimal,
+    prix_accepte: Decimal | None,
+    *,
+    rien: str = "Rien n'est réservé",
+    cause: str = "Le forfait du mois a pu être entamé entre-temps",
 ) -> None:
     """Le prix calculé sous le verrou du forfait ne dépasse pas ce que la personne a vu et
     accepté (`prix_accepte`, TTC) ; None : pas de plafond (une commande, la démo : personne
@@ -235,9 +268,41 @@ def verifier_prix_accepte(
         return
     raise PrixError(
         f"{rien} : le prix est maintenant de {format_euros(ttc)} TTC, plus que le montant "
-        f"accepté ({format_euros(prix_accepte)} TTC). Le forfait du mois a pu être entamé "
-        "entre-temps : vérifiez le prix puis confirmez."
+        f"accepté ({format_euros(prix_accepte)} TTC). {cause} : vérifiez le prix puis "
+        "confirmez."
     )
+
+
+@dataclass
+class Situation:
+    """Ce que `creer` vérifie et facture, lu une fois dans la transaction après le verrou des
+    forfaits : les réservations qui tiennent la ressource sur la période et sa tarification.
+    Une série la lit pour toutes ses occurrences ; chaque réservation faite y entre avant la
+    suivante (son créneau est pris, son temps entame le forfait)."""
+
+    occupation: Occupation
+    tarification: selectors.Tarification
+
+    @classmethod
+    def lire(
+        cls, ressource: Ressource, creneaux, *, structure=None, externe: bool = False
+    ) -> Situation:
+        """Pour `creneaux` (couples début, fin, non vide), dans la transaction : prend le
+        verrou des forfaits de leurs mois (s'ils paient sur le forfait), puis lit."""
+        jours = sorted(temps.jour(d) for d, _ in creneaux)
+        # Before reading what the months already used (see verrouiller_forfaits).
+        verrouiller_forfaits(ressource, structure, jours)
+        return cls(
+            Occupation.lire(ressource, creneaux),
+            selectors.Tarification(
+                ressource, jours[0], jours[-1], structure=structure, externe=externe
+            ),
+        )
+
+    def ajouter(self, r: Reservation) -> None:
+        if r.statut == Reservation.Statut.CONFIRMEE:  # a pending request holds nothing
+            self.occupation.ajouter(r)
+            self.tarification.compter(r.debut, r.fin)
 
 
 def creer(
@@ -255,26 +320,27 @@ def creer(
     statut: str = Reservation.Statut.CONFIRMEE,
     expire_le: datetime.datetime | None = None,
     empreinte_ip: str = "",
+    situation: Situation | None = None,
 ) -> Reservation:
     """Écrit une réservation après les règles, le créneau et le prix ; ni journal ni e-mail
     (l'opération qui l'appelle les écrit une fois, pour une série comme pour une seule).
-    Pour le sous-domaine seulement : les autres passent par `reserver` et ses voisines."""
+    `situation` : celle qu'une série a lue pour toutes ses occurrences (sous ses verrous) ;
+    sans elle, celle de ce seul créneau. Pour le sous-domaine seulement : les autres passent
+    par `reserver` et ses voisines."""
     titre = titre_valide(titre)
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe is not None)
-    jour = temps.paris(debut).date()
-    verifier_presence(structure, jour)
-    fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
+    verifier_presence(structure, temps.jour(debut))
+    fin_bloquee = _fin_bloquee(ressource, fin)
     with transaction.atomic():
-        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
-            # Before reading what the month already used (see verrouiller_forfaits).
-            verrouiller_forfaits(structure, [jour])
-        other = conflit(ressource, debut, fin_bloquee)
+        if situation is None:
+            situation = Situation.lire(
+                ressource, [(debut, fin)], structure=structure, externe=externe is not None
+            )
+        other = situation.occupation.conflit(debut, fin_bloquee)
         if other is not None:
             raise ConflitError(message_conflit(ressource, other))
-        prix = prix_reservation(
-            ressource, debut, fin, structure=structure, externe=externe is not None
-        )
-        return inserer(
+        prix = situation.tarification.prix(debut, fin)
+        r = inserer(
             Reservation,
             message_conflit(ressource, None),
             ressource=ressource,
@@ -296,6 +362,8 @@ def creer(
             taux_tva=prix.montant.taux_tva,
             cree_le=now,
         )
+        situation.ajouter(r)
+        return r
 
 
 def pour_qui(r: Reservation) -> str:
@@ -308,11 +376,15 @@ def decrire(r: Reservation) -> str:
 
 
 def prevenir(
-    r: Reservation, evenement: str, *, serie: list[Reservation] | None = None, avant: str = ""
+    r: Reservation,
+    evenement: str,
+    *,
+    serie: list[Reservation] | None = None,
+    avant: tuple[datetime.datetime, datetime.datetime] | None = None,
 ) -> None:
     """L'e-mail de l'événement, après la validation : une opération annulée n'envoie rien,
     un serveur de courrier en panne n'annule pas l'opération (l'échec est dans les logs).
-    `avant` : le créneau d'avant une modification, lisible."""
+    `avant` : le créneau (début, fin) d'avant une modification qui l'a déplacée."""
     emails.apres_validation(
         partial(notifications.envoyer, r, evenement, serie=serie, avant=avant),
         quoi=f"e-mail « {evenement} » de la réservation {r.pk}",
@@ -381,8 +453,26 @@ class Organisation:
     telephone: str = ""
 
 
+def _refus_du_client(exc: ValidationError) -> EspacesError:
+    """Le premier refus de la validation du modèle, dans les mots des autres refus : les
+    messages de Django (« Assurez-vous que cette valeur… ») ne disent pas quel champ, et la
+    page n'en montre qu'un pour toute l'opération."""
+    nom, (erreur, *_) = next(iter(exc.error_dict.items()))
+    champ = ClientExterne._meta.get_field(nom)
+    if erreur.code in ("blank", "null"):
+        return EspacesError(f"Indiquez : {champ.verbose_name}.")
+    if erreur.code == "max_length":
+        return EspacesError(
+            f"{champ.verbose_name.capitalize()} : {champ.max_length} caractères au plus."
+        )
+    if nom == "email":
+        return EspacesError("Adresse e-mail invalide.")
+    return EspacesError(f"{champ.verbose_name.capitalize()} : {' '.join(erreur.messages)}")
+
+
 def creer_client(organisation: Organisation) -> ClientExterne:
-    """Le client extérieur, après les bornes des colonnes (les formulaires les posent déjà)."""
+    """Le client extérieur, après la validation du modèle (les formulaires la font déjà ;
+    ceci protège les autres appelants)."""
     client = ClientExterne(
         nom=organisation.nom.strip(),
         contact=organisation.contact.strip(),
@@ -390,19 +480,10 @@ def creer_client(organisation: Organisation) -> ClientExterne:
         telephone=organisation.telephone.strip(),
         adresse_facturation=organisation.adresse_facturation.strip(),
     )
-    for name in ("nom", "contact", "email", "telephone", "adresse_facturation"):
-        field = ClientExterne._meta.get_field(name)
-        valeur = getattr(client, name)
-        if not valeur and not field.blank:
-            raise EspacesError(f"Indiquez : {field.verbose_name}.")
-        if len(valeur) > field.max_length:
-            raise EspacesError(
-                f"{field.verbose_name.capitalize()} : {field.max_length} caractères au plus."
-            )
     try:
-        validate_email(client.email)
+        client.full_clean()
     except ValidationError as exc:
-        raise EspacesError("Adresse e-mail invalide.") from exc
+        raise _refus_du_client(exc) from exc
     client.save()
     return client
 
@@ -441,8 +522,19 @@ def reserver_pour_externe(
     return r
 
 
-def reserver_velo(*, debut, fin, titre: str, structure, par: Acteur, now=None) -> Reservation:
-    """Prend n'importe quel vélo libre du parc sur le créneau."""
+def reserver_velo(
+    *,
+    debut,
+    fin,
+    titre: str,
+    structure,
+    par: Acteur,
+    prix_accepte: Decimal | None = None,
+    now=None,
+) -> Reservation:
+    """Prend n'importe quel vélo libre du parc sur le créneau. `prix_accepte` : le TTC que
+    la personne a accepté (le tarif du vélo à l'heure) ; au-delà, PrixError et rien n'est
+    réservé (voir `verifier_prix_accepte`)."""
     par = exiger(par)
     now = now or timezone.now()
     verifier_beneficiaire(structure, None)
@@ -470,6 +562,10 @@ def reserver_velo(*, debut, fin, titre: str, structure, par: Acteur, now=None) -
                 continue
         if r is None:
             raise ConflitError("Aucun vélo n'est libre sur ce créneau.")
+        # Priced in the transaction: raising here rolls the booking back.
+        verifier_prix_accepte(
+            r.montant.ttc, prix_accepte, cause="Le tarif des vélos a pu changer entre-temps"
+        )
         _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
         prevenir(r, "confirmee")
     return r

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from phares.lib import dates, journal, temps
+from phares.lib import journal, temps
 from phares.lib.acteur import Acteur, exiger
 
 from .. import selectors
@@ -20,6 +20,8 @@ from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError
 from .modifications import annuler_une, verifier_droit_d_annuler
 from .reservations import (
+    Occupation,
+    Situation,
     creer,
     motif_de_refus,
     pour_qui,
@@ -28,7 +30,6 @@ from .reservations import (
     verifier_droit,
     verifier_prix_accepte,
 )
-from .tarifs import verrouiller_forfaits
 
 
 @dataclass
@@ -114,11 +115,23 @@ class PlanSerie:
 def planifier_serie(
     ressource: Ressource, creneaux: list[Creneau], *, nb_personnes: int, externe: bool, now=None
 ) -> PlanSerie:
-    """Sépare les créneaux réservables de ceux qui ne le sont pas (avec la raison)."""
+    """Sépare les créneaux réservables de ceux qui ne le sont pas (avec la raison). Les
+    réservations de la ressource sur toute la série sont lues une fois."""
     now = now or timezone.now()
     plan = PlanSerie()
+    if not creneaux:
+        return plan
+    occupation = Occupation.lire(ressource, [(c.debut, c.fin) for c in creneaux])
     for c in creneaux:
-        motif = motif_de_refus(ressource, c.debut, c.fin, nb_personnes, now=now, externe=externe)
+        motif = motif_de_refus(
+            ressource,
+            c.debut,
+            c.fin,
+            nb_personnes,
+            now=now,
+            externe=externe,
+            occupation=occupation,
+        )
         if motif is None:
             plan.libres.append(c)
         else:
@@ -162,13 +175,20 @@ def reserver_serie(
     verifier_beneficiaire(structure, externe)
     verifier_droit(par, structure=structure, externe=externe)
     creneaux = sorted(creneaux, key=lambda c: c.debut)
+    if not creneaux:
+        raise ConflitError("Aucun créneau de la série n'est libre : rien n'a été réservé.")
     faites: list[Reservation] = []
     ratees: list[tuple[Creneau, str]] = []
     with transaction.atomic():
-        if structure is not None and ressource.categorie == Ressource.Categorie.SALLE:
-            # Every month of the series at once, in ascending order: two series of the
-            # same structure cannot each hold a month the other waits for.
-            verrouiller_forfaits(structure, [temps.paris(c.debut).date() for c in creneaux])
+        # Every month of the series at once, in ascending order: two series of the same
+        # structure cannot each hold a month the other waits for. Read once for all the
+        # occurrences: the bookings holding the room, the allowances and the tariffs.
+        situation = Situation.lire(
+            ressource,
+            [(c.debut, c.fin) for c in creneaux],
+            structure=structure,
+            externe=externe is not None,
+        )
         serie = SerieReservations.objects.create(
             frequence=frequence,
             intervalle=intervalle,
@@ -190,6 +210,7 @@ def reserver_serie(
                         externe=externe,
                         nb_personnes=nb_personnes,
                         serie=serie,
+                        situation=situation,
                     )
                 )
             except EspacesError as exc:
@@ -242,12 +263,11 @@ def annuler_serie(
             except EspacesError:
                 result.bloquees.append(r)
         if result.bloquees and not result.annulees:
-            d = temps.paris(result.bloquees[0].debut)
+            premiere = result.bloquees[0]
+            preavis = premiere.ressource.preavis_annulation_heures
             raise EspacesError(
-                f"Rien n'est annulé : l'occurrence du {dates.date_courte(d.date(), jour=True)} "
-                f"à {d:%H:%M} est dans le délai de "
-                f"préavis ({result.bloquees[0].ressource.preavis_annulation_heures} h). "
-                "Contactez l'équipe du PHARES."
+                f"Rien n'est annulé : l'occurrence du {temps.creneau_lisible(premiere.debut)} "
+                f"est dans le délai de préavis ({preavis} h). Contactez l'équipe du PHARES."
             )
         if result.annulees:
             _journaliser_annulation(reservation, result, a_partir, par)

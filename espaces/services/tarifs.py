@@ -17,10 +17,7 @@ from phares.lib.money import format_prix_unitaire as prix
 from phares.lib.verrous import verrouiller
 
 from ..models import Consommation, ForfaitSalles, Tarif
-from ..selectors import structures_saisie_consommation, tarif_en_vigueur
-from ..selectors.tarifs import GRATUIT, Prix, prix_reservation
-
-__all__ = ["GRATUIT", "Prix", "prix_reservation"]  # re-exported: one rule, in the selectors
+from ..selectors import facture_au_forfait, structures_saisie_consommation, tarif_en_vigueur
 from ._erreurs import EspacesError
 
 # --- Tarifs ---------------------------------------------------------------------
@@ -185,13 +182,15 @@ def remplacer_tarif(
 # it); the booking services call it under the allowance lock below.
 
 
-def verrouiller_forfaits(structure, jours) -> None:
-    """Tient, jusqu'à la fin de la transaction, le forfait de `structure` pour les mois de
-    `jours` : lire les minutes déjà consommées puis réserver au-delà se fait sans qu'une
-    réservation simultanée de la même structure lise le même reste (huit réservations
-    parallèles de 3 h avec 10 h incluses en obtenaient quatre gratuites). À prendre avant
-    de lire les minutes consommées ; les clés sont prises dans l'ordre croissant des mois."""
-    verrouiller(*{f"forfait:{structure.pk}:{jour:%Y-%m}" for jour in jours})
+def verrouiller_forfaits(ressource, structure, jours) -> None:
+    """Si `ressource` réservée par `structure` se paie sur son forfait (sinon, rien), tient
+    jusqu'à la fin de la transaction le forfait de `structure` pour les mois de `jours` :
+    lire les minutes déjà consommées puis réserver au-delà se fait sans qu'une réservation
+    simultanée de la même structure lise le même reste (huit réservations parallèles de 3 h
+    avec 10 h incluses en obtenaient quatre gratuites). À prendre avant de lire les minutes
+    consommées ; les clés sont prises dans l'ordre croissant des mois."""
+    if facture_au_forfait(ressource, structure):
+        verrouiller(*{f"forfait:{structure.pk}:{jour:%Y-%m}" for jour in jours})
 
 
 # --- Consommations (affranchissement, impression) ---------------------------------

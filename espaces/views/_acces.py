@@ -1,6 +1,6 @@
 """Ce que les vues espaces partagent : la salle demandée (ou 404), la réservation visible
 (ou 404), les structures pour lesquelles une personne réserve, le créneau proposé par un
-lien de planning, le libellé d'un créneau."""
+lien de planning."""
 
 import contextlib
 import datetime
@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
-from phares.lib import dates, temps
 from phares.roles import is_gestion, is_staff_member
 
 from .. import selectors
@@ -30,8 +29,9 @@ def structures_reservantes(user):
     return selectors.structures_reservantes(user, le=timezone.localdate())
 
 
-def mes_structures_ids(user) -> set[int]:
-    return set(structures_reservantes(user).values_list("pk", flat=True))
+def peut_reserver(user) -> bool:
+    """L'équipe de gestion, ou le membre d'une structure présente aujourd'hui."""
+    return is_gestion(user) or structures_reservantes(user).exists()
 
 
 def structures_presentes():
@@ -39,14 +39,12 @@ def structures_presentes():
 
 
 def initial_creneau(request) -> dict:
-    initial = {}
-    le = parse_date(request.GET.get("date"), None) if request.GET.get("date") else None
-    if le:
-        initial["date"] = le
+    """Le créneau qu'apporte un lien de planning (date, heures) ; ce qui ne se lit pas est
+    laissé de côté."""
+    initial = {"date": parse_date(request.GET.get("date"), None)}
     for key in ("heure_debut", "heure_fin"):
-        value = request.GET.get(key, "")
         with contextlib.suppress(ValueError):
-            initial[key] = datetime.time.fromisoformat(value) if value else None
+            initial[key] = datetime.time.fromisoformat(request.GET.get(key, ""))
     return {k: v for k, v in initial.items() if v is not None}
 
 
@@ -59,15 +57,9 @@ def reservation_visible(user, pk) -> Reservation:
 
 def peut_annuler(user) -> bool:
     """La comptabilité lit les réservations, elle ne les annule pas (ni ne les fait, ni ne
-    décide des demandes : gestion_required et _peut_reserver)."""
+    décide des demandes : gestion_required et peut_reserver)."""
     return not is_staff_member(user) or is_gestion(user)
 
 
 def ce_mois():
     return timezone.localdate().replace(day=1)
-
-
-def libelle(r: Reservation) -> str:
-    """« mar. 10 mars 2026 de 09:00 à 10:00 » (heure de Paris)."""
-    d, f = temps.paris(r.debut), temps.paris(r.fin)
-    return f"{dates.date_courte(d.date(), jour=True)} de {d:%H:%M} à {f:%H:%M}"

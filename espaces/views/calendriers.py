@@ -60,7 +60,7 @@ def ics_salle(request, token, slug):
     user = _feed_user(token)
     salle = salle_ou_404(slug)
     staff = is_staff_member(user)
-    mine = selectors.mes_structures_ids(user)
+    mine = selectors.structures_du_membre_ids(user)
     content = ics.calendrier(
         selectors.flux_salle(salle),
         nom=f"{salle.nom} — PHARES",
@@ -73,7 +73,7 @@ def ics_structure(request, token, slug):
     user = _feed_user(token)
     structure = habitants_selectors.structure_active(slug)
     if structure is None or (
-        not is_staff_member(user) and structure.pk not in selectors.mes_structures_ids(user)
+        not is_staff_member(user) and structure.pk not in selectors.structures_du_membre_ids(user)
     ):
         raise Http404("Structure introuvable.")
     content = ics.calendrier(

@@ -11,13 +11,12 @@ from phares.roles import is_gestion, is_staff_member
 
 from .. import selectors
 from ..forms._champs import parse_date
-from ._acces import mes_structures_ids, salle_ou_404
+from ._acces import peut_reserver, salle_ou_404
 
 
 @login_required
 def jour(request):
     le = parse_date(request.GET.get("date"), timezone.localdate())
-    mes_structures = mes_structures_ids(request.user)
     staff = is_staff_member(request.user)
     return render(
         request,
@@ -29,8 +28,10 @@ def jour(request):
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
             "voir_tout": staff,
-            "mes_structures": mes_structures,
-            "peut_reserver": is_gestion(request.user) or bool(mes_structures),
+            # What one sees follows the detail page's rule (member today, even of a structure
+            # that has left); booking needs a structure present today.
+            "mes_structures": selectors.structures_du_membre_ids(request.user),
+            "peut_reserver": peut_reserver(request.user),
             # Bookings for an outside organisation: gestion only, rooms open to them.
             "gestion": is_gestion(request.user),
         },
@@ -41,7 +42,6 @@ def jour(request):
 def semaine(request, slug):
     salle = salle_ou_404(slug)
     lundi = temps.monday_of(parse_date(request.GET.get("semaine"), timezone.localdate()))
-    mes_structures = mes_structures_ids(request.user)
     staff = is_staff_member(request.user)
     return render(
         request,
@@ -53,8 +53,8 @@ def semaine(request, slug):
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),
             "voir_tout": staff,
-            "mes_structures": mes_structures,
-            "peut_reserver": is_gestion(request.user) or bool(mes_structures),
+            "mes_structures": selectors.structures_du_membre_ids(request.user),
+            "peut_reserver": peut_reserver(request.user),
             "gestion": is_gestion(request.user),
             "salles": selectors.salles(),
         },

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from phares.lib import temps
+from phares.lib.money import format_euros
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member
 
@@ -31,11 +32,17 @@ from ..models import Ressource
 from ._acces import (
     ce_mois,
     initial_creneau,
-    libelle,
-    mes_structures_ids,
+    peut_reserver,
     salle_ou_404,
     structures_presentes,
     structures_reservantes,
+)
+
+# Confirmed while announced free, and the service found a price: the allowance was used
+# meanwhile. Said as such rather than as a price above « 0,00 € accepted ».
+SERIE_DEVENUE_PAYANTE = (
+    "Rien n'est réservé : le forfait du mois a été entamé entre-temps, la série coûte "
+    "maintenant quelque chose. Vérifiez le prix puis confirmez."
 )
 
 
@@ -44,10 +51,6 @@ def _structures_pour(user):
     if is_gestion(user):
         return structures_presentes()
     return structures_reservantes(user)
-
-
-def _peut_reserver(user) -> bool:
-    return is_gestion(user) or structures_reservantes(user).exists()
 
 
 @login_required
@@ -83,7 +86,7 @@ def reserver(request, slug):
     JavaScript, par une première validation qui montre le prix et un bouton « Confirmer
     (X € TTC) » quand la réservation coûte quelque chose. Gratuite : une seule étape."""
     salle = salle_ou_404(slug)
-    if not _peut_reserver(request.user):
+    if not peut_reserver(request.user):
         raise PermissionDenied
     structures = _structures_pour(request.user)
     form = ReservationForm(
@@ -110,15 +113,17 @@ def _donnees_initiales(request, form) -> dict:
 
 
 def _reserver_une(request, salle, form, context):
+    """Sans montant accepté, la première validation : le prix, et la réservation tout de
+    suite si elle est gratuite. Avec, la confirmation : le service refait le prix sous le
+    verrou du forfait et refuse s'il a monté (rien n'est estimé deux fois)."""
     c = form.cleaned_data
     accepte = PrixAccepteForm.lire(request.POST)
-    estimation = selectors.estimer_reservation(
-        salle, c["debut"], c["fin"], structure=c["structure"]
-    )
-    context.update(estimation=estimation, ce_mois=ce_mois())
-    if accepte is None and not estimation.est_gratuit:
-        context["a_confirmer"] = True  # first step: the price, then « Confirmer (X € TTC) »
-        return render(request, "espaces/reserver.html", context)
+    context["ce_mois"] = ce_mois()
+    if accepte is None:
+        context["estimation"] = _estimer_une(salle, c)
+        if not context["estimation"].est_gratuit:
+            context["a_confirmer"] = True  # first step: the price, then « Confirmer (X € TTC) »
+            return render(request, "espaces/reserver.html", context)
     try:
         r = services.reserver(
             ressource=salle,
@@ -133,55 +138,63 @@ def _reserver_une(request, salle, form, context):
     except services.EspacesError as exc:
         form.add_error(None, str(exc))
         # The price as it is now (the allowance may have been used meanwhile).
-        estimation = selectors.estimer_reservation(
-            salle, c["debut"], c["fin"], structure=c["structure"]
-        )
+        estimation = _estimer_une(salle, c)
         context.update(estimation=estimation, a_confirmer=not estimation.est_gratuit)
         return render(request, "espaces/reserver.html", context)
-    messages.success(request, f"Réservation confirmée : {salle}, {libelle(r)}.")
+    messages.success(
+        request, f"Réservation confirmée : {salle}, {temps.creneau_lisible(r.debut, r.fin)}."
+    )
     return redirect("espaces:reservation-detail", r.pk)
 
 
-def _plan_serie(salle, c):
-    """Les créneaux de la série (les jours fermés sautés pour « chaque jour »), séparés en
-    libres et impossibles, et le prix des libres. EspacesError si la série est mal formée."""
-    creneaux = services.occurrences(
-        c["debut"],
-        c["fin"],
-        frequence=c["frequence"],
-        intervalle=c["intervalle"],
-        jusqu_au=c.get("jusqu_au"),
-        nombre=c.get("nombre"),
-        jours=salle.jours(),
-    )
-    plan = services.planifier_serie(
+def _estimer_une(salle, c):
+    return selectors.estimer_reservation(salle, c["debut"], c["fin"], structure=c["structure"])
+
+
+def _plan(salle, c) -> services.PlanSerie:
+    """Les créneaux que décrit le formulaire (un seul, ou ceux de la série, les jours fermés
+    sautés pour « chaque jour »), séparés en libres et impossibles avec la raison, pour le
+    nombre de personnes indiqué. EspacesError si la série est mal formée."""
+    if c.get("frequence"):
+        creneaux = services.occurrences(
+            c["debut"],
+            c["fin"],
+            frequence=c["frequence"],
+            intervalle=c["intervalle"],
+            jusqu_au=c.get("jusqu_au"),
+            nombre=c.get("nombre"),
+            jours=salle.jours(),
+        )
+    else:
+        creneaux = [services.Creneau(c["debut"], c["fin"])]
+    return services.planifier_serie(
         salle, creneaux, nb_personnes=c.get("nb_personnes") or 1, externe=False
     )
-    estimation = selectors.estimer(
+
+
+def _estimer_plan(salle, c, plan):
+    """Le prix des créneaux libres du plan."""
+    return selectors.estimer(
         salle, [(x.debut, x.fin) for x in plan.libres], structure=c["structure"]
     )
-    return plan, estimation
 
 
 def _reserver_serie(request, salle, form, context):
+    """Première validation : les créneaux impossibles et le prix, sauf si tout est libre et
+    gratuit (réservé d'un coup). Confirmation : le service refait le prix sous le verrou et
+    refuse s'il dépasse le montant accepté ; la page est alors redemandée."""
     c = form.cleaned_data
     try:
-        plan, estimation = _plan_serie(salle, c)
+        plan = _plan(salle, c)
     except services.EspacesError as exc:
         form.add_error(None, str(exc))
         return render(request, "espaces/reserver.html", context)
-    context.update(plan=plan, estimation=estimation, ce_mois=ce_mois())
+    context.update(plan=plan, ce_mois=ce_mois())
     accepte = PrixAccepteForm.lire(request.POST)
-    confirmee = request.POST.get("confirmer") == "1"
-    if not confirmee and (plan.conflits or not estimation.est_gratuit):
-        return render(request, "espaces/serie_confirmer.html", context)
-    if confirmee and accepte is None and not estimation.est_gratuit:
-        # Confirmed while free, and it costs something now: show the price again.
-        context["erreur"] = (
-            "Rien n'est réservé : le forfait du mois a été entamé entre-temps, la série "
-            "coûte maintenant quelque chose. Vérifiez le prix puis confirmez."
-        )
-        return render(request, "espaces/serie_confirmer.html", context)
+    if request.POST.get("confirmer") != "1":
+        context["estimation"] = _estimer_plan(salle, c, plan)
+        if plan.conflits or not context["estimation"].est_gratuit:
+            return render(request, "espaces/serie_confirmer.html", context)
     try:
         _, faites, ratees = services.reserver_serie(
             ressource=salle,
@@ -197,8 +210,12 @@ def _reserver_serie(request, salle, form, context):
             prix_accepte=Decimal(0) if accepte is None else accepte,
         )
     except services.PrixError as exc:
-        plan, estimation = _plan_serie(salle, c)
-        context.update(plan=plan, estimation=estimation, erreur=str(exc))
+        plan = _plan(salle, c)  # the series as it is now, with its new price
+        context.update(
+            plan=plan,
+            estimation=_estimer_plan(salle, c, plan),
+            erreur=SERIE_DEVENUE_PAYANTE if accepte is None else str(exc),
+        )
         return render(request, "espaces/serie_confirmer.html", context)
     except services.EspacesError as exc:
         form.add_error(None, str(exc))
@@ -212,20 +229,18 @@ def _reserver_serie(request, salle, form, context):
 
 def _estimation_de(salle, form: EstimationForm) -> dict:
     """Le contexte du fragment de prix pour les champs du formulaire : l'estimation, ou ce
-    qui manque pour la calculer."""
+    qui manque pour la calculer, ou pourquoi rien ne pourrait être réservé (la raison que
+    donnerait la validation : créneau pris, trop de personnes…)."""
     if not form.is_valid():
         return {"estimation": None, "ce_mois": ce_mois()}
     c = form.cleaned_data
     try:
-        if c.get("frequence"):
-            plan, estimation = _plan_serie(salle, c)
-            return {"estimation": estimation, "plan": plan, "ce_mois": ce_mois()}
+        plan = _plan(salle, c)
     except services.EspacesError as exc:
         return {"estimation": None, "probleme": str(exc), "ce_mois": ce_mois()}
-    estimation = selectors.estimer_reservation(
-        salle, c["debut"], c["fin"], structure=c["structure"]
-    )
-    return {"estimation": estimation, "ce_mois": ce_mois()}
+    if plan.conflits and not plan.libres:
+        return {"estimation": None, "probleme": plan.conflits[0][1], "ce_mois": ce_mois()}
+    return {"estimation": _estimer_plan(salle, c, plan), "plan": plan, "ce_mois": ce_mois()}
 
 
 @login_required
@@ -235,7 +250,7 @@ def estimation(request, slug):
     changement d'un champ. Mêmes droits que le formulaire ; la structure d'une autre (ou
     une valeur qui n'en est pas une) est un 404 : la page ne dit rien de son forfait."""
     salle = salle_ou_404(slug)
-    if not _peut_reserver(request.user):
+    if not peut_reserver(request.user):
         raise PermissionDenied
     form = EstimationForm(request.GET, structures=_structures_pour(request.user))
     if request.GET.get("structure") and form.has_error("structure"):
@@ -245,41 +260,64 @@ def estimation(request, slug):
 
 @login_required
 def velos(request):
-    if not _peut_reserver(request.user):
+    """Comme une salle : quand le vélo coûte quelque chose (tarif à l'heure), la première
+    validation montre le prix et « Confirmer (X € TTC) » ; gratuit, une seule étape."""
+    if not peut_reserver(request.user):
         raise PermissionDenied
     structures = _structures_pour(request.user)
     form = VeloForm(request.POST or None, structures=structures, initial=initial_creneau(request))
+    context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            r = services.reserver_velo(
-                debut=c["debut"],
-                fin=c["fin"],
-                titre=c["titre"],
-                structure=c["structure"],
-                par=request.acteur,
-            )
-        except services.EspacesError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{r.ressource} est réservé pour vous, {libelle(r)}.")
-            return redirect("espaces:reservation-detail", r.pk)
+        reponse = _reserver_velo(request, form, context)
+        if reponse is not None:
+            return reponse
     le = parse_date(request.GET.get("date"), timezone.localdate())
     d, f = temps.day_bounds(le)
     parc = list(selectors.velos())
-    pris = list(selectors.reservations_entre(parc, d, f))
-    return render(
-        request,
-        "espaces/velos.html",
-        {
-            "form": form,
-            "parc": parc,
-            "pris": pris,
-            "le": le,
-            "voir_tout": is_staff_member(request.user),
-            "mes_structures": mes_structures_ids(request.user),
-        },
+    context.update(
+        parc=parc,
+        pris=list(selectors.reservations_entre(parc, d, f)),
+        le=le,
+        voir_tout=is_staff_member(request.user),
+        mes_structures=selectors.structures_du_membre_ids(request.user),
     )
+    return render(request, "espaces/velos.html", context)
+
+
+def _reserver_velo(request, form, context):
+    """La redirection vers la réservation faite, ou None : la page se montre de nouveau
+    (avec le prix à confirmer, ou l'erreur)."""
+    c = form.cleaned_data
+    accepte = PrixAccepteForm.lire(request.POST)
+    if accepte is None and _prix_du_velo_a_confirmer(context, c):
+        return None
+    try:
+        r = services.reserver_velo(
+            debut=c["debut"],
+            fin=c["fin"],
+            titre=c["titre"],
+            structure=c["structure"],
+            par=request.acteur,
+            prix_accepte=Decimal(0) if accepte is None else accepte,
+        )
+    except services.EspacesError as exc:
+        form.add_error(None, str(exc))
+        _prix_du_velo_a_confirmer(context, c)  # the price as it is now
+        return None
+    messages.success(
+        request,
+        f"{r.ressource} est réservé pour vous, {temps.creneau_lisible(r.debut, r.fin)}.",
+    )
+    return redirect("espaces:reservation-detail", r.pk)
+
+
+def _prix_du_velo_a_confirmer(context, c) -> bool:
+    """Si le vélo coûte quelque chose : son prix et « Confirmer (X € TTC) » dans la page."""
+    estimation = selectors.estimer_velo(c["debut"], c["fin"])
+    if estimation is None or estimation.est_gratuit:
+        return False
+    context.update(estimation=estimation, a_confirmer=True)
+    return True
 
 
 @gestion_required
@@ -318,8 +356,12 @@ def reserver_externe(request, slug):
         except services.EspacesError as exc:
             form.add_error(None, str(exc))
         else:
+            # One step: the staff are not the payer; the price shows here and on the page.
+            prix = "gratuite" if r.montant.est_nul else f"{format_euros(r.montant.ttc)} TTC"
             messages.success(
-                request, f"Réservation extérieure enregistrée : {r.externe.nom}, {libelle(r)}."
+                request,
+                f"Réservation extérieure enregistrée : {r.externe.nom}, "
+                f"{temps.creneau_lisible(r.debut, r.fin)} ({prix}).",
             )
             return redirect("espaces:reservation-detail", r.pk)
     return render(request, "espaces/reserver_externe.html", {"form": form, "salle": salle})

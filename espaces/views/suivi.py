@@ -9,62 +9,45 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from phares.lib import dates, temps
+from phares.lib import temps
 from phares.roles import gestion_required, is_gestion
 
 from .. import selectors, services
 from ..forms.reservations import AnnulationForm, ModificationForm, PrixAccepteForm
 from ..models import Reservation
-from ._acces import ce_mois, libelle, peut_annuler, reservation_visible
+from ._acces import ce_mois, peut_annuler, reservation_visible
 
 
 @login_required
 def reservation_detail(request, pk):
+    """Le statut effectif (une demande échue est expirée, même pas encore marquée) décide
+    des boutons : une demande expirée ne s'accepte, ne se modifie ni ne s'annule plus."""
     r = reservation_visible(request.user, pk)
     now = timezone.now()
-    modifiable = peut_annuler(request.user) and r.est_active and r.fin > now
-    if r.statut == Reservation.Statut.EN_ATTENTE:
-        modifiable = modifiable and is_gestion(request.user)
+    statut = r.statut_effectif(now)
+    annulable = peut_annuler(request.user) and r.refus_changement(now) is None
+    en_attente = statut == Reservation.Statut.EN_ATTENTE
     return render(
         request,
         "espaces/reservation_detail.html",
         {
             "r": r,
-            "now": now,
-            "peut_annuler": peut_annuler(request.user),
-            "peut_modifier": modifiable,
-            "peut_decider": is_gestion(request.user),
+            "statut": statut,
+            "en_attente": en_attente,
+            "peut_annuler": annulable,
+            # A pending request is moved by the staff only, before they accept it.
+            "peut_modifier": annulable and (not en_attente or is_gestion(request.user)),
+            "peut_decider": en_attente and is_gestion(request.user),
         },
     )
-
-
-def _refus(r, now) -> str | None:
-    """Pourquoi `r` ne peut plus être modifiée ni annulée (passée, annulée…), ou None."""
-    if not r.est_active:
-        return (
-            f"Cette réservation est {r.get_statut_display().lower()} : "
-            "elle ne peut plus être modifiée ni annulée."
-        )
-    if r.fin <= now:
-        return "Cette réservation est passée : elle ne peut plus être modifiée ni annulée."
-    return None
-
-
-def _date_et_heure(r: Reservation) -> str:
-    """« mar. 10 mars 2026 à 09:00 »."""
-    d = temps.paris(r.debut)
-    return f"{dates.date_courte(d.date(), jour=True)} à {d:%H:%M}"
 
 
 def _confirmation_annulation(request, r, portee: str):
     """La page qui dit ce qui sera annulé (et ce qui restera réservé, dans le préavis)."""
     now = timezone.now()
-    refus = _refus(r, now)
+    refus = r.refus_changement(now, pour="annulée")
     apercu = selectors.apercu_annulation(
-        r,
-        portee=portee,
-        sans_preavis=services.peut_annuler_sans_preavis(request.acteur),
-        now=now,
+        r, portee=portee, sans_preavis=is_gestion(request.user), now=now
     )
     if refus is None and not apercu.annulees:
         refus = (
@@ -76,7 +59,9 @@ def _confirmation_annulation(request, r, portee: str):
         return redirect("espaces:reservation-detail", r.pk)
     n = len(apercu.annulees)
     if portee == "une":
-        question = f"Annuler « {r.titre} », {r.ressource.nom} le {libelle(r)} ?"
+        question = (
+            f"Annuler « {r.titre} », {r.ressource.nom} le {temps.creneau_lisible(r.debut, r.fin)} ?"
+        )
     else:
         question = (
             f"Annuler {n} réservation{'s' * (n > 1)} de la série « {r.titre} » "
@@ -85,12 +70,12 @@ def _confirmation_annulation(request, r, portee: str):
     consequences = []
     if portee != "une":
         seront = "Seront annulées" if n > 1 else "Sera annulée"
-        consequences.append(f"{seront} : {', '.join(_date_et_heure(x) for x in apercu.annulees)}.")
+        consequences.append(f"{seront} : {_liste(apercu.annulees)}.")
     if apercu.gardees:
         consequences.append(
             f"Resteront réservées, car dans le délai de préavis de "
             f"{r.ressource.preavis_annulation_heures} h : "
-            f"{', '.join(_date_et_heure(x) for x in apercu.gardees)}. "
+            f"{_liste(apercu.gardees)}. "
             "Pour les annuler, contactez l'équipe du PHARES."
         )
     consequences.append("Un e-mail confirme l'annulation ; le créneau est aussitôt libéré.")
@@ -106,6 +91,11 @@ def _confirmation_annulation(request, r, portee: str):
             "portee": portee,
         },
     )
+
+
+def _liste(reservations) -> str:
+    """« mar. 10 mars 2026 à 09:00, mar. 17 mars 2026 à 09:00 »."""
+    return ", ".join(temps.creneau_lisible(r.debut) for r in reservations)
 
 
 @login_required
@@ -138,7 +128,7 @@ def reservation_annuler(request, pk):
     for b in bloquees:
         messages.warning(
             request,
-            f"Le {_date_et_heure(b)} reste réservé : il est dans le délai de "
+            f"Le {temps.creneau_lisible(b.debut)} reste réservé : il est dans le délai de "
             f"préavis ({b.ressource.preavis_annulation_heures} h). Contactez l'équipe du PHARES.",
         )
     return redirect("espaces:reservation-liste")
@@ -155,7 +145,7 @@ def reservation_modifier(request, pk):
         raise PermissionDenied
     if r.statut == Reservation.Statut.EN_ATTENTE and not is_gestion(request.user):
         raise PermissionDenied
-    refus = _refus(r, timezone.now())
+    refus = r.refus_changement(timezone.now(), pour="modifiée")
     if refus is not None:
         messages.error(request, refus)
         return redirect("espaces:reservation-detail", r.pk)
@@ -212,7 +202,11 @@ def _modifier(request, r, form, context):
             if modifiee.statut == Reservation.Statut.EN_ATTENTE
             else ("Réservation modifiée")
         )
-        messages.success(request, f"{quoi} : {modifiee.ressource}, {libelle(modifiee)}.")
+        messages.success(
+            request,
+            f"{quoi} : {modifiee.ressource}, "
+            f"{temps.creneau_lisible(modifiee.debut, modifiee.fin)}.",
+        )
     return redirect("espaces:reservation-detail", r.pk)
 
 

@@ -1,11 +1,12 @@
 """L'adresse IP d'un visiteur, et ce qu'on en garde : une empreinte, jamais l'adresse.
 
 Un formulaire anonyme (demande publique de salle) se borne par adresse IP. L'adresse est
-celle de la connexion (REMOTE_ADDR), sauf derrière nos proxys (réglage TRUSTED_PROXY_COUNT,
-1 avec BEHIND_TLS_PROXY ; le même que pour les limites de connexion d'allauth) : la connexion
-vient alors du proxy, et l'adresse du visiteur est le maillon de X-Forwarded-For que notre
-premier proxy a ajouté (le N-ième en partant de la fin). Les maillons précédents viennent du
-visiteur lui-même : il peut y écrire n'importe quoi, on ne les lit pas.
+celle que lisent les limites de connexion d'allauth (une règle pour les deux, par ses
+réglages ALLAUTH_TRUSTED_PROXY_COUNT — TRUSTED_PROXY_COUNT, 1 avec BEHIND_TLS_PROXY — et
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER) : celle de la connexion (REMOTE_ADDR), sauf derrière nos
+proxys, où c'est le maillon de X-Forwarded-For que notre premier proxy a ajouté (le N-ième
+en partant de la fin) ; les maillons précédents viennent du visiteur lui-même, on ne les lit
+pas.
 
 On ne stocke que l'empreinte HMAC (clé : SECRET_KEY) : elle suffit à compter les demandes
 d'une même adresse, et ne redonne pas l'adresse à qui lit la base.
@@ -17,7 +18,9 @@ import hashlib
 import hmac
 import ipaddress
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 # An IPv6 subscriber gets at least a /64: counting single addresses would let one home
 # send 2**64 × the limit.
@@ -35,14 +38,14 @@ def _valide(texte: str) -> str | None:
 
 
 def adresse_client(request) -> str:
-    """L'adresse IP du visiteur (texte normalisé), ou "" si elle est illisible."""
-    distante = _valide(request.META.get("REMOTE_ADDR", "")) or ""
-    proxys = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
-    if proxys > 0:
-        maillons = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if len(maillons) >= proxys:
-            return _valide(maillons[-proxys]) or distante
-    return distante
+    """L'adresse IP du visiteur (texte normalisé), ou "" si elle est illisible. Quand
+    allauth n'en trouve pas (X-Forwarded-For plus court que nos proxys, maillon illisible),
+    celle de la connexion."""
+    try:
+        adresse = get_adapter().get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        adresse = request.META.get("REMOTE_ADDR", "")
+    return _valide(adresse) or ""
 
 
 def empreinte(adresse: str) -> str:

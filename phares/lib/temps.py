@@ -7,11 +7,18 @@ import zoneinfo
 
 from django.utils import timezone
 
+from . import dates
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def paris(dt: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(dt, PARIS)
+
+
+def jour(dt: datetime.datetime) -> datetime.date:
+    """Le jour de Paris d'un datetime conscient (23 h 30 UTC le 10 est le 11 à Paris)."""
+    return paris(dt).date()
 
 
 def aware(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -41,6 +48,17 @@ def minutes(duree: datetime.timedelta) -> int:
 
 
 def creneau(debut: datetime.datetime, fin: datetime.datetime) -> str:
-    """« le 10/03/2026 de 09:00 à 10:00 », à l'heure de Paris."""
+    """« le 10/03/2026 de 09:00 à 10:00 », à l'heure de Paris : pour le journal (une colonne
+    qu'on trie et qu'on cherche). Les pages et les e-mails disent `creneau_lisible`."""
     d, f = paris(debut), paris(fin)
     return f"le {d:%d/%m/%Y} de {d:%H:%M} à {f:%H:%M}"
+
+
+def creneau_lisible(debut: datetime.datetime, fin: datetime.datetime | None = None) -> str:
+    """« mar. 10 mars 2026 de 09:00 à 10:00 » ; sans `fin`, « mar. 10 mars 2026 à 09:00 ».
+    À l'heure de Paris, pour les pages, leurs messages et les e-mails."""
+    d = paris(debut)
+    texte = dates.date_courte(d.date(), jour=True)
+    if fin is None:
+        return f"{texte} à {d:%H:%M}"
+    return f"{texte} de {d:%H:%M} à {paris(fin):%H:%M}"

@@ -37,7 +37,7 @@ def render_panel(context, panel):
 def _jour(value):
     """Une date, ou le jour à Paris d'un datetime conscient."""
     if isinstance(value, datetime.datetime):
-        return temps.paris(value).date()
+        return temps.jour(value)
     return value
 
 

@@ -4,12 +4,13 @@ et l'occupation du bâtiment côté équipe."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from espaces.models import Convention, ForfaitSalles, Reservation
+from espaces.models import Convention, ForfaitSalles, Reservation, Tarif
 from phares.lib import dates, temps
 from tests.browser.conftest import field, login
 from tests.conftest import PASSWORD
@@ -85,6 +86,39 @@ def test_un_habitant_reserve_une_salle_puis_annule(page, live_server, structure_
     expect(page.get_by_text("Réservation annulée.")).to_be_visible()
     r.refresh_from_db()
     assert (r.statut, r.annulee_par) == (Reservation.Statut.ANNULEE, membre_a)
+
+
+def test_un_velo_payant_dit_son_prix_avant_d_etre_reserve(page, live_server, structure_a, membre_a):
+    """2 € HT de l'heure : la première validation dit le prix, rien n'est réservé ; le bouton
+    « Confirmer (7,20 € TTC) » réserve à ce prix."""
+    construire_lieu(structure_a)
+    Tarif.objects.create(
+        code=Tarif.Code.VELO_HEURE, montant_ht=Decimal("2.00"), debut=datetime.date(2015, 1, 1)
+    )
+    mardi = mardi_prochain()
+    login(page, live_server.url, membre_a.email, PASSWORD)
+
+    page.get_by_role("link", name="Réservations", exact=True).click()
+    page.get_by_role("link", name="Vélos", exact=True).click()
+    expect(page.get_by_role("heading", name="Vélos partagés")).to_be_visible()
+    field(page, "Date").fill(mardi.isoformat())
+    field(page, "De").fill("09:00")
+    field(page, "À").fill("12:00")
+    field(page, "Objet (trajet, livraison…)").fill("Livraison des paniers")
+    page.get_by_role("button", name="Réserver un vélo").click()
+
+    expect(
+        page.get_by_text(
+            "Cette réservation : 3 h, dont 3 h facturées 6,00\u00a0€ HT (7,20\u00a0€ TTC)."
+        )
+    ).to_be_visible()
+    assert not Reservation.objects.exists()
+    page.get_by_role("button", name="Confirmer (7,20\u00a0€ TTC)").click()
+
+    expect(page.get_by_text("Vélo 1 est réservé pour vous")).to_be_visible()
+    expect(page.get_by_text("6,00\u00a0€ HT (7,20\u00a0€ TTC)")).to_be_visible()
+    r = Reservation.objects.get()
+    assert (r.titre, r.montant.ttc) == ("Livraison des paniers", Decimal("7.20"))
 
 
 def test_une_serie_hebdomadaire_avec_un_conflit(

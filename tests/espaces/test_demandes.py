@@ -297,6 +297,18 @@ def test_une_demande_est_journalisee(salle_formation):
     assert entree.changements["statut"] == ["—", "En attente"]
 
 
+def test_l_alerte_de_l_equipe_dit_les_dates_comme_les_pages(salle_formation):
+    demander(salle_formation, *creneau(9, 0, 12, 0))
+
+    _accuse, alerte = mail.outbox
+    assert alerte.subject == (
+        "[PHARES] Demande de salle : Fédération des centres sociaux, le mar. 10 mars 2026"
+    )
+    assert "Salle Estuaire, le mar. 10 mars 2026 de 09:00 à 12:00, 20 personne(s)" in alerte.body
+    assert "jusqu'au lun. 9 mars 2026 à 08:00." in alerte.body
+    assert "/2026" not in alerte.body
+
+
 # --- Expiration --------------------------------------------------------------------------
 
 
@@ -313,6 +325,62 @@ def test_les_demandes_expirees_sont_marquees(salle_formation, salles):
     assert entree.libelle == "1 demande de salle expirée sans réponse"
     assert (entree.par, entree.par_libelle) == (None, "système (expiration)")
     assert entree.request_id == "req-demande-0001"
+
+
+def test_le_statut_effectif_et_le_filtre_disent_la_meme_chose(
+    salle_formation, structure_a, membre_a, client_externe
+):
+    """Une demande échue et pas encore marquée est expirée pour le modèle comme pour le
+    filtre des listes ; les autres gardent leur statut."""
+    attend = demander(salle_formation, *creneau(9, 0, 10, 0))
+    echue = demander(salle_formation, *creneau(11, 0, 12, 0), email="b@asso.test")
+    marquee = demander(salle_formation, *creneau(13, 0, 14, 0), email="c@asso.test")
+    sans_limite = demander(salle_formation, *creneau(15, 0, 16, 0), email="d@asso.test")
+    Reservation.objects.filter(pk=echue.pk).update(expire_le=NOW - datetime.timedelta(hours=1))
+    Reservation.objects.filter(pk=marquee.pk).update(statut=Statut.EXPIREE)
+    Reservation.objects.filter(pk=sans_limite.pk).update(expire_le=None)
+    reserver(salle_formation, *creneau(17, 0, 18, 0), structure_a, membre_a)
+
+    toutes = list(Reservation.objects.all())
+    assert {r.pk: r.statut_effectif(NOW) for r in toutes if r.externe_id} == {
+        attend.pk: Statut.EN_ATTENTE,
+        echue.pk: Statut.EXPIREE,
+        marquee.pk: Statut.EXPIREE,
+        sans_limite.pk: Statut.EN_ATTENTE,
+    }
+    for statut in Statut.values:
+        assert set(Reservation.objects.de_statut(statut, NOW)) == {
+            r for r in toutes if r.statut_effectif(NOW) == statut
+        }, statut
+    assert Reservation.objects.get(pk=echue.pk).statut == Statut.EN_ATTENTE  # nothing written
+
+
+@pytest.mark.parametrize("operation", ["annuler", "modifier"])
+def test_une_demande_echue_ne_s_annule_ni_ne_se_modifie(salle_formation, gestion, operation):
+    """Pas encore marquée expirée (personne n'a fait de demande depuis) : l'équipe ne peut
+    plus l'annuler ni la déplacer, avec le message de l'expiration."""
+    r = demander(salle_formation, *creneau(9, 0, 10, 0))
+    plus_tard = r.expire_le + datetime.timedelta(minutes=1)
+    mail.outbox.clear()
+
+    with pytest.raises(services.EspacesError) as exc:
+        if operation == "annuler":
+            services.annuler(reservation=r, par=acteur(gestion), now=plus_tard)
+        else:
+            services.modifier_reservation(
+                reservation=r,
+                debut=r.debut + datetime.timedelta(hours=1),
+                fin=r.fin + datetime.timedelta(hours=1),
+                titre=r.titre,
+                nb_personnes=r.nb_personnes,
+                par=acteur(gestion),
+                now=plus_tard,
+            )
+
+    assert str(exc.value) == "Cette demande a expiré : elle n'attend plus de réponse."
+    r.refresh_from_db()
+    assert (r.statut, r.debut, r.sequence) == (Statut.EN_ATTENTE, creneau(9, 0, 10, 0)[0], 0)
+    assert mail.outbox == []
 
 
 # --- Décision de l'équipe -----------------------------------------------------------------
@@ -524,6 +592,27 @@ def test_le_filtre_en_attente_ne_montre_que_ce_qui_attend(maintenant, salle_form
 
     assert [r.pk for r in en_attente.context["page"]] == [vivante.pk]
     assert [r.pk for r in expirees.context["page"]] == [passee.pk]
+
+
+def test_une_demande_echue_se_lit_expiree_sans_rien_ecrire(
+    demande_en_attente, gestion, time_machine
+):
+    """Personne n'a encore marqué la demande : la fiche et la liste la disent « Expirée » et
+    la fiche ne propose plus ni Accepter, ni Modifier, ni Annuler. Lire n'écrit rien."""
+    time_machine.move_to(demande_en_attente.expire_le + datetime.timedelta(minutes=1), tick=False)
+    staff = client_as(gestion)
+    journal = EntreeJournal.objects.count()
+
+    fiche = staff.get(reverse("espaces:reservation-detail", args=[demande_en_attente.pk])).text
+    liste = staff.get(reverse("espaces:reservation-liste") + "?statut=expiree")
+
+    assert '<dd class="col-sm-9">Expirée</dd>' in fiche
+    for bouton in ("Accepter la demande", "Refuser", "Modifier", "Annuler la demande"):
+        assert bouton not in fiche
+    assert [r.pk for r in liste.context["page"]] == [demande_en_attente.pk]
+    assert "<td>Expirée</td>" in liste.text and "<td>En attente</td>" not in liste.text
+    assert Reservation.objects.get(pk=demande_en_attente.pk).statut == Statut.EN_ATTENTE
+    assert EntreeJournal.objects.count() == journal
 
 
 def test_ressource_inexistante_ou_fermee_aux_externes(maintenant, salle, client):

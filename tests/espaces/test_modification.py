@@ -84,7 +84,9 @@ def test_deplacer_a_une_autre_heure(salle, structure_a, membre_a):
         message.subject
         == "[PHARES] Réservation modifiée : Salle Phare, le mar. 10 mars 2026 à 14:00"
     )
-    assert "(avant : le 10/03/2026 de 09:00 à 10:00)" in message.body
+    # The e-mail says dates like the pages; only the journal keeps DD/MM/YYYY.
+    assert "(avant : le mar. 10 mars 2026, de 09:00 à 10:00)" in message.body
+    assert "10/03/2026" not in message.body
     event = evenement(message)
     # Same UID, higher SEQUENCE: the calendar replaces the event it already has.
     assert str(event["uid"]) == f"reservation-{r.pk}@phares"
@@ -199,6 +201,36 @@ def test_une_reservation_passee_ou_annulee_ne_se_modifie_plus(
         modifier(r, gestion, (14, 0), (15, 0), jour=datetime.date(2026, 3, 11), now=now)
 
     assert str(exc.value) == attendu
+
+
+def test_la_regle_de_ce_qui_peut_encore_changer(salle, structure_a, membre_a, client_externe):
+    """Une seule écriture (Reservation.refus_changement) pour les services et les pages :
+    active et pas finie ; une demande échue ne change plus, même pas encore marquée."""
+    r = reserver(salle, structure_a, membre_a)
+    demande = inserer(
+        salle,
+        *creneau(11, 0, 12, 0),
+        externe=client_externe,
+        statut=Statut.EN_ATTENTE,
+        expire_le=paris(2026, 3, 5, 8),
+    )
+
+    assert r.refus_changement(NOW) is None
+    assert demande.refus_changement(NOW) is None
+    assert r.refus_changement(paris(2026, 3, 10, 10)) == (
+        "Cette réservation est passée : elle ne peut plus être modifiée ni annulée."
+    )
+    assert demande.refus_changement(paris(2026, 3, 5, 8)) == (
+        "Cette demande a expiré : elle n'attend plus de réponse."
+    )
+    r.statut = Statut.REFUSEE
+    assert r.refus_changement(NOW, pour="annulée") == (
+        "Cette réservation est refusée : elle ne peut plus être annulée."
+    )
+    r.statut = Statut.ANNULEE
+    assert r.refus_changement(NOW, pour="annulée") == (
+        "Cette réservation est déjà annulée : elle n'est plus active."
+    )
 
 
 @pytest.mark.parametrize("qui", ["habitant_b", "comptable", "associe"])

@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from espaces import services
+from espaces import selectors, services
 from espaces.models import ClientExterne, ForfaitSalles, Reservation, SerieReservations, Tarif
+from espaces.services._erreurs import enregistrer
 from phares.lib.acteur import Acteur
 from phares.lib.money import Montant
 from phares.models import EntreeJournal
@@ -286,6 +287,17 @@ def test_les_e_mails_partent_apres_la_validation(salle, structure_a, membre_a):
     assert f"http://phares.test/reservations/{r.pk}/" in message.body
 
 
+def test_le_ics_joint_dit_son_jeu_de_caracteres_une_fois(salle, structure_a, membre_a):
+    reserver(salle, structure_a, personne(membre_a))
+
+    (message,) = mail.outbox
+    (partie,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    entete = partie["Content-Type"]
+    assert entete.count("charset") == 1
+    assert partie.get_param("method") == "PUBLISH"
+    assert partie.get_content_charset() == "utf-8"
+
+
 @pytest.fixture(autouse=True)
 def _phares_url(settings):
     settings.PHARES_URL = "http://phares.test"
@@ -322,6 +334,65 @@ def test_un_serveur_de_courrier_en_panne_n_annule_pas_la_reservation(
     assert "Réservation confirmée" in client.get(response.url).text
 
 
+# --- Écrire où la base tranche, verrou des forfaits -----------------------------------------
+
+
+def test_enregistrer_transforme_le_refus_de_la_base_sans_casser_la_transaction(
+    salle, structure_a, membre_a
+):
+    """Le refus d'une contrainte (ici, une fin avant le début) devient ConflitError, avec le
+    message composé après coup ; la transaction continue."""
+    r = reserver(salle, structure_a, personne(membre_a))
+    with transaction.atomic():
+        r.fin = r.debut - datetime.timedelta(hours=1)
+        with pytest.raises(services.ConflitError, match=r"^composé après le refus$"):
+            enregistrer(r, lambda: "composé après le refus", update_fields=["fin"])
+        assert Reservation.objects.get(pk=r.pk).fin > r.debut  # the transaction still reads
+
+    assert Reservation.objects.get(pk=r.pk).fin == paris(2026, 3, 10, 10)
+
+
+def test_une_serie_prend_le_verrou_de_ses_forfaits_une_fois(
+    salle, velos, structure_a, membre_a, monkeypatch
+):
+    """Tous les mois de la série d'un coup, pas un verrou par occurrence ; rien pour ce qui
+    ne se paie pas sur le forfait (un vélo)."""
+    pris: list[tuple[str, ...]] = []
+    monkeypatch.setattr("espaces.services.tarifs.verrouiller", lambda *cles: pris.append(cles))
+    creneaux = services.occurrences(
+        paris(2026, 3, 23, 9), paris(2026, 3, 23, 10), frequence="hebdomadaire", nombre=4
+    )
+
+    services.reserver_serie(
+        ressource=salle,
+        creneaux=creneaux,
+        frequence="hebdomadaire",
+        intervalle=1,
+        jusqu_au=None,
+        nombre=4,
+        titre="Permanence",
+        par=personne(membre_a),
+        structure=structure_a,
+        now=NOW,
+    )
+
+    (cles,) = pris
+    assert sorted(cles) == [
+        f"forfait:{structure_a.pk}:2026-03",
+        f"forfait:{structure_a.pk}:2026-04",
+    ]
+    pris.clear()
+    services.reserver_velo(
+        debut=paris(2026, 3, 10, 9),
+        fin=paris(2026, 3, 10, 10),
+        titre="Livraison",
+        structure=structure_a,
+        par=personne(membre_a),
+        now=NOW,
+    )
+    assert pris == []
+
+
 # --- Prix : une valeur typée, calculable sans rien écrire ------------------------------------
 
 
@@ -331,9 +402,9 @@ def test_le_prix_s_estime_sans_rien_ecrire(salle, tarifs, structure_a, membre_a)
     )
     premiere = reserver(salle, structure_a, personne(membre_a), 9, 11)
 
-    prix = services.prix_reservation(salle, *creneau(14, 0, 15, 30), structure=structure_a)
+    prix = selectors.prix_reservation(salle, *creneau(14, 0, 15, 30), structure=structure_a)
 
-    assert prix == services.Prix(
+    assert prix == selectors.Prix(
         tarif=tarifs[Tarif.Code.SALLE_HABITANT_HEURE],
         minutes_facturables=90,
         montant=Montant(
@@ -345,7 +416,7 @@ def test_le_prix_s_estime_sans_rien_ecrire(salle, tarifs, structure_a, membre_a)
     )
     assert Reservation.objects.count() == 1
     # Moving the first booking: it does not count against itself.
-    deplacee = services.prix_reservation(
+    deplacee = selectors.prix_reservation(
         salle, *creneau(14, 0, 16, 0), structure=structure_a, exclure_pk=premiere.pk
     )
     assert deplacee.est_gratuit and deplacee.tarif is None
@@ -359,7 +430,7 @@ def test_la_tva_vient_du_tarif(salle_formation, gestion):
         debut=datetime.date(2026, 1, 1),
     )
 
-    prix = services.prix_reservation(salle_formation, *creneau(9, 0, 10, 0), externe=True)
+    prix = selectors.prix_reservation(salle_formation, *creneau(9, 0, 10, 0), externe=True)
     r = services.reserver_pour_externe(
         ressource=salle_formation,
         debut=paris(2026, 3, 10, 9),
@@ -383,7 +454,7 @@ def test_la_tva_vient_du_tarif(salle_formation, gestion):
 
 
 def test_gratuit_sans_tarif_ni_taux(salle, structure_a):
-    prix = services.prix_reservation(salle, *creneau(9, 0, 10, 0), structure=structure_a)
+    prix = selectors.prix_reservation(salle, *creneau(9, 0, 10, 0), structure=structure_a)
 
-    assert prix == services.Prix(tarif=None, minutes_facturables=0, montant=Montant.zero())
+    assert prix == selectors.Prix(tarif=None, minutes_facturables=0, montant=Montant.zero())
     assert SerieReservations.objects.count() == 0

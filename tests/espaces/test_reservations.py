@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
 from espaces import selectors, services
 from espaces.models import ForfaitSalles, Reservation, Ressource, Tarif
@@ -356,6 +357,38 @@ def test_velo_payant(velos, structure_a, membre_a):
 
     r.refresh_from_db()
     assert (r.minutes_facturables, r.montant_ht, r.taux_tva) == (120, Decimal("3.00"), 20)
+
+
+def test_un_velo_payant_refuse_un_prix_au_dela_du_montant_accepte(velos, structure_a, membre_a):
+    """2 € HT de l'heure, 3 h : 7,20 € TTC. Annoncé gratuit (0), rien n'est réservé ni
+    envoyé ; au montant montré, le vélo est réservé."""
+    Tarif.objects.create(
+        code=Tarif.Code.VELO_HEURE, montant_ht=Decimal("2.00"), debut=datetime.date(2026, 1, 1)
+    )
+    debut, fin = creneau(9, 0, 12, 0)
+
+    def emprunter_a(prix_accepte):
+        return services.reserver_velo(
+            debut=debut,
+            fin=fin,
+            titre="Livraison",
+            structure=structure_a,
+            par=acteur(membre_a),
+            prix_accepte=prix_accepte,
+            now=NOW,
+        )
+
+    with pytest.raises(services.PrixError) as exc:
+        emprunter_a(Decimal(0))
+    assert str(exc.value).startswith(
+        "Rien n'est réservé : le prix est maintenant de 7,20\u00a0€ TTC, plus que le montant "
+        "accepté (0,00\u00a0€ TTC). Le tarif des vélos a pu changer entre-temps"
+    )
+    assert not Reservation.objects.exists()
+    assert mail.outbox == []
+
+    r = emprunter_a(Decimal("7.20"))
+    assert (r.minutes_facturables, r.montant.ttc) == (180, Decimal("7.20"))
 
 
 # --- Prix figés -----------------------------------------------------------------

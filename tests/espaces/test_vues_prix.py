@@ -101,6 +101,18 @@ def test_le_fragment_d_une_serie(lieu, structure_a, membre_a):
     )
 
 
+@pytest.mark.parametrize("frequence", [{}, {"frequence": "hebdomadaire", "nombre": "3"}])
+def test_le_fragment_tient_compte_du_nombre_de_personnes(lieu, structure_a, membre_a, frequence):
+    """12 personnes dans une salle de 10 : la validation refuserait ; le prix ne se dit pas
+    gratuit, le fragment dit pourquoi."""
+    response = client_as(membre_a).get(
+        ESTIMATION_A, data(structure_a, **frequence) | {"nb_personnes": "12"}
+    )
+
+    assert contient(response, "Salle A accueille 10 personnes au plus.")
+    assert "incluse" not in response.text and "Cette" not in response.text
+
+
 def test_le_fragment_ne_dit_rien_du_forfait_d_une_autre_structure(
     lieu, structure_a, structure_b, habitant_b
 ):

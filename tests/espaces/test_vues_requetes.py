@@ -1,5 +1,7 @@
 """Les plannings et la liste des réservations font un nombre fixe de requêtes : ni le
-nombre de réservations affichées ni la taille de la table ne le font grandir."""
+nombre de réservations affichées ni la taille de la table ne le font grandir. Le prix d'une
+série non plus : ni son estimation ni sa confirmation ne relisent quoi que ce soit par
+occurrence."""
 
 import datetime
 
@@ -8,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from espaces.models import Reservation
+from espaces.models import ForfaitSalles, Reservation, Ressource
 from tests.conftest import client_as
-from tests.espaces.views_fixtures import NOW, construire_lieu, paris
+from tests.espaces.views_fixtures import NOW, construire_lieu, contient, creneau_data, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,83 @@ def test_page_velos_a_nombre_de_requetes_fixe(lieu, structure_a, structure_b, me
 
     assert peu == beaucoup
     assert response.text.count("Vélo 1 : ") == 3
+
+
+# --- Le prix d'une série : quelques requêtes, quel que soit le nombre d'occurrences ---------
+
+RESERVER_A = reverse("espaces:reserver", args=["salle-a"])
+ESTIMATION_A = reverse("espaces:reserver-estimation", args=["salle-a"])
+
+
+@pytest.fixture
+def lieu_au_forfait(lieu, structure_a):
+    """Halage paie au-delà de 10 h par mois ; la salle A se réserve un an à l'avance, pour
+    qu'une série de 200 jours d'ouverture soit libre et s'étende sur dix mois."""
+    ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=10, debut=datetime.date(2015, 1, 1)
+    )
+    Ressource.objects.filter(pk=lieu.salle_a.pk).update(delai_max_jours=366)
+    # Bookings of the room along the series: read once, not once per occurrence.
+    reservations(lieu, [structure_a], SEMAINE_DU_9, [14], ressources=[lieu.salle_a])
+    return lieu
+
+
+def serie(structure, frequence, nombre) -> dict:
+    return creneau_data(
+        a="13:00",
+        structure=structure.pk,
+        frequence=frequence,
+        nombre=str(nombre),
+        titre="AG",
+        nb_personnes="8",
+    )
+
+
+def test_le_prix_d_une_serie_de_200_se_calcule_en_quelques_requetes(
+    lieu_au_forfait, structure_a, membre_a, django_assert_max_num_queries
+):
+    """Le fragment htmx du prix, à chaque changement d'un champ : « chaque jour » × 200 (dix
+    mois, chaque occurrence entame le forfait de son mois) autant de requêtes que × 2 (779
+    avant : les créneaux pris, le forfait et les tarifs relus pour chaque occurrence)."""
+    client = client_as(membre_a)
+    client.get(ESTIMATION_A, serie(structure_a, "quotidienne", 2))  # warm caches (session)
+    with CaptureQueriesContext(connection) as deux:
+        petite = client.get(ESTIMATION_A, serie(structure_a, "quotidienne", 2))
+
+    with django_assert_max_num_queries(12) as deux_cents:
+        grande = client.get(ESTIMATION_A, serie(structure_a, "quotidienne", 200))
+
+    assert len(deux_cents) == len(deux)
+    assert contient(petite, "Cette série : 2 réservations, 8 h, dont 3 h facturées")
+    assert contient(grande, "Cette série : 200 réservations, 800 h, dont 705 h facturées")
+    assert "En décembre 2026 : aucune heure utilisée sur 10 h incluses" in grande.text
+
+
+def test_confirmer_une_serie_ne_coute_pas_une_lecture_par_occurrence(
+    lieu_au_forfait, structure_a, membre_a
+):
+    """La confirmation d'une série hebdomadaire × 25 : l'écriture de chaque occurrence, et
+    aucune lecture qui grandisse avec la série (ni créneau relu, ni forfait, ni tarif, ni
+    second calcul du prix par la page)."""
+    client = client_as(membre_a)
+    lectures, toutes = {}, {}
+    for n in (5, 25):
+        data = {**serie(structure_a, "hebdomadaire", n), "confirmer": "1", "prix_accepte": "9999"}
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(RESERVER_A, data)
+        assert response.status_code == 302
+        assert Reservation.objects.filter(titre="AG").count() == n
+        Reservation.objects.filter(titre="AG").delete()
+        toutes[n] = len(ctx.captured_queries)
+        lectures[n] = len(lues(ctx.captured_queries))
+
+    assert lectures[25] == lectures[5]
+    # 324 before (a conflict check and a price read per occurrence, and the price twice).
+    assert toutes[25] < 150
+
+
+def lues(requetes) -> list[str]:
+    """Les lectures, sans les verrous des forfaits (PostgreSQL : un SELECT par mois, pas par
+    occurrence)."""
+    sql = [q["sql"].lstrip() for q in requetes]
+    return [q for q in sql if q.upper().startswith("SELECT") and "pg_advisory" not in q]

@@ -20,6 +20,7 @@ from espaces.models import (
     SerieReservations,
     Tarif,
 )
+from habitants.models import Structure
 from tests.conftest import acteur, client_as
 from tests.espaces.views_fixtures import (
     JOUR,
@@ -268,6 +269,26 @@ def test_planning_d_une_personne_sans_structure(deux_reservations, associe, url)
     assert response.text.count("occupé") == 2
     assert "Atelier Halage" not in response.text
     # Not allowed to book: no booking link.
+    assert RESERVER_A + "?" not in response.text
+
+
+@pytest.mark.parametrize("url", PLANNINGS)
+def test_le_membre_d_une_structure_partie_voit_ses_reservations(
+    deux_reservations, structure_a, membre_a, url
+):
+    """Halage a quitté le lieu le 1er mars, sa réunion du 10 reste (l'équipe l'annulera) :
+    ses membres l'ouvrent en détail, donc les plannings la leur montrent aussi (et non
+    « occupé ») ; ils ne réservent plus."""
+    Structure.objects.filter(pk=structure_a.pk).update(depart=datetime.date(2026, 3, 1))
+    client = client_as(membre_a)
+    own = Reservation.objects.get(titre="Atelier Halage")
+
+    response = client.get(url)
+
+    detail = reverse("espaces:reservation-detail", args=[own.pk])
+    assert client.get(detail).status_code == 200
+    assert detail in response.text and contient(response, "Atelier Halage")
+    assert response.text.count("occupé") == 1  # the other structure's meeting only
     assert RESERVER_A + "?" not in response.text
 
 
@@ -588,6 +609,23 @@ def test_reservation_exterieure_par_l_equipe(lieu, gestion, de, a, code, montant
     assert r.taux_tva == Decimal("20.00")
 
 
+def test_reservation_exterieure_dit_son_prix(lieu, gestion):
+    """L'équipe réserve en une étape (elle ne paie pas) : le message et la fiche disent le
+    prix que l'organisation paiera."""
+    data = creneau_data(de="09:00", a="12:00", titre="AG", nb_personnes="10", **EXTERNE)
+    client = client_as(gestion)
+
+    response = client.post(reverse("espaces:reserver-externe", args=["salle-a"]), data)
+
+    page = client.get(response.url)
+    assert contient(
+        page,
+        "Réservation extérieure enregistrée : Fédération des centres sociaux, "
+        "mar. 10 mars 2026 de 09:00 à 12:00 (108,00\u00a0€ TTC).",
+    )
+    assert contient(page, "90,00\u00a0€ HT (108,00\u00a0€ TTC)")
+
+
 def test_reservation_exterieure_previent_l_organisation(lieu, gestion, mailoutbox):
     data = creneau_data(titre="AG", nb_personnes="10", **EXTERNE)
 
@@ -801,6 +839,45 @@ def test_page_velos_montre_qui_a_pris_quoi(lieu, structure_a, structure_b, membr
     assert "Vélo 1 : 09:00–10:00" in response.text
     assert "Course secrète" not in response.text
     assert "Livraison Halage" in response.text
+
+
+def test_un_velo_payant_se_confirme_en_deux_temps(lieu, structure_a, membre_a, mailoutbox):
+    """Comme une salle : la première validation dit le prix et propose « Confirmer (7,20 €
+    TTC) » sans rien réserver ; la seconde réserve à ce prix."""
+    Tarif.objects.create(
+        code=Tarif.Code.VELO_HEURE, montant_ht=Decimal("2.00"), debut=datetime.date(2026, 1, 1)
+    )
+    client = client_as(membre_a)
+
+    apercu = client.post(VELOS, velo_data(structure_a, de="09:00", a="12:00"))
+
+    assert apercu.status_code == 200
+    assert not Reservation.objects.exists() and mailoutbox == []
+    assert contient(apercu, "Cette réservation : 3 h, dont 3 h facturées 6,00\u00a0€ HT")
+    assert (
+        '<button type="submit" name="prix_accepte" value="7.20" class="btn btn-primary">'
+        "Confirmer (7,20\u00a0€ TTC)</button>"
+    ) in apercu.text
+
+    response = client.post(
+        VELOS, {**velo_data(structure_a, de="09:00", a="12:00"), "prix_accepte": "7.20"}
+    )
+
+    r = Reservation.objects.get()
+    assert response.url == reverse("espaces:reservation-detail", args=[r.pk])
+    assert r.montant.ttc == Decimal("7.20")
+    assert contient(client.get(response.url), "6,00\u00a0€ HT (7,20\u00a0€ TTC)")
+
+
+def test_un_velo_gratuit_se_reserve_d_un_coup(lieu, structure_a, membre_a):
+    Tarif.objects.create(
+        code=Tarif.Code.VELO_HEURE, montant_ht=Decimal("0"), debut=datetime.date(2026, 1, 1)
+    )
+
+    response = client_as(membre_a).post(VELOS, velo_data(structure_a))
+
+    assert response.status_code == 302
+    assert Reservation.objects.get().montant.est_nul
 
 
 # --- Consommations, forfaits --------------------------------------------------------------

@@ -212,6 +212,32 @@ def test_creneau_a_l_heure_de_paris():
     )
 
 
+@pytest.mark.parametrize(
+    ("utc", "jour"),
+    [
+        (datetime.datetime(2026, 12, 10, 22, 59, tzinfo=UTC), D(2026, 12, 10)),
+        (datetime.datetime(2026, 12, 10, 23, 0, tzinfo=UTC), D(2026, 12, 11)),  # UTC+1
+        (datetime.datetime(2026, 7, 15, 21, 59, tzinfo=UTC), D(2026, 7, 15)),
+        (datetime.datetime(2026, 7, 15, 22, 0, tzinfo=UTC), D(2026, 7, 16)),  # UTC+2
+    ],
+)
+def test_jour_a_paris(utc, jour):
+    assert temps.jour(utc) == jour
+
+
+def test_creneau_lisible_a_l_heure_de_paris():
+    debut = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # Monday 2 March in Paris
+
+    assert temps.creneau_lisible(debut, debut + datetime.timedelta(minutes=90)) == (
+        "lun. 2 mars 2026 de 00:30 à 02:00"
+    )
+    assert temps.creneau_lisible(debut) == "lun. 2 mars 2026 à 00:30"
+    # Summer time: 7:00 UTC is 9:00 in Paris; the 1st is written « 1er ».
+    assert temps.creneau_lisible(datetime.datetime(2026, 7, 1, 7, tzinfo=UTC)) == (
+        "mer. 1er juil. 2026 à 09:00"
+    )
+
+
 def test_minutes_entieres():
     assert temps.minutes(datetime.timedelta(hours=1, minutes=30, seconds=59)) == 90
 

@@ -60,6 +60,20 @@ def test_derriere_deux_proxys_le_maillon_du_premier(settings):
     assert reseau.adresse_client(requete("127.0.0.1", "198.51.100.1")) == "127.0.0.1"
 
 
+def test_l_en_tete_de_confiance_d_allauth_vaut_aussi_ici(settings):
+    """Une règle pour les limites de connexion et les demandes : derrière un proxy qui pose
+    l'adresse du visiteur dans un en-tête (TRUSTED_CLIENT_IP_HEADER d'allauth), c'est elle."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+    requete_proxy = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.4"
+    )
+
+    assert reseau.adresse_client(requete_proxy) == "198.51.100.4"
+    # The header missing or unreadable: the connection's address.
+    assert reseau.adresse_client(requete("127.0.0.1")) == "127.0.0.1"
+
+
 def test_l_empreinte_ne_contient_pas_l_adresse_et_depend_de_la_cle(settings):
     settings.SECRET_KEY = "cle-un-" + "x" * 50
     une = reseau.empreinte("203.0.113.7")

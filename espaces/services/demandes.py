@@ -36,6 +36,7 @@ from .reservations import (
     pour_qui,
     prevenir,
     verifier_regles,
+    verrouiller_ressource,
 )
 
 Statut = Reservation.Statut
@@ -202,6 +203,8 @@ def decider_demande(
         raise EspacesError("Seule l'équipe de gestion décide des demandes.")
     with transaction.atomic():
         _marquer_expirees(now, par)
+        # The room before the request's row, as every booking operation takes them.
+        verrouiller_ressource(reservation.ressource)
         # of=self: PostgreSQL locks no row of the nullable side of an outer join (externe).
         r = (
             Reservation.objects.select_for_update(of=("self",))

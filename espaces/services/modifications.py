@@ -29,6 +29,7 @@ from .reservations import (
     verifier_presence,
     verifier_prix_accepte,
     verifier_regles,
+    verrouiller_ressource,
 )
 from .tarifs import verrouiller_forfaits
 
@@ -148,6 +149,7 @@ def modifier_reservation(
     fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
         verrouiller_forfaits(ressource, structure, [jour, temps.jour(reservation.debut)])
+        verrouiller_ressource(ressource)
         r = (
             Reservation.objects.select_for_update(of=("self",))
             .select_related("ressource", "structure", "externe", "par")

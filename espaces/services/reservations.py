@@ -29,6 +29,7 @@ from habitants import selectors as habitants_selectors
 from phares.lib import dates, emails, journal, temps
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.money import format_euros
+from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion
 
 from .. import notifications, selectors
@@ -290,8 +291,10 @@ class Situation:
         """Pour `creneaux` (couples début, fin, non vide), dans la transaction : prend le
         verrou des forfaits de leurs mois (s'ils paient sur le forfait), puis lit."""
         jours = sorted(temps.jour(d) for d, _ in creneaux)
-        # Before reading what the months already used (see verrouiller_forfaits).
+        # Before reading what the months already used (see verrouiller_forfaits), then what
+        # holds the room: always in this order, so two operations never wait on each other.
         verrouiller_forfaits(ressource, structure, jours)
+        verrouiller_ressource(ressource)
         return cls(
             Occupation.lire(ressource, creneaux),
             selectors.Tarification(
@@ -303,6 +306,16 @@ class Situation:
         if r.statut == Reservation.Statut.CONFIRMEE:  # a pending request holds nothing
             self.occupation.ajouter(r)
             self.tarification.compter(r.debut, r.fin)
+
+
+def verrouiller_ressource(ressource: Ressource) -> None:
+    """Tient la ressource jusqu'à la fin de la transaction : vérifier le créneau puis écrire
+    se fait sans qu'une autre écriture sur la même salle ou le même vélo s'intercale. La
+    contrainte d'exclusion reste le dernier mot ; sans ce verrou, plusieurs insertions
+    simultanées sur un créneau finissaient parfois en « deadlock detected » (une erreur, pas
+    un refus lisible) au lieu de l'erreur de la contrainte. À prendre après les verrous de
+    forfait et avant de verrouiller une ligne de réservation."""
+    verrouiller(f"ressource:{ressource.pk}")
 
 
 def creer(

@@ -66,6 +66,16 @@ def structures_of_member(user, *, le: datetime.date | None = None) -> QuerySet[S
     )
 
 
+def structures_du_referent(user, *, le: datetime.date | None = None) -> QuerySet[Structure]:
+    """Les structures dont `user` est référent·e à `le` (archivées comprises : leurs factures
+    restent à lire)."""
+    if not user.is_authenticated:
+        return Structure.objects.none()
+    return Structure.objects.filter(
+        membres__in=Membre.objects.actifs(le).filter(user=user, role=Membre.Role.REFERENT)
+    ).distinct()
+
+
 def membership(user, structure: Structure, *, le: datetime.date | None = None) -> Membre | None:
     if not user.is_authenticated:
         return None

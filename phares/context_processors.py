@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from habitants.selectors import structures_of_member
+from habitants.selectors import structures_du_referent, structures_of_member
 from phares import roles
 
 
@@ -18,6 +18,8 @@ def navigation(request):
             "staff": roles.is_staff_member(user),
             # Read only by pages that show it, once per request.
             "mes_structures": SimpleLazyObject(lambda: list(structures_of_member(user))),
+            # A référent reads the invoices of their structures.
+            "referent": SimpleLazyObject(lambda: structures_du_referent(user).exists()),
         },
         "PHARES_CONTACT": settings.PHARES_CONTACT,
     }

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "phares",
     "habitants",
     "espaces",
+    "espaces.facturation",
     "gouvernance",
     "rapports",
 ]
@@ -310,4 +311,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint's font subsetting (fontTools) logs a line per font per PDF at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("journal/", include("phares.journal.urls")),
     path("", include("habitants.urls")),
     path("", include("espaces.urls")),
+    path("", include("espaces.facturation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,17 @@ def _cache_vide():
 
 
 @pytest.fixture(autouse=True)
+def _demo_sans_grand_livre(request, monkeypatch):
+    """The demo's 2015 ledger renders ~200 Factur-X PDFs (about 45 s): tests that load the
+    demo for something else skip it; tests marked `grand_livre` load it (CI's fresh-demo
+    step, `make run`, always do)."""
+    if request.node.get_closest_marker("grand_livre") is None:
+        from espaces.facturation import demo
+
+        monkeypatch.setattr(demo, "MOIS_EMIS", ())
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

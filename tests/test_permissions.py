@@ -71,6 +71,12 @@ def referent_of_a(ok) -> dict:
     return members_of_a(ok, membre=403)
 
 
+def facture_de_a(ok) -> dict:
+    """An issued invoice of Halage: staff and Halage's référent read it; a plain member of
+    Halage is refused (403: billing is the référents'); anyone else gets 404."""
+    return signed_in(404, gestion=ok, comptable=ok, referent_a=ok, membre_a=403)
+
+
 ROWS = [
     # --- phares ---------------------------------------------------------------
     Row("home", expected=everyone(200)),
@@ -430,6 +436,48 @@ ROWS = [
     ),
 ]
 
+ROWS += [
+    # --- facturation --------------------------------------------------------------
+    # The list: staff, and référents (of Halage, of Mode Estime); other people 403.
+    Row(
+        "facturation:liste",
+        expected=signed_in(403, gestion=200, comptable=200, referent_a=200, habitant_b=200),
+    ),
+    Row("facturation:detail", ("$facture_a_pk",), expected=facture_de_a(200)),
+    Row("facturation:pdf", ("$facture_a_pk",), expected=facture_de_a(200)),
+    Row(
+        "facturation:detail",
+        ("$facture_b_pk",),
+        label="facture-detail-b",
+        expected=signed_in(404, gestion=200, comptable=200, habitant_b=200, cogerant=403),
+    ),
+    # A draft is the staff's: nobody else learns it exists.
+    Row(
+        "facturation:detail",
+        ("$brouillon_a_pk",),
+        label="facture-detail-brouillon",
+        expected=signed_in(404, gestion=200, comptable=200),
+    ),
+    Row(
+        "facturation:pdf",
+        ("$brouillon_a_pk",),
+        label="facture-pdf-brouillon",
+        expected=signed_in(404, gestion=200, comptable=200),
+    ),
+    Row("facturation:preparer", method="post", expected=staff_read(302)),
+    Row("facturation:emettre-mois", method="post", expected=staff_read(302)),
+    Row("facturation:ligne-ajouter", ("$brouillon_a_pk",), method="post", expected=staff_read(400)),
+    Row(
+        "facturation:ligne-retirer",
+        ("$brouillon_a_pk", "$ligne_manuelle_pk"),
+        method="post",
+        expected=staff_read(302),
+    ),
+    Row("facturation:emettre", ("$brouillon_a_pk",), method="post", expected=staff_read(302)),
+    Row("facturation:supprimer", ("$brouillon_a_pk",), method="post", expected=staff_read(302)),
+    Row("facturation:cooperative", expected=gestion_only(200)),
+]
+
 CASES = [
     pytest.param(row, persona, id=f"{row.id}-{persona}") for row in ROWS for persona in PERSONAS
 ]
@@ -495,6 +543,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         debut=datetime.date(2015, 1, 1),
         fin=datetime.date(2015, 12, 31),
     )
+    factures = factures_du_monde(structure_a, structure_b)
     jeton_revoque = services.nouveau_jeton(par=acteur(personas["referent_a"]))
     services.revoquer(par=acteur(personas["referent_a"]))
     return {
@@ -521,6 +570,75 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         "invitation_a_pk": invitation(structure_a, "invitee@halage.test", "jeton-a").pk,
         "invitation_b_pk": invitation(structure_b, "invitee@modeestime.test", "jeton-b").pk,
         "invitation_nouvelle_pk": invitation(structure_a, "nouvelle@halage.test", INVITE_TOKEN).pk,
+        **factures,
+    }
+
+
+def factures_du_monde(structure_a, structure_b) -> dict:
+    """An issued invoice for each structure (written as issuing leaves them, without
+    rendering a PDF per test) and a draft of Halage with a manual line."""
+    from espaces.facturation.models import DocumentPdf, Facture, LigneFacture
+
+    mois = datetime.date(2015, 3, 1)
+    fin = datetime.date(2015, 3, 31)
+
+    def emise(structure, rang):
+        f = Facture.objects.create(
+            structure=structure,
+            mois=mois,
+            periode_debut=mois,
+            periode_fin=fin,
+            statut=Facture.Statut.BROUILLON,
+            total_ht=100,
+            total_tva=20,
+            total_ttc=120,
+        )
+        LigneFacture.objects.create(
+            facture=f,
+            rang=1,
+            origine="manuelle",
+            libelle="Loyer",
+            quantite=1,
+            prix_unitaire_ht=100,
+            montant_ht=100,
+            taux_tva=20,
+            montant_tva=20,
+        )
+        Facture.objects.filter(pk=f.pk).update(
+            statut=Facture.Statut.EMISE,
+            serie="F",
+            annee=2015,
+            rang=rang,
+            numero=f"F2015-{rang:04d}",
+            date_emission=fin,
+            date_echeance=fin,
+            acheteur={"nom": structure.nom},
+        )
+        DocumentPdf.objects.create(facture=f, contenu=b"%PDF-1.7", sha256="0" * 64, taille=8)
+        return f
+
+    brouillon = Facture.objects.create(
+        structure=structure_a,
+        mois=datetime.date(2015, 4, 1),
+        periode_debut=datetime.date(2015, 4, 1),
+        periode_fin=datetime.date(2015, 4, 30),
+    )
+    ligne = LigneFacture.objects.create(
+        facture=brouillon,
+        rang=1,
+        origine="manuelle",
+        libelle="Emploi mutualisé",
+        quantite=1,
+        prix_unitaire_ht=10,
+        montant_ht=10,
+        taux_tva=20,
+        montant_tva=2,
+    )
+    return {
+        "facture_a_pk": emise(structure_a, 1).pk,
+        "facture_b_pk": emise(structure_b, 2).pk,
+        "brouillon_a_pk": brouillon.pk,
+        "ligne_manuelle_pk": ligne.pk,
     }
 
 
@@ -564,7 +682,9 @@ def _names(patterns, namespace=""):
 def test_every_url_is_in_the_table():
     """A new page in habitants or espaces (or the home page) must get its row above."""
     names = {
-        n for n in _names(get_resolver().url_patterns) if n.startswith(("habitants:", "espaces:"))
+        n
+        for n in _names(get_resolver().url_patterns)
+        if n.startswith(("habitants:", "espaces:", "facturation:"))
     }
     names.add("home")
     assert len(names) > 45

@@ -56,6 +56,14 @@ class Tarif(models.Model):
     )
     debut = models.DateField("valable du")
     fin = models.DateField("au (inclus)", null=True, blank=True)
+    # Printed on every invoice line at 0 % VAT billed under this tariff (French law asks
+    # for the legal basis of an exemption); empty: the cooperative's default mention.
+    mention_exoneration = models.CharField(
+        "base légale de l'exonération de TVA",
+        max_length=200,
+        blank=True,
+        help_text="Si le taux est 0 % : « Exonération de TVA – art. 261 D 2° du CGI ».",
+    )
 
     class Meta:
         verbose_name = "tarif"

@@ -2,6 +2,15 @@
 (tableau de bord, rapport), par sous-domaine : `batiment`, `reservations` et `planning`,
 `tarifs`, `calendriers`. Ce module en réexporte les fonctions publiques."""
 
+from .a_facturer import (
+    TarifsLoyer,
+    bornes_du_mois,
+    code_tarif_loyer,
+    consommations_du_mois,
+    conventions_du_mois,
+    reservations_payantes_du_mois,
+    tarifs_loyer,
+)
 from .batiment import (
     Occupation,
     OccupationEspace,
@@ -69,11 +78,16 @@ __all__ = [
     "OccupationEspace",
     "Prix",
     "Tarification",
+    "TarifsLoyer",
     "apercu_annulation",
     "batiment",
+    "bornes_du_mois",
+    "code_tarif_loyer",
     "compte_espaces",
     "consommations",
+    "consommations_du_mois",
     "conventions_actives",
+    "conventions_du_mois",
     "demandes_en_attente",
     "demandes_entre",
     "espaces_de",
@@ -94,6 +108,7 @@ __all__ = [
     "occurrences_a_annuler",
     "prix_reservation",
     "reservations_entre",
+    "reservations_payantes_du_mois",
     "reservations_visibles",
     "salles",
     "semaine",
@@ -101,6 +116,7 @@ __all__ = [
     "structures_reservantes",
     "structures_saisie_consommation",
     "tarif_en_vigueur",
+    "tarifs_loyer",
     "user_for",
     "velos",
     "velos_libres",

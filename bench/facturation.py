@@ -1,0 +1,123 @@
+"""Facturation d'un mois pour 200 structures : préparation des brouillons, puis émission
+(PDF Factur-X de chaque facture), et le rendu d'une facture seule. Imprime les temps et le
+nombre de requêtes de la préparation.
+
+    .venv/bin/python bench/facturation.py            # SQLite, base jetable
+    DATABASE_URL=postgres://… .venv/bin/python bench/facturation.py
+"""
+
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
+os.environ["DEBUG"] = "false"
+(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from espaces.facturation import rendu, services  # noqa: E402
+from espaces.facturation.demo import COOPERATIVE  # noqa: E402
+from espaces.facturation.models import Cooperative, Facture  # noqa: E402
+from espaces.models import Batiment, Consommation, Convention, Espace, Etage  # noqa: E402
+from habitants.models import Structure  # noqa: E402
+from phares.lib.acteur import Acteur  # noqa: E402
+from phares.models import User  # noqa: E402
+
+N = int(os.environ.get("BENCH_STRUCTURES", "200"))
+MOIS = datetime.date(2015, 3, 1)
+PAR = Acteur.systeme("bench")
+
+
+def remplir() -> None:
+    call_command("migrate", verbosity=0)
+    Cooperative.objects.create(**COOPERATIVE)
+    etage = Etage.objects.create(
+        batiment=Batiment.objects.create(nom="Banc d'essai"), niveau=0, nom="RDC"
+    )
+    saisie = User.objects.create_user(email="bench@phares.test", password="x")
+    for i in range(N):
+        s = Structure.objects.create(
+            nom=f"Structure {i:03d}",
+            slug=f"s{i:03d}",
+            arrivee=datetime.date(2014, 1, 1),
+            adresse_facturation="6 rue Arnold Géraux\n93450 L'Île-Saint-Denis",
+        )
+        bureau = Espace.objects.create(
+            etage=etage,
+            nom=f"Bureau {i:03d}",
+            slug=f"b{i:03d}",
+            type="bureau",
+            surface_m2=Decimal("18"),
+        )
+        # Every tenth arrives on the 15th: a prorated line.
+        Convention.objects.create(
+            structure=s,
+            espace=bureau,
+            montant_mensuel_ht=Decimal("288.00"),
+            debut=datetime.date(2015, 3, 15) if i % 10 == 0 else datetime.date(2014, 1, 1),
+        )
+        for jour in (3, 17):
+            Consommation.objects.create(
+                structure=s,
+                service="affranchissement",
+                date=MOIS.replace(day=jour),
+                quantite=12,
+                prix_unitaire_ht=Decimal("0.68"),
+                taux_tva=Decimal("20"),
+                saisi_par=saisie,
+            )
+
+
+def main() -> None:
+    remplir()
+    print(f"{N} structures, {connection.vendor}")
+    with CaptureQueriesContext(connection) as q:
+        t = time.perf_counter()
+        bilan = services.preparer_mois(mois=MOIS, par=PAR)
+        preparation = time.perf_counter() - t
+    print(
+        f"préparer le mois : {preparation:.2f} s, {len(q)} requêtes, {bilan.brouillons} "
+        f"brouillons, {bilan.lignes} lignes"
+    )
+    t = time.perf_counter()
+    services.preparer_mois(mois=MOIS, par=PAR)
+    print(f"relancer la préparation : {time.perf_counter() - t:.2f} s")
+
+    doc = services.document(Facture.objects.brouillons().first())
+    rendus = []
+    for _ in range(5):
+        t = time.perf_counter()
+        rendu.pdf(doc)
+        rendus.append(time.perf_counter() - t)
+    print(
+        f"rendu d'une facture (PDF/A-3 + XML) : médiane {statistics.median(rendus) * 1000:.0f} ms"
+        f" (première {rendus[0] * 1000:.0f} ms)"
+    )
+
+    t = time.perf_counter()
+    emises, erreurs = services.emettre_brouillons(mois=MOIS, par=PAR, le=datetime.date(2015, 4, 3))
+    duree = time.perf_counter() - t
+    print(
+        f"émettre le mois : {duree:.1f} s pour {len(emises)} factures "
+        f"({duree / max(len(emises), 1) * 1000:.0f} ms par facture), {len(erreurs)} erreur(s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FacturationConfig(AppConfig):
+    name = "espaces.facturation"
+    label = "facturation"
+    verbose_name = "Facturation"

@@ -1,0 +1,70 @@
+"""Démonstration de la facturation : la coopérative (SCIC PHARES, coordonnées inventées mais
+valides : SIREN à clé, IBAN à clé) et les factures 2015 des habitants, préparées depuis les
+conventions, les réservations et les consommations de la démonstration, puis émises par le
+service comme l'aurait fait la comptabilité (PDF Factur-X gardés).
+
+Chaque mois de `MOIS_EMIS` est facturé le 5 du mois suivant (le jour ouvré suivant si le 5
+tombe un week-end). Relancer la démo ne refacture rien : un mois déjà émis n'a plus de source
+nouvelle.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from .models import Cooperative, Facture
+from .services import emettre_brouillons, preparer_mois
+
+if TYPE_CHECKING:
+    from phares.lib.demo import DemoContext
+
+ANNEE = 2015
+MOIS_EMIS = tuple(range(1, 13))
+
+COOPERATIVE = {
+    "raison_sociale": "SCIC PHARES",
+    "forme": "SCIC SARL à capital variable",
+    "capital": "variable (15 000 € souscrits au 31 décembre 2015)",
+    "adresse": "6 rue Arnold Géraux",
+    "code_postal": "93450",
+    "ville": "L'Île-Saint-Denis",
+    "siren": "732829320",
+    "siret": "73282932000074",
+    "rcs": "RCS Bobigny 732 829 320",
+    "tva_intracom": "FR44732829320",
+    "email": "compta@lacitephares.test",
+    "telephone": "01 48 00 00 00",
+    "iban": "FR7630006000011234567890189",
+    "bic": "AGRIFRPP",
+}
+
+
+def date_facturation(annee: int, mois: int) -> datetime.date:
+    suivant = datetime.date(annee + mois // 12, mois % 12 + 1, 5)
+    while suivant.weekday() >= 5:
+        suivant += datetime.timedelta(days=1)
+    return suivant
+
+
+def load(ctx: DemoContext) -> None:
+    # One row: the demo's details, or whatever gestion typed since (kept on a rerun).
+    if not Cooperative.objects.exists():
+        ctx.upsert(
+            Cooperative,
+            {"raison_sociale": COOPERATIVE["raison_sociale"]},
+            {k: v for k, v in COOPERATIVE.items() if k != "raison_sociale"},
+        )
+    avant = Facture.objects.emises().count()
+    if MOIS_EMIS and ctx.verbosity >= 1:
+        ctx.stdout.write("Factures 2015 : préparation et émission (PDF Factur-X), mois par mois…")
+    for mois in MOIS_EMIS:
+        debut = datetime.date(ANNEE, mois, 1)
+        if not preparer_mois(mois=debut, par=ctx.acteur).brouillons:
+            continue
+        _, erreurs = emettre_brouillons(
+            mois=debut, par=ctx.acteur, le=date_facturation(ANNEE, mois)
+        )
+        if erreurs:
+            raise RuntimeError("Démo : émission refusée — " + " ; ".join(erreurs))
+    ctx.stats["created"] += Facture.objects.emises().count() - avant

@@ -1,0 +1,165 @@
+import datetime
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from schwifty import IBAN
+from schwifty import exceptions as iban_errors
+from stdnum import bic as stdnum_bic
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
+
+from phares.forms import DateBornee, style_form
+
+from .models import Cooperative
+
+MOIS_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MoisField(forms.CharField):
+    """Un mois « AAAA-MM » (sélecteur de mois du navigateur) -> son premier jour."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "AAAA-MM"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        m = MOIS_RE.match(value.strip())
+        if not m or not 1900 <= int(m.group(1)) <= 2999 or not 1 <= int(m.group(2)) <= 12:
+            raise ValidationError("Saisissez un mois au format AAAA-MM (par exemple 2015-03).")
+        return datetime.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+class MoisForm(forms.Form):
+    mois = MoisField(label="Mois à facturer")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class EmettreForm(forms.Form):
+    date_emission = DateBornee(
+        label="Date d'émission",
+        help_text="Aujourd'hui par défaut ; jamais dans le futur.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class LigneForm(forms.Form):
+    libelle = forms.CharField(label="Désignation", max_length=300)
+    quantite = forms.DecimalField(
+        label="Quantité",
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
+        error_messages={"min_value": "La quantité est positive."},
+    )
+    prix_unitaire_ht = forms.DecimalField(
+        label="Prix unitaire HT (€)",
+        max_digits=12,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        error_messages={"min_value": "Le prix n'est pas négatif : une remise se fait par avoir."},
+    )
+    taux_tva = forms.DecimalField(
+        label="Taux de TVA (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        initial=Decimal("20"),
+    )
+    exoneration = forms.CharField(
+        label="Base légale de l'exonération (si 0 %)", max_length=200, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class CooperativeForm(forms.ModelForm):
+    # Longer than the stored values: people type them with spaces, the clean_ methods compact.
+    siren = forms.CharField(label="SIREN", max_length=20)
+    siret = forms.CharField(label="SIRET", max_length=30)
+    tva_intracom = forms.CharField(
+        label="N° de TVA intracommunautaire", max_length=30, required=False
+    )
+    iban = forms.CharField(label="IBAN", max_length=50)
+    bic = forms.CharField(label="BIC", max_length=20, required=False)
+
+    class Meta:
+        model = Cooperative
+        fields = [
+            "raison_sociale",
+            "forme",
+            "capital",
+            "adresse",
+            "code_postal",
+            "ville",
+            "siren",
+            "siret",
+            "rcs",
+            "tva_intracom",
+            "email",
+            "telephone",
+            "iban",
+            "bic",
+            "delai_paiement_jours",
+            "penalites",
+            "mention_exoneration",
+        ]
+        widgets = {"adresse": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def clean_siren(self):
+        v = stdnum_siren.compact(self.cleaned_data["siren"])
+        if not stdnum_siren.is_valid(v):
+            raise ValidationError("Ce SIREN n'est pas valide (9 chiffres, clé de contrôle).")
+        return v
+
+    def clean_siret(self):
+        v = stdnum_siret.compact(self.cleaned_data["siret"])
+        if not stdnum_siret.is_valid(v):
+            raise ValidationError("Ce SIRET n'est pas valide (14 chiffres, clé de contrôle).")
+        return v
+
+    def clean_tva_intracom(self):
+        v = stdnum_tva.compact(self.cleaned_data["tva_intracom"] or "")
+        if v and not stdnum_tva.is_valid(v):
+            raise ValidationError("Ce numéro de TVA n'est pas valide (FR + clé + SIREN).")
+        return v
+
+    def clean_iban(self):
+        try:
+            return IBAN(self.cleaned_data["iban"]).compact
+        except iban_errors.SchwiftyException as exc:
+            raise ValidationError(
+                "Cet IBAN n'est pas valide (vérifiez le pays, la longueur et la clé)."
+            ) from exc
+
+    def clean_bic(self):
+        v = (self.cleaned_data["bic"] or "").replace(" ", "").upper()
+        if v and not stdnum_bic.is_valid(v):
+            raise ValidationError("Ce BIC n'est pas valide (8 ou 11 caractères).")
+        return v
+
+    def clean(self):
+        data = super().clean()
+        siren, siret = data.get("siren"), data.get("siret")
+        if siren and siret and not siret.startswith(siren):
+            self.add_error("siret", "Le SIRET commence par le SIREN.")
+        tva = data.get("tva_intracom")
+        if siren and tva and tva[-9:] != siren:
+            self.add_error("tva_intracom", "Le numéro de TVA se termine par le SIREN.")
+        return data

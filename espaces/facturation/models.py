@@ -1,0 +1,353 @@
+"""Factures, avoirs et leurs lignes ; la coopérative qui les émet.
+
+Une facture naît brouillon (recalculée depuis les données vivantes du lieu), puis est émise :
+numéro légal, vendeur et acheteur copiés, PDF Factur-X gardé octet pour octet. Émise, elle
+ne change plus (modèle, gestionnaire, admin et déclencheurs de la base) ; on la corrige par
+un avoir.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from espaces.models import ClientExterne, Consommation, Convention, Reservation
+from habitants.models import Structure
+from phares.lib import dates
+
+
+class Cooperative(models.Model):
+    """La coopérative qui facture (une seule ligne) : ce qu'exigent les mentions légales.
+
+    Copiée dans chaque facture à l'émission : la modifier ne change pas les factures émises.
+    """
+
+    raison_sociale = models.CharField("raison sociale", max_length=200)
+    forme = models.CharField(
+        "forme juridique", max_length=200, default="SCIC SARL à capital variable"
+    )
+    capital = models.CharField(
+        "capital", max_length=200, blank=True, help_text="Tel qu'imprimé : « 15 000 € »."
+    )
+    adresse = models.TextField("adresse", max_length=300)
+    code_postal = models.CharField("code postal", max_length=10)
+    ville = models.CharField("ville", max_length=100)
+    siren = models.CharField("SIREN", max_length=9)
+    siret = models.CharField("SIRET", max_length=14)
+    rcs = models.CharField("RCS", max_length=100, help_text="« RCS Bobigny 812 345 678 ».")
+    tva_intracom = models.CharField("n° de TVA intracommunautaire", max_length=20, blank=True)
+    email = models.EmailField("e-mail")
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    iban = models.CharField("IBAN", max_length=34)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    delai_paiement_jours = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    penalites = models.CharField(
+        "pénalités de retard",
+        max_length=300,
+        default="Pénalités de retard : trois fois le taux d'intérêt légal en vigueur.",
+    )
+    mention_exoneration = models.CharField(
+        "base légale de l'exonération de TVA (par défaut)",
+        max_length=200,
+        default="Exonération de TVA – art. 261 D 2° du CGI",
+        help_text="Imprimée sur une ligne à 0 % de TVA dont le tarif n'en donne pas.",
+    )
+
+    class Meta:
+        verbose_name = "coopérative (émetteur des factures)"
+        verbose_name_plural = "coopérative (émetteur des factures)"
+
+    def __str__(self):
+        return self.raison_sociale
+
+
+class FactureQuerySet(models.QuerySet):
+    def emises(self):
+        return self.filter(statut=Facture.Statut.EMISE)
+
+    def brouillons(self):
+        return self.filter(statut=Facture.Statut.BROUILLON)
+
+    def delete(self):
+        if self.filter(statut=Facture.Statut.EMISE).exists():
+            raise FactureImmuable("Une facture émise ne s'efface pas : émettez un avoir.")
+        return super().delete()
+
+    def update(self, **kwargs):
+        if self.filter(statut=Facture.Statut.EMISE).exists():
+            raise FactureImmuable("Une facture émise ne se modifie pas : émettez un avoir.")
+        return super().update(**kwargs)
+
+
+class FactureImmuable(Exception):
+    """Une écriture visait une facture (ou un avoir) émise."""
+
+
+class Facture(models.Model):
+    class Type(models.TextChoices):
+        FACTURE = "facture", "Facture"
+        AVOIR = "avoir", "Avoir"
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", "Brouillon"
+        EMISE = "emise", "Émise"
+
+    type = models.CharField("type", max_length=10, choices=Type.choices, default=Type.FACTURE)
+    statut = models.CharField(
+        "statut", max_length=10, choices=Statut.choices, default=Statut.BROUILLON
+    )
+    # The client: a hosted structure, or an outside organisation that rented a room.
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="factures"
+    )
+    client_externe = models.ForeignKey(
+        ClientExterne, on_delete=models.PROTECT, null=True, blank=True, related_name="factures"
+    )
+    mois = models.DateField("mois facturé", help_text="Son premier jour.")
+    periode_debut = models.DateField("période du")
+    periode_fin = models.DateField("au (inclus)")
+    # Legal number, given at issue: "F2015-0001" (serie "F", year 2015, rang 1).
+    serie = models.CharField("série", max_length=5, blank=True)
+    annee = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    rang = models.PositiveIntegerField("rang", null=True, blank=True)
+    numero = models.CharField("numéro", max_length=20, null=True, blank=True, unique=True)
+    date_emission = models.DateField("émise le", null=True, blank=True)
+    date_echeance = models.DateField("échéance", null=True, blank=True)
+    facture_origine = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avoirs",
+        verbose_name="facture corrigée",
+    )
+    motif = models.CharField("motif de l'avoir", max_length=300, blank=True)
+    # Frozen at issue (documents.Partie as a dict): the invoice says what was true that day.
+    vendeur = models.JSONField("vendeur", default=dict, blank=True)
+    acheteur = models.JSONField("acheteur", default=dict, blank=True)
+    total_ht = models.DecimalField("total HT", max_digits=12, decimal_places=2, default=0)
+    total_tva = models.DecimalField("TVA", max_digits=12, decimal_places=2, default=0)
+    total_ttc = models.DecimalField("total TTC", max_digits=12, decimal_places=2, default=0)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    emise_le = models.DateTimeField("émise (horodatage)", null=True, blank=True)
+    emise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = FactureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "facture"
+        verbose_name_plural = "factures"
+        ordering = ["-mois", "numero", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(structure__isnull=False, client_externe__isnull=True)
+                | Q(structure__isnull=True, client_externe__isnull=False),
+                name="facture_un_seul_client",
+            ),
+            models.CheckConstraint(
+                condition=Q(periode_fin__gte=F("periode_debut")),
+                name="facture_periode_ordonnee",
+            ),
+            models.CheckConstraint(
+                condition=Q(statut="brouillon")
+                | Q(
+                    numero__isnull=False,
+                    rang__isnull=False,
+                    annee__isnull=False,
+                    date_emission__isnull=False,
+                    date_echeance__isnull=False,
+                ),
+                name="facture_emise_numerotee",
+            ),
+            models.CheckConstraint(
+                condition=Q(type="facture", facture_origine__isnull=True)
+                | Q(type="avoir", facture_origine__isnull=False),
+                name="facture_avoir_cite_sa_facture",
+            ),
+            models.UniqueConstraint(
+                "serie",
+                "annee",
+                "rang",
+                condition=Q(rang__isnull=False),
+                name="facture_rang_unique",
+            ),
+            # One draft invoice per client and month: the monthly run rebuilds it.
+            models.UniqueConstraint(
+                "structure",
+                "mois",
+                condition=Q(statut="brouillon", type="facture", structure__isnull=False),
+                name="facture_un_brouillon_par_structure_et_mois",
+            ),
+            models.UniqueConstraint(
+                "client_externe",
+                "mois",
+                condition=Q(statut="brouillon", type="facture", client_externe__isnull=False),
+                name="facture_un_brouillon_par_client_et_mois",
+            ),
+        ]
+        indexes = [models.Index(fields=["statut", "mois"])]
+
+    def __str__(self):
+        if self.numero:
+            return f"{self.get_type_display()} {self.numero}"
+        return f"{self.get_type_display()} (brouillon) — {self.client} — {self.nom_du_mois}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and Facture.objects.filter(pk=self.pk, statut=self.Statut.EMISE).exists():
+            raise FactureImmuable("Une facture émise ne se modifie pas : émettez un avoir.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.est_emise or Facture.objects.filter(pk=self.pk, statut=self.Statut.EMISE):
+            raise FactureImmuable("Une facture émise ne s'efface pas : émettez un avoir.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def est_emise(self) -> bool:
+        return self.statut == self.Statut.EMISE
+
+    @property
+    def est_avoir(self) -> bool:
+        return self.type == self.Type.AVOIR
+
+    @property
+    def client(self):
+        return self.structure or self.client_externe
+
+    @property
+    def client_nom(self) -> str:
+        if self.acheteur:
+            return self.acheteur.get("nom", "")
+        return str(self.client)
+
+    @property
+    def nom_du_mois(self) -> str:
+        return dates.mois_annee(self.mois)
+
+    @property
+    def signe(self) -> int:
+        """+1 pour une facture, -1 pour un avoir (ce qu'il retire du dû)."""
+        return -1 if self.est_avoir else 1
+
+
+class LigneFacture(models.Model):
+    class Origine(models.TextChoices):
+        CONVENTION = "convention", "Convention d'occupation"
+        RESERVATION = "reservation", "Réservation"
+        CONSOMMATION = "consommation", "Consommation"
+        MANUELLE = "manuelle", "Saisie manuelle"
+        AVOIR = "avoir", "Correction (avoir)"
+
+    class Unite(models.TextChoices):
+        # UN/ECE recommendation 20 codes, as Factur-X wants them.
+        UNITE = "C62", "unité"
+        MOIS = "MON", "mois"
+        HEURE = "HUR", "heure"
+        JOUR = "DAY", "jour"
+
+    facture = models.ForeignKey(Facture, on_delete=models.CASCADE, related_name="lignes")
+    rang = models.PositiveSmallIntegerField("n°", default=0)
+    origine = models.CharField("origine", max_length=15, choices=Origine.choices)
+    libelle = models.CharField("désignation", max_length=300)
+    quantite = models.DecimalField(
+        "quantité",
+        max_digits=12,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unite = models.CharField("unité", max_length=3, choices=Unite.choices, default=Unite.UNITE)
+    prix_unitaire_ht = models.DecimalField(
+        "prix unitaire HT",
+        max_digits=12,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    montant_ht = models.DecimalField("montant HT", max_digits=12, decimal_places=2)
+    taux_tva = models.DecimalField("taux de TVA (%)", max_digits=5, decimal_places=2)
+    montant_tva = models.DecimalField("TVA", max_digits=12, decimal_places=2)
+    exoneration = models.CharField("base légale de l'exonération", max_length=200, blank=True)
+    code_tarif = models.CharField("tarif", max_length=30, blank=True)
+    periode_debut = models.DateField("du", null=True, blank=True)
+    periode_fin = models.DateField("au (inclus)", null=True, blank=True)
+    # Where the line comes from: a source is billed once (unique), never twice.
+    convention = models.ForeignKey(
+        Convention, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consommation = models.ForeignKey(
+        Consommation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ligne_origine = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+
+    class Meta:
+        verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
+        ordering = ["facture", "rang", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "reservation",
+                condition=Q(reservation__isnull=False),
+                name="ligne_reservation_facturee_une_fois",
+            ),
+            models.UniqueConstraint(
+                "consommation",
+                condition=Q(consommation__isnull=False),
+                name="ligne_consommation_facturee_une_fois",
+            ),
+            models.UniqueConstraint(
+                "convention",
+                "periode_debut",
+                condition=Q(convention__isnull=False),
+                name="ligne_loyer_facture_une_fois_par_mois",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_ht__gte=0) & Q(montant_tva__gte=0) & Q(quantite__gt=0),
+                name="ligne_montants_positifs",
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def montant_ttc(self) -> Decimal:
+        return self.montant_ht + self.montant_tva
+
+    @property
+    def categorie_tva(self) -> str:
+        return "E" if self.taux_tva == 0 else "S"
+
+
+class DocumentPdf(models.Model):
+    """Le PDF Factur-X d'une facture émise, tel qu'envoyé : octets et empreinte SHA-256."""
+
+    facture = models.OneToOneField(Facture, on_delete=models.PROTECT, related_name="document")
+    contenu = models.BinaryField("contenu")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    taille = models.PositiveIntegerField("taille (octets)")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "PDF de facture"
+        verbose_name_plural = "PDF de factures"
+
+    def __str__(self):
+        return f"PDF {self.facture}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise FactureImmuable("Le PDF d'une facture émise ne change pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FactureImmuable("Le PDF d'une facture émise ne s'efface pas.")

@@ -1,0 +1,721 @@
+"""Opérations de la facturation : préparer les brouillons d'un mois depuis les données vivantes
+du lieu, les revoir (lignes manuelles), émettre (numéro légal, contenu figé, PDF Factur-X).
+
+Chaque opération tient dans une transaction et écrit le journal ; un refus lève
+FacturationError avec un message à lire. Règles :
+- un brouillon par client et par mois, reconstruit à chaque préparation : ses lignes
+  automatiques suivent les données (une réservation annulée depuis disparaît), ses lignes
+  manuelles restent ;
+- une source (convention pour un mois, réservation, consommation) n'est facturée qu'une
+  fois : contraintes d'unicité des lignes, et la préparation saute ce qui est déjà sur une
+  autre facture ;
+- le numéro se prend dans la transaction de l'émission : une émission qui échoue (PDF
+  impossible, facture déjà émise dans un autre onglet) ne consomme aucun numéro.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from espaces import selectors as espaces_selectors
+from phares.lib import dates, journal, numerotation, temps
+from phares.lib.acteur import Acteur, exiger
+from phares.lib.money import Montant, format_euros, format_prix_unitaire
+from phares.lib.verrous import verrouiller
+from phares.roles import is_gestion, is_staff_member
+
+from . import documents, rendu
+from .models import Cooperative, DocumentPdf, Facture, LigneFacture
+from .prorata import prorata
+
+Origine = LigneFacture.Origine
+Unite = LigneFacture.Unite
+SERIES = {Facture.Type.FACTURE: "F", Facture.Type.AVOIR: "A"}
+
+
+class FacturationError(Exception):
+    """Refus métier, avec un message destiné à la personne."""
+
+
+def _exiger_staff(par: Acteur) -> Acteur:
+    par = exiger(par)
+    if not par.est_systeme and not (par.user is not None and is_staff_member(par.user)):
+        raise FacturationError("Seules la gestion et la comptabilité facturent.")
+    return par
+
+
+def mois_facturable(mois: datetime.date, aujourd_hui: datetime.date | None = None) -> None:
+    """Un mois se facture à partir de son premier jour (le loyer se facture d'avance), pas
+    avant."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    if mois.replace(day=1) > aujourd_hui.replace(day=1):
+        raise FacturationError(
+            f"{dates.mois_annee(mois).capitalize()} n'a pas commencé : on ne facture pas un "
+            "mois à venir."
+        )
+
+
+# --- Préparer le mois -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LigneCalculee:
+    origine: str
+    libelle: str
+    quantite: Decimal
+    unite: str
+    prix_unitaire_ht: Decimal
+    montant: Montant
+    code_tarif: str = ""
+    exoneration: str = ""
+    periode_debut: datetime.date | None = None
+    periode_fin: datetime.date | None = None
+    convention_id: int | None = None
+    reservation_id: int | None = None
+    consommation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Bilan:
+    mois: datetime.date
+    brouillons: int
+    lignes: int
+    total_ht: Decimal
+    deja_emises: int  # clients whose month is already issued: only new sources were added
+
+    @property
+    def message(self) -> str:
+        if not self.brouillons:
+            return f"Rien de nouveau à facturer pour {dates.mois_annee(self.mois)}."
+        return (
+            f"{dates.mois_annee(self.mois).capitalize()} : {self.brouillons} brouillon(s), "
+            f"{self.lignes} ligne(s), {format_euros(self.total_ht)} HT."
+        )
+
+
+def _ligne_loyer(convention, mois, tarifs) -> LigneCalculee | None:
+    part = prorata(convention.montant_mensuel_ht, mois, convention.debut, convention.fin)
+    if part is None or part.montant_ht == 0:
+        return None
+    espace = convention.espace
+    if convention.poste:
+        quoi = f"Poste de co-travail n° {convention.poste} — {espace.nom}"
+    else:
+        quoi = espace.nom if "bureau" in espace.nom.lower() else f"Bureau {espace.nom}"
+        if espace.surface_m2:
+            quoi += f" ({format_m2(espace.surface_m2)})"
+    periode = dates.mois_annee(mois)
+    if not part.mois_entier:
+        periode = (
+            f"du {dates.date_courte(part.debut)} au {dates.date_courte(part.fin)} "
+            f"({part.jours} j sur {part.jours_du_mois}, loyer mensuel "
+            f"{format_euros(convention.montant_mensuel_ht)} HT)"
+        )
+    return LigneCalculee(
+        origine=Origine.CONVENTION,
+        libelle=f"{quoi} — loyer {periode}",
+        quantite=Decimal(1),
+        unite=Unite.MOIS if part.mois_entier else Unite.UNITE,
+        prix_unitaire_ht=part.montant_ht,
+        montant=Montant.depuis_ht(part.montant_ht, convention.taux_tva),
+        code_tarif=espaces_selectors.code_tarif_loyer(convention),
+        exoneration=tarifs.mention(convention, part.debut),
+        periode_debut=part.debut,
+        periode_fin=part.fin,
+        convention_id=convention.pk,
+    )
+
+
+def format_m2(surface: Decimal) -> str:
+    return f"{surface.normalize():f}".replace(".", ",") + " m²"
+
+
+def _ligne_reservation(r) -> LigneCalculee:
+    quand = temps.creneau_lisible(r.debut, r.fin)
+    if r.externe_id:
+        libelle = f"Location de {r.ressource.nom} — {quand}"
+    elif r.ressource.categorie == r.ressource.Categorie.VELO:
+        libelle = f"{r.ressource.nom} — {quand}"
+    else:
+        libelle = (
+            f"{r.ressource.nom} — {quand} : {_duree(r.minutes_facturables)} au-delà du forfait"
+        )
+    jour = temps.jour(r.debut)
+    return LigneCalculee(
+        origine=Origine.RESERVATION,
+        libelle=libelle[:300],
+        quantite=Decimal(1),
+        unite=Unite.UNITE,
+        prix_unitaire_ht=r.montant_ht,
+        montant=Montant.depuis_ht(r.montant_ht, r.taux_tva),
+        code_tarif=r.tarif.code if r.tarif else "",
+        exoneration=r.tarif.mention_exoneration if r.tarif else "",
+        periode_debut=jour,
+        periode_fin=jour,
+        reservation_id=r.pk,
+    )
+
+
+def _duree(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m:02d}" if m else f"{h} h"
+
+
+def _ligne_consommation(c) -> LigneCalculee:
+    return LigneCalculee(
+        origine=Origine.CONSOMMATION,
+        libelle=(
+            f"{c.get_service_display()} du {dates.date_courte(c.date)}"
+            + (f" — {c.commentaire}" if c.commentaire else "")
+        )[:300],
+        quantite=Decimal(c.quantite),
+        unite=Unite.UNITE,
+        prix_unitaire_ht=c.prix_unitaire_ht,
+        montant=Montant.depuis_ht(c.quantite * c.prix_unitaire_ht, c.taux_tva),
+        code_tarif=c.tarif.code if c.tarif else "",
+        exoneration=c.tarif.mention_exoneration if c.tarif else "",
+        periode_debut=c.date,
+        periode_fin=c.date,
+        consommation_id=c.pk,
+    )
+
+
+def lignes_du_mois(mois: datetime.date) -> dict[tuple[str, int], list[LigneCalculee]]:
+    """Ce que chaque client doit pour le mois, d'après les données vivantes : clé
+    ("structure", pk) ou ("externe", pk). Quatre requêtes, quel que soit le nombre de
+    clients. N'écrit rien."""
+    par_client: dict[tuple[str, int], list[LigneCalculee]] = defaultdict(list)
+    tarifs = espaces_selectors.tarifs_loyer(mois)
+    for c in espaces_selectors.conventions_du_mois(mois):
+        ligne = _ligne_loyer(c, mois, tarifs)
+        if ligne is not None:
+            par_client[("structure", c.structure_id)].append(ligne)
+    for r in espaces_selectors.reservations_payantes_du_mois(mois):
+        if r.externe_id:
+            par_client[("externe", r.externe_id)].append(_ligne_reservation(r))
+        elif r.structure_id:
+            par_client[("structure", r.structure_id)].append(_ligne_reservation(r))
+    for c in espaces_selectors.consommations_du_mois(mois):
+        par_client[("structure", c.structure_id)].append(_ligne_consommation(c))
+    return par_client
+
+
+def _deja_facturees(mois: datetime.date, sauf_factures: set[int]):
+    """Les sources du mois déjà sur une ligne d'une autre facture que `sauf_factures` (les
+    brouillons qu'on reconstruit) : on ne les facture pas deux fois."""
+    lignes = LigneFacture.objects.exclude(facture_id__in=sauf_factures)
+    premier, dernier = espaces_selectors.bornes_du_mois(mois)
+    conventions = set(
+        lignes.filter(
+            convention__isnull=False, periode_debut__gte=premier, periode_debut__lte=dernier
+        ).values_list("convention_id", flat=True)
+    )
+    reservations = set(
+        lignes.filter(reservation__isnull=False, periode_debut__gte=premier).values_list(
+            "reservation_id", flat=True
+        )
+    )
+    consommations = set(
+        lignes.filter(consommation__isnull=False, periode_debut__gte=premier).values_list(
+            "consommation_id", flat=True
+        )
+    )
+    return conventions, reservations, consommations
+
+
+def _nouvelle(ligne: LigneCalculee, deja) -> bool:
+    conventions, reservations, consommations = deja
+    return not (
+        (ligne.convention_id and ligne.convention_id in conventions)
+        or (ligne.reservation_id and ligne.reservation_id in reservations)
+        or (ligne.consommation_id and ligne.consommation_id in consommations)
+    )
+
+
+def preparer_mois(*, mois: datetime.date, par: Acteur) -> Bilan:
+    """Crée ou reconstruit le brouillon de chaque client pour `mois`, d'après les données
+    vivantes. Relancée, elle ne facture rien deux fois."""
+    par = _exiger_staff(par)
+    mois = mois.replace(day=1)
+    mois_facturable(mois)
+    premier, dernier = espaces_selectors.bornes_du_mois(mois)
+    with transaction.atomic():
+        # Two runs of the same month wait for each other (PostgreSQL; SQLite serialises).
+        verrouiller(f"facturation:mois:{mois:%Y-%m}")
+        brouillons = {
+            _cle(f): f
+            for f in Facture.objects.select_for_update()
+            .brouillons()
+            .filter(type=Facture.Type.FACTURE, mois=mois)
+        }
+        LigneFacture.objects.filter(facture__in=brouillons.values()).exclude(
+            origine=Origine.MANUELLE
+        ).delete()
+        deja = _deja_facturees(mois, {f.pk for f in brouillons.values()})
+        emises = set(
+            Facture.objects.emises()
+            .filter(type=Facture.Type.FACTURE, mois=mois)
+            .values_list("structure_id", "client_externe_id")
+        )
+        nb_brouillons = nb_lignes = 0
+        total = Decimal("0.00")
+        a_garder = set()
+        for cle, lignes in sorted(lignes_du_mois(mois).items()):
+            lignes = [ligne for ligne in lignes if _nouvelle(ligne, deja)]
+            facture = brouillons.get(cle)
+            if not lignes and facture is None:
+                continue
+            if facture is None:
+                facture = Facture.objects.create(
+                    type=Facture.Type.FACTURE,
+                    mois=mois,
+                    periode_debut=premier,
+                    periode_fin=dernier,
+                    **_client(cle),
+                )
+            _inserer(facture, lignes)
+            a_garder.add(cle)
+            recalculer_totaux(facture)
+            if facture.lignes.exists():
+                nb_brouillons += 1
+                nb_lignes += len(lignes)
+                total += facture.total_ht
+        # A draft with nothing left to bill (bookings cancelled since) goes away.
+        for cle, facture in brouillons.items():
+            if cle not in a_garder and not facture.lignes.exists():
+                facture.delete()
+            elif cle not in a_garder:
+                recalculer_totaux(facture)
+                nb_brouillons += 1
+                total += facture.total_ht
+        bilan = Bilan(mois, nb_brouillons, nb_lignes, total, len(emises))
+        journal.journaliser(
+            par=par,
+            operation="facturation.preparer_mois",
+            libelle=f"Facturation de {dates.mois_annee(mois)} préparée : {bilan.message}",
+        )
+    return bilan
+
+
+def _cle(f: Facture) -> tuple[str, int]:
+    return ("structure", f.structure_id) if f.structure_id else ("externe", f.client_externe_id)
+
+
+def _client(cle: tuple[str, int]) -> dict:
+    genre, pk = cle
+    return {"structure_id": pk} if genre == "structure" else {"client_externe_id": pk}
+
+
+def _inserer(facture: Facture, lignes: list[LigneCalculee]) -> None:
+    rang = (
+        facture.lignes.order_by("-rang").values_list("rang", flat=True).first() or 0
+    )  # manual lines kept from before come first
+    nouvelles = []
+    for ligne in lignes:
+        rang += 1
+        nouvelles.append(
+            LigneFacture(
+                facture=facture,
+                rang=rang,
+                origine=ligne.origine,
+                libelle=ligne.libelle,
+                quantite=ligne.quantite,
+                unite=ligne.unite,
+                prix_unitaire_ht=ligne.prix_unitaire_ht,
+                montant_ht=ligne.montant.ht,
+                taux_tva=ligne.montant.taux_tva,
+                montant_tva=ligne.montant.tva,
+                exoneration=ligne.exoneration,
+                code_tarif=ligne.code_tarif,
+                periode_debut=ligne.periode_debut,
+                periode_fin=ligne.periode_fin,
+                convention_id=ligne.convention_id,
+                reservation_id=ligne.reservation_id,
+                consommation_id=ligne.consommation_id,
+            )
+        )
+    try:
+        with transaction.atomic():
+            LigneFacture.objects.bulk_create(nouvelles)
+    except IntegrityError as exc:
+        # A concurrent run billed the same source first: nothing is written, retry later.
+        raise FacturationError(
+            "Une autre préparation vient de facturer ces données : relancez la préparation."
+        ) from exc
+
+
+def recalculer_totaux(facture: Facture) -> None:
+    """Totaux = somme des lignes ; TVA par ligne, arrondie par ligne (phares.lib.money)."""
+    ht = tva = Decimal("0.00")
+    for m_ht, m_tva in facture.lignes.values_list("montant_ht", "montant_tva"):
+        ht += m_ht
+        tva += m_tva
+    facture.total_ht, facture.total_tva, facture.total_ttc = ht, tva, ht + tva
+    facture.save(update_fields=["total_ht", "total_tva", "total_ttc"])
+
+
+# --- Revoir un brouillon ------------------------------------------------------------------
+
+
+def _brouillon_verrouille(facture: Facture) -> Facture:
+    f = Facture.objects.select_for_update().filter(pk=facture.pk).first()
+    if f is None:
+        raise FacturationError("Ce brouillon n'existe plus (préparation relancée ?).")
+    if f.est_emise:
+        raise FacturationError(f"{f} est déjà émise : elle ne se modifie plus.")
+    return f
+
+
+def ajouter_ligne(
+    *,
+    facture: Facture,
+    libelle: str,
+    quantite: Decimal,
+    prix_unitaire_ht: Decimal,
+    taux_tva: Decimal,
+    exoneration: str = "",
+    par: Acteur,
+) -> LigneFacture:
+    """Une ligne saisie à la main sur un brouillon (la part d'un emploi mutualisé…)."""
+    par = _exiger_staff(par)
+    if quantite <= 0:
+        raise FacturationError("La quantité est positive.")
+    if prix_unitaire_ht < 0:
+        raise FacturationError("Le prix unitaire n'est pas négatif : une remise se fait par avoir.")
+    montant = Montant.depuis_ht(quantite * prix_unitaire_ht, taux_tva)
+    with transaction.atomic():
+        f = _brouillon_verrouille(facture)
+        if taux_tva == 0 and not exoneration:
+            exoneration = cooperative_ou_erreur().mention_exoneration
+        rang = (f.lignes.order_by("-rang").values_list("rang", flat=True).first() or 0) + 1
+        ligne = LigneFacture(
+            facture=f,
+            rang=rang,
+            origine=Origine.MANUELLE,
+            libelle=libelle,
+            quantite=quantite,
+            unite=Unite.UNITE,
+            prix_unitaire_ht=prix_unitaire_ht,
+            montant_ht=montant.ht,
+            taux_tva=montant.taux_tva,
+            montant_tva=montant.tva,
+            exoneration=exoneration if taux_tva == 0 else "",
+            periode_debut=f.periode_debut,
+            periode_fin=f.periode_fin,
+        )
+        try:
+            ligne.full_clean(exclude=["facture"])
+        except ValidationError as exc:
+            raise FacturationError(" ".join(exc.messages)) from exc
+        ligne.save()
+        recalculer_totaux(f)
+        journal.journaliser(
+            par=par,
+            operation="facture.ajouter_ligne",
+            libelle=f"Ligne ajoutée au brouillon de {f.client} ({f.nom_du_mois}) : {libelle}, "
+            f"{quantite} × {format_prix_unitaire(prix_unitaire_ht)} HT",
+            objet=f,
+            structure=f.structure,
+        )
+    return ligne
+
+
+def retirer_ligne(*, ligne: LigneFacture, par: Acteur) -> None:
+    """Retire une ligne manuelle d'un brouillon. Une ligne calculée se corrige à sa source
+    (réservation, convention, consommation) puis en relançant la préparation du mois."""
+    par = _exiger_staff(par)
+    with transaction.atomic():
+        f = _brouillon_verrouille(ligne.facture)
+        ligne = f.lignes.filter(pk=ligne.pk).first()
+        if ligne is None:
+            raise FacturationError("Cette ligne n'est plus sur le brouillon.")
+        if ligne.origine != Origine.MANUELLE:
+            raise FacturationError(
+                "Une ligne calculée se corrige à sa source (réservation, convention, "
+                "consommation), puis en relançant la préparation du mois."
+            )
+        libelle = ligne.libelle
+        ligne.delete()
+        recalculer_totaux(f)
+        journal.journaliser(
+            par=par,
+            operation="facture.retirer_ligne",
+            libelle=f"Ligne retirée du brouillon de {f.client} ({f.nom_du_mois}) : {libelle}",
+            objet=f,
+            structure=f.structure,
+        )
+
+
+def supprimer_brouillon(*, facture: Facture, par: Acteur) -> None:
+    par = _exiger_staff(par)
+    with transaction.atomic():
+        f = _brouillon_verrouille(facture)
+        texte = str(f)
+        f.lignes.all().delete()
+        f.delete()
+        journal.journaliser(
+            par=par,
+            operation="facture.supprimer_brouillon",
+            libelle=f"Brouillon supprimé : {texte}",
+            structure=f.structure,
+        )
+
+
+# --- Émettre ---------------------------------------------------------------------------
+
+
+def cooperative_ou_erreur() -> Cooperative:
+    coop = Cooperative.objects.order_by("pk").first()
+    if coop is None:
+        raise FacturationError(
+            "Renseignez d'abord la coopérative qui facture (raison sociale, SIRET, IBAN…)."
+        )
+    return coop
+
+
+def vendeur(coop: Cooperative) -> dict:
+    return {
+        "nom": coop.raison_sociale,
+        "forme": coop.forme,
+        "capital": coop.capital,
+        "adresse": coop.adresse,
+        "code_postal": coop.code_postal,
+        "ville": coop.ville,
+        "pays": "FR",
+        "siren": coop.siren,
+        "siret": coop.siret,
+        "rcs": coop.rcs,
+        "tva": coop.tva_intracom,
+        "email": coop.email,
+        "telephone": coop.telephone,
+        "iban": coop.iban,
+        "bic": coop.bic,
+        "penalites": coop.penalites,
+    }
+
+
+def acheteur(facture: Facture) -> dict:
+    if facture.structure_id:
+        s = facture.structure
+        adresse, cp, ville = decouper_adresse(s.adresse_facturation)
+        nom = (s.sigle_developpe and f"{s.nom} ({s.sigle_developpe})") or s.nom
+        return {
+            "nom": nom[:200],
+            "adresse": adresse,
+            "code_postal": cp,
+            "ville": ville,
+            "pays": "FR",
+            "siren": s.siren or (s.siret[:9] if s.siret else ""),
+            "siret": s.siret,
+            "tva": "",
+            "email": s.email_facturation or s.email_contact,
+        }
+    c = facture.client_externe
+    adresse, cp, ville = decouper_adresse(c.adresse_facturation)
+    return {
+        "nom": c.nom,
+        "adresse": adresse,
+        "code_postal": cp,
+        "ville": ville,
+        "pays": "FR",
+        "email": c.email,
+    }
+
+
+def decouper_adresse(texte: str) -> tuple[str, str, str]:
+    """« 1 quai du Halage\\n93450 L'Île-Saint-Denis » -> (« 1 quai du Halage », « 93450 »,
+    « L'Île-Saint-Denis ») ; ce qui ne se découpe pas reste dans l'adresse."""
+    import re
+
+    lignes = [ligne.strip() for ligne in (texte or "").replace(",", "\n").splitlines()]
+    lignes = [ligne for ligne in lignes if ligne]
+    for i in range(len(lignes) - 1, -1, -1):
+        m = re.match(r"^(\d{5})\s+(.+)$", lignes[i])
+        if m:
+            return "\n".join(lignes[:i] + lignes[i + 1 :]), m.group(1), m.group(2)
+    return "\n".join(lignes), "", ""
+
+
+def emettre(*, facture: Facture, par: Acteur, le: datetime.date | None = None) -> Facture:
+    """Donne à un brouillon son numéro légal, fige son contenu et garde son PDF Factur-X.
+    Tout ou rien : si le PDF échoue, aucun numéro n'est consommé."""
+    par = _exiger_staff(par)
+    le = le or timezone.localdate()
+    if le > timezone.localdate():
+        raise FacturationError("Une facture ne s'émet pas à une date future.")
+    with transaction.atomic():
+        f = _brouillon_verrouille(facture)
+        if not f.lignes.exists():
+            raise FacturationError("Ce brouillon n'a aucune ligne : rien à émettre.")
+        if f.total_ttc <= 0 and not f.est_avoir:
+            raise FacturationError("Le total de cette facture est nul : rien à émettre.")
+        coop = cooperative_ou_erreur()
+        serie = SERIES[f.type]
+        # The counter's row lock orders concurrent issues: dates never go backwards.
+        rang = numerotation.prochain_numero(serie, le.year)
+        derniere = (
+            Facture.objects.emises()
+            .filter(serie=serie, annee=le.year)
+            .order_by("-rang")
+            .values_list("date_emission", flat=True)
+            .first()
+        )
+        if derniere and derniere > le:
+            raise FacturationError(
+                f"La dernière pièce de la série est datée du {dates.date_courte(derniere)} : "
+                "les numéros suivent l'ordre des dates."
+            )
+        f.serie, f.annee, f.rang = serie, le.year, rang
+        f.numero = numerotation.formater(serie, le.year, rang)
+        f.date_emission = le
+        f.date_echeance = le + datetime.timedelta(days=coop.delai_paiement_jours)
+        f.vendeur = vendeur(coop)
+        f.acheteur = acheteur(f)
+        recalculer_totaux(f)
+        f.statut = Facture.Statut.EMISE
+        f.emise_le = timezone.now()
+        f.emise_par = par.user
+        pdf = rendu.pdf(document(f))
+        f.save()
+        DocumentPdf.objects.create(
+            facture=f, contenu=pdf, sha256=hashlib.sha256(pdf).hexdigest(), taille=len(pdf)
+        )
+        journal.journaliser(
+            par=par,
+            operation="facture.emettre",
+            libelle=f"{f.get_type_display()} {f.numero} émise : {f.client_nom}, "
+            f"{format_euros(f.total_ttc)} TTC",
+            objet=f,
+            structure=f.structure,
+        )
+    return f
+
+
+def emettre_brouillons(*, mois: datetime.date, par: Acteur, le: datetime.date | None = None):
+    """Émet un à un les brouillons du mois (chacun dans sa transaction) ; rend (émises,
+    erreurs)."""
+    par = _exiger_staff(par)
+    emises, erreurs = [], []
+    for f in Facture.objects.brouillons().filter(mois=mois.replace(day=1)).order_by("pk"):
+        try:
+            emises.append(emettre(facture=f, par=par, le=le))
+        except FacturationError as exc:
+            erreurs.append(f"{f.client} : {exc}")
+    return emises, erreurs
+
+
+# --- Le document imprimé ---------------------------------------------------------------
+
+
+def _partie(d: dict) -> documents.Partie:
+    champs = documents.Partie.__dataclass_fields__
+    return documents.Partie(**{k: v for k, v in d.items() if k in champs})
+
+
+def document(f: Facture) -> documents.Document:
+    """Le contenu imprimé et transmis : celui figé à l'émission (ou, pour l'aperçu d'un
+    brouillon, celui qu'il aurait aujourd'hui)."""
+    lignes = list(f.lignes.order_by("rang", "pk"))
+    coop = None if f.vendeur else Cooperative.objects.order_by("pk").first()
+    v = f.vendeur or (
+        vendeur(coop) if coop else {"nom": "(coopérative à renseigner)", "adresse": ""}
+    )
+    a = f.acheteur or acheteur(f)
+    totaux: dict[tuple[str, Decimal], list[Decimal]] = defaultdict(
+        lambda: [Decimal("0.00"), Decimal("0.00")]
+    )
+    exonerations: dict[tuple[str, Decimal], str] = {}
+    for ligne in lignes:
+        cle = (ligne.categorie_tva, ligne.taux_tva)
+        totaux[cle][0] += ligne.montant_ht
+        totaux[cle][1] += ligne.montant_tva
+        if ligne.exoneration:
+            exonerations.setdefault(cle, ligne.exoneration)
+    delai = f.date_echeance or (
+        (f.date_emission or timezone.localdate())
+        + datetime.timedelta(days=coop.delai_paiement_jours if coop else 30)
+    )
+    emission = f.date_emission or timezone.localdate()
+    origine = f.facture_origine
+    return documents.Document(
+        type_code=documents.TYPE_AVOIR if f.est_avoir else documents.TYPE_FACTURE,
+        numero=f.numero or "",
+        date_emission=emission,
+        date_echeance=delai,
+        periode_debut=f.periode_debut,
+        periode_fin=f.periode_fin,
+        vendeur=_partie(v),
+        acheteur=_partie(a),
+        lignes=tuple(
+            documents.Ligne(
+                numero=i,
+                libelle=ligne.libelle,
+                quantite=ligne.quantite,
+                unite=ligne.unite,
+                prix_unitaire_ht=ligne.prix_unitaire_ht,
+                montant_ht=ligne.montant_ht,
+                taux_tva=ligne.taux_tva,
+                categorie_tva=ligne.categorie_tva,
+                exoneration=ligne.exoneration,
+                periode_debut=ligne.periode_debut,
+                periode_fin=ligne.periode_fin,
+            )
+            for i, ligne in enumerate(lignes, start=1)
+        ),
+        totaux_tva=tuple(
+            documents.TotalTva(cat, taux, ht, tva, exonerations.get((cat, taux), ""))
+            for (cat, taux), (ht, tva) in sorted(totaux.items(), key=lambda kv: -kv[0][1])
+        ),
+        total_ht=f.total_ht,
+        total_tva=f.total_tva,
+        total_ttc=f.total_ttc,
+        iban=v.get("iban", ""),
+        bic=v.get("bic", ""),
+        conditions_paiement=(
+            f"Paiement au plus tard le {dates.date_longue(delai)}, par virement ou "
+            "prélèvement SEPA."
+        ),
+        mentions=(
+            v.get("penalites", ""),
+            "Indemnité forfaitaire pour frais de recouvrement due au créancier en cas de "
+            "retard de paiement d'un client professionnel : 40 € (art. L441-10 et D441-5 du "
+            "Code de commerce).",
+            "Pas d'escompte pour paiement anticipé.",
+        ),
+        facture_origine=origine.numero if origine else "",
+        facture_origine_date=origine.date_emission if origine else None,
+    )
+
+
+# --- La coopérative -----------------------------------------------------------------------
+
+CHAMPS_COOPERATIVE = ("raison_sociale", "siren", "siret", "rcs", "tva_intracom", "iban", "bic")
+
+
+def enregistrer_cooperative(*, form, par: Acteur) -> Cooperative:
+    """Les coordonnées de l'émetteur (une seule ligne). Les factures émises gardent celles
+    de leur jour d'émission."""
+    par = exiger(par)
+    if par.user is None or not is_gestion(par.user):
+        raise FacturationError("Seule l'équipe de gestion modifie la coopérative.")
+    with transaction.atomic():
+        avant = journal.instantane(form.instance, CHAMPS_COOPERATIVE) if form.instance.pk else {}
+        coop = form.save()
+        journal.journaliser(
+            par=par,
+            operation="cooperative.enregistrer",
+            libelle=f"Coordonnées de facturation de {coop.raison_sociale} enregistrées",
+            objet=coop,
+            changements=journal.ecarts(avant, journal.instantane(coop, CHAMPS_COOPERATIVE))
+            if avant
+            else journal.creation(coop, CHAMPS_COOPERATIVE),
+        )
+    return coop

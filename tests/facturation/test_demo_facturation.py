@@ -1,0 +1,49 @@
+"""La démo émet le grand livre 2015 : loyers à 16 €/m²/mois et postes à 120 €/mois, locations
+extérieures, affranchissement ; numéros continus ; PDF Factur-X gardés."""
+
+import io
+
+import facturx as fx
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from espaces.facturation import demo
+from espaces.facturation.models import Cooperative, Facture, LigneFacture
+
+pytestmark = [pytest.mark.django_db, pytest.mark.grand_livre]
+
+
+def test_la_demo_emet_les_factures_2015(monkeypatch):
+    # Two months keep the test short; CI's fresh-demo step loads all twelve.
+    monkeypatch.setattr(demo, "MOIS_EMIS", (6, 12))
+    call_command("demo", stdout=io.StringIO())
+
+    assert Cooperative.objects.count() == 1
+    emises = Facture.objects.emises()
+    assert not Facture.objects.brouillons().exists()
+    juin = emises.filter(mois="2015-06-01")
+    assert juin.count() >= 15
+    numeros = sorted(emises.filter(annee=2015).values_list("rang", flat=True))
+    assert numeros == list(range(1, len(numeros) + 1))
+    # December is billed on 5 January 2016: a new year, a new sequence.
+    assert emises.filter(mois="2015-12-01").order_by("rang").first().numero == "F2016-0001"
+    lignes = LigneFacture.objects.filter(facture__in=juin)
+    assert lignes.filter(code_tarif="bureau_m2_mois").exists()
+    assert lignes.filter(code_tarif="poste_cotravail_mois", prix_unitaire_ht=120).exists()
+    assert lignes.filter(origine="consommation").exists()
+    # The Réseau des PTCE's general assembly in June: its own invoice, to its address.
+    externe = juin.get(client_externe__nom="Réseau des PTCE")
+    assert externe.acheteur["nom"] == "Réseau des PTCE"
+    totaux = juin.aggregate(Sum("total_ttc"))["total_ttc__sum"]
+    assert (
+        totaux
+        == lignes.aggregate(t=Sum("montant_ht"))["t"] + lignes.aggregate(t=Sum("montant_tva"))["t"]
+    )
+    f = juin.first()
+    _, xml = fx.get_facturx_xml_from_pdf(bytes(f.document.contenu), check_xsd=True)
+    assert f.numero.encode() in xml
+
+    avant = Facture.objects.count()
+    call_command("demo", stdout=io.StringIO())
+    assert Facture.objects.count() == avant  # a second run bills nothing twice

@@ -48,7 +48,9 @@ def remplir() -> None:
     call_command("migrate", verbosity=0)
     Cooperative.objects.create(**COOPERATIVE)
     etage = Etage.objects.create(
-        batiment=Batiment.objects.create(nom="Banc d'essai"), niveau=0, nom="RDC"
+        batiment=Batiment.objects.create(nom="Banc d'essai", surface_m2=Decimal(5000)),
+        niveau=0,
+        nom="RDC",
     )
     saisie = User.objects.create_user(email="bench@phares.test", password="x")
     for i in range(N):

@@ -59,6 +59,7 @@ def remplir() -> None:
             slug=f"s{i:03d}",
             arrivee=datetime.date(2014, 1, 1),
             adresse_facturation="6 rue Arnold Géraux\n93450 L'Île-Saint-Denis",
+            email_facturation=f"compta@s{i:03d}.test",
         )
         bureau = Espace.objects.create(
             etage=etage,
@@ -119,6 +120,8 @@ def main() -> None:
         f"émettre le mois : {duree:.1f} s pour {len(emises)} factures "
         f"({duree / max(len(emises), 1) * 1000:.0f} ms par facture), {len(erreurs)} erreur(s)"
     )
+    for erreur in erreurs[:3]:
+        print(f"  {erreur}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ réservation)."""
 
 from django.contrib import admin
 
+from phares.admin import LectureSeule
+
 from .models import (
     Batiment,
     ClientExterne,
@@ -21,15 +23,8 @@ from .models import (
 )
 
 
-class LectureSeule(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class LectureSeuleAdmin(LectureSeule, admin.ModelAdmin):
+    pass
 
 
 for model in (
@@ -43,11 +38,11 @@ for model in (
     Ressource,
     ClientExterne,
 ):
-    admin.site.register(model, LectureSeule)
+    admin.site.register(model, LectureSeuleAdmin)
 
 
 @admin.register(Reservation)
-class ReservationAdmin(LectureSeule):
+class ReservationAdmin(LectureSeuleAdmin):
     list_display = ["ressource", "debut", "fin", "statut", "structure", "externe", "titre"]
     list_filter = ["statut", "ressource"]
     date_hierarchy = "debut"

@@ -4,6 +4,20 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import Compteur, EntreeJournal, User
 
 
+class LectureSeule:
+    """Mixin d'administration (ModelAdmin ou inline) : on y lit, on n'y ajoute, ne modifie
+    ni n'efface rien ; les écritures passent par les services (journal, règles)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
@@ -19,7 +33,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(EntreeJournal)
-class EntreeJournalAdmin(admin.ModelAdmin):
+class EntreeJournalAdmin(LectureSeule, admin.ModelAdmin):
     """Lecture seule : personne, superutilisateur compris, ne modifie ni n'efface le journal."""
 
     list_display = ["le", "par_libelle", "libelle", "structure_nom", "request_id"]
@@ -27,27 +41,9 @@ class EntreeJournalAdmin(admin.ModelAdmin):
     search_fields = ["libelle", "objet_repr", "structure_nom", "request_id"]
     date_hierarchy = "le"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Compteur)
-class CompteurAdmin(admin.ModelAdmin):
+class CompteurAdmin(LectureSeule, admin.ModelAdmin):
     """Lecture seule : un numéro se prend en émettant un document, jamais à la main."""
 
     list_display = ["serie", "annee", "dernier"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,21 +3,13 @@ ne s'écrivent que par les services (numéro, journal, immuabilité), la coopér
 
 from django.contrib import admin
 
+from espaces.admin import LectureSeuleAdmin
+from phares.admin import LectureSeule
+
 from .models import Cooperative, DocumentPdf, Facture, LigneFacture
 
 
-class LectureSeule(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LigneInline(admin.TabularInline):
+class LigneInline(LectureSeule, admin.TabularInline):
     model = LigneFacture
     extra = 0
     fields = [
@@ -30,23 +22,14 @@ class LigneInline(admin.TabularInline):
         "montant_ht",
     ]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Facture)
-class FactureAdmin(LectureSeule):
+class FactureAdmin(LectureSeuleAdmin):
     list_display = ["__str__", "statut", "mois", "date_emission", "total_ttc"]
     list_filter = ["type", "statut"]
     search_fields = ["numero", "structure__nom", "client_externe__nom"]
     inlines = [LigneInline]
 
 
-admin.site.register(Cooperative, LectureSeule)
-admin.site.register(DocumentPdf, LectureSeule)
+admin.site.register(Cooperative, LectureSeuleAdmin)
+admin.site.register(DocumentPdf, LectureSeuleAdmin)

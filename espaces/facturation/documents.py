@@ -8,6 +8,28 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# The VAT rates French e-invoicing accepts (rule BR-FR-16), in percent.
+TAUX_TVA_ADMIS = frozenset(
+    Decimal(t)
+    for t in (
+        "0",
+        "0.9",
+        "1.05",
+        "1.75",
+        "2.1",
+        "5.5",
+        "7",
+        "8.5",
+        "9.2",
+        "9.6",
+        "10",
+        "13",
+        "19.6",
+        "20",
+        "20.6",
+    )
+)
+
 TYPE_FACTURE = "380"  # UNTDID 1001: commercial invoice
 TYPE_AVOIR = "381"  # credit note
 

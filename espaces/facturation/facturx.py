@@ -9,6 +9,7 @@ montants positifs : s'il arrive avec des montants négatifs, le XML en retourne 
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import subprocess
 import tempfile
@@ -64,10 +65,21 @@ def _q(tag: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
+# Characters XML 1.0 cannot carry (C0 controls but tab and line breaks, U+FFFE/U+FFFF,
+# lone surrogates). Forms let them through (a vertical tab pasted from a word processor in
+# an organisation's name): they become a space here, where the XML is written, whatever
+# path brought them in, instead of failing the issue of an invoice.
+HORS_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def texte_xml(texte: str) -> str:
+    return HORS_XML.sub(" ", texte)
+
+
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, _q(tag), {k: v for k, v in attrs.items() if v})
+    element = etree.SubElement(parent, _q(tag), {k: texte_xml(v) for k, v in attrs.items() if v})
     if text is not None:
-        element.text = text
+        element.text = texte_xml(text)
     return element
 
 

@@ -68,13 +68,11 @@ class LigneForm(forms.Form):
         min_value=Decimal("0"),
         error_messages={"min_value": "Le prix n'est pas négatif : une remise se fait par avoir."},
     )
-    taux_tva = forms.DecimalField(
-        label="Taux de TVA (%)",
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
-        initial=Decimal("20"),
+    taux_tva = forms.TypedChoiceField(
+        label="Taux de TVA",
+        choices=[("20", "20 %"), ("10", "10 %"), ("5.5", "5,5 %"), ("2.1", "2,1 %"), ("0", "0 %")],
+        coerce=Decimal,
+        initial="20",
     )
     exoneration = forms.CharField(
         label="Base légale de l'exonération (si 0 %)", max_length=200, required=False

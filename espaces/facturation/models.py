@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -44,7 +44,12 @@ class Cooperative(models.Model):
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     iban = models.CharField("IBAN", max_length=34)
     bic = models.CharField("BIC", max_length=11, blank=True)
-    delai_paiement_jours = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    # Art. L441-10 of the Commercial Code: at most 60 days after the invoice date.
+    delai_paiement_jours = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)",
+        default=30,
+        validators=[MaxValueValidator(60, "60 jours au plus après la date de facture.")],
+    )
     penalites = models.CharField(
         "pénalités de retard",
         max_length=300,
@@ -199,14 +204,23 @@ class Facture(models.Model):
         return f"{self.get_type_display()} (brouillon) — {self.client} — {self.nom_du_mois}"
 
     def save(self, *args, **kwargs):
-        if self.pk and Facture.objects.filter(pk=self.pk, statut=self.Statut.EMISE).exists():
+        # The status the row had when read or last saved: no query per save. A stale draft
+        # issued meanwhile elsewhere is still refused, by the database's trigger.
+        if getattr(self, "_statut_lu", None) == self.Statut.EMISE:
             raise FactureImmuable("Une facture émise ne se modifie pas : émettez un avoir.")
         super().save(*args, **kwargs)
+        self._statut_lu = self.statut
 
     def delete(self, *args, **kwargs):
         if self.est_emise or Facture.objects.filter(pk=self.pk, statut=self.Statut.EMISE):
             raise FactureImmuable("Une facture émise ne s'efface pas : émettez un avoir.")
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._statut_lu = instance.__dict__.get("statut")
+        return instance
 
     @property
     def est_emise(self) -> bool:
@@ -229,11 +243,6 @@ class Facture(models.Model):
     @property
     def nom_du_mois(self) -> str:
         return dates.mois_annee(self.mois)
-
-    @property
-    def signe(self) -> int:
-        """+1 pour une facture, -1 pour un avoir (ce qu'il retire du dû)."""
-        return -1 if self.est_avoir else 1
 
 
 class LigneFacture(models.Model):

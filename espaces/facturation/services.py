@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +30,7 @@ from django.utils import timezone
 from espaces import selectors as espaces_selectors
 from phares.lib import dates, journal, numerotation, temps
 from phares.lib.acteur import Acteur, exiger
-from phares.lib.money import Montant, format_euros, format_prix_unitaire
+from phares.lib.money import Montant, format_euros, format_nombre, format_prix_unitaire
 from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion, is_staff_member
 
@@ -36,6 +38,7 @@ from . import documents, rendu
 from .models import Cooperative, DocumentPdf, Facture, LigneFacture
 from .prorata import prorata
 
+logger = logging.getLogger(__name__)
 Origine = LigneFacture.Origine
 Unite = LigneFacture.Unite
 SERIES = {Facture.Type.FACTURE: "F", Facture.Type.AVOIR: "A"}
@@ -89,7 +92,6 @@ class Bilan:
     brouillons: int
     lignes: int
     total_ht: Decimal
-    deja_emises: int  # clients whose month is already issued: only new sources were added
 
     @property
     def message(self) -> str:
@@ -135,7 +137,7 @@ def _ligne_loyer(convention, mois, tarifs) -> LigneCalculee | None:
 
 
 def format_m2(surface: Decimal) -> str:
-    return f"{surface.normalize():f}".replace(".", ",") + " m²"
+    return f"{format_nombre(surface)} m²"
 
 
 def _ligne_reservation(r) -> LigneCalculee:
@@ -242,7 +244,8 @@ def _nouvelle(ligne: LigneCalculee, deja) -> bool:
 
 def preparer_mois(*, mois: datetime.date, par: Acteur) -> Bilan:
     """Crée ou reconstruit le brouillon de chaque client pour `mois`, d'après les données
-    vivantes. Relancée, elle ne facture rien deux fois."""
+    vivantes. Relancée, elle ne facture rien deux fois. Une quinzaine de requêtes quel que
+    soit le nombre de clients : les écritures sont groupées."""
     par = _exiger_staff(par)
     mois = mois.replace(day=1)
     mois_facturable(mois)
@@ -256,47 +259,55 @@ def preparer_mois(*, mois: datetime.date, par: Acteur) -> Bilan:
             .brouillons()
             .filter(type=Facture.Type.FACTURE, mois=mois)
         }
+        # Computed lines are rebuilt from the data; manual lines stay.
         LigneFacture.objects.filter(facture__in=brouillons.values()).exclude(
             origine=Origine.MANUELLE
         ).delete()
+        manuelles: dict[int, list[LigneFacture]] = defaultdict(list)
+        for ligne in LigneFacture.objects.filter(facture__in=brouillons.values()):
+            manuelles[ligne.facture_id].append(ligne)
         deja = _deja_facturees(mois, {f.pk for f in brouillons.values()})
-        emises = set(
-            Facture.objects.emises()
-            .filter(type=Facture.Type.FACTURE, mois=mois)
-            .values_list("structure_id", "client_externe_id")
-        )
-        nb_brouillons = nb_lignes = 0
-        total = Decimal("0.00")
-        a_garder = set()
-        for cle, lignes in sorted(lignes_du_mois(mois).items()):
-            lignes = [ligne for ligne in lignes if _nouvelle(ligne, deja)]
+        calculees = {
+            cle: [ligne for ligne in lignes if _nouvelle(ligne, deja)]
+            for cle, lignes in lignes_du_mois(mois).items()
+        }
+        nouvelles, a_jour, vides, a_inserer = [], [], [], []
+        for cle in sorted(calculees.keys() | brouillons.keys()):
             facture = brouillons.get(cle)
-            if not lignes and facture is None:
+            gardees = manuelles[facture.pk] if facture else []
+            lignes = calculees.get(cle, [])
+            if not lignes and not gardees:
+                if facture is not None:
+                    vides.append(facture.pk)  # nothing left to bill (cancelled since)
                 continue
             if facture is None:
-                facture = Facture.objects.create(
+                facture = Facture(
                     type=Facture.Type.FACTURE,
                     mois=mois,
                     periode_debut=premier,
                     periode_fin=dernier,
                     **_client(cle),
                 )
-            _inserer(facture, lignes)
-            a_garder.add(cle)
-            recalculer_totaux(facture)
-            if facture.lignes.exists():
-                nb_brouillons += 1
-                nb_lignes += len(lignes)
-                total += facture.total_ht
-        # A draft with nothing left to bill (bookings cancelled since) goes away.
-        for cle, facture in brouillons.items():
-            if cle not in a_garder and not facture.lignes.exists():
-                facture.delete()
-            elif cle not in a_garder:
-                recalculer_totaux(facture)
-                nb_brouillons += 1
-                total += facture.total_ht
-        bilan = Bilan(mois, nb_brouillons, nb_lignes, total, len(emises))
+                nouvelles.append(facture)
+            else:
+                a_jour.append(facture)
+            rang = max((ligne.rang for ligne in gardees), default=0)
+            a_inserer += [(facture, rang + i, ligne) for i, ligne in enumerate(lignes, start=1)]
+            _fixer_totaux(
+                facture,
+                [(g.montant_ht, g.montant_tva) for g in gardees]
+                + [(ligne.montant.ht, ligne.montant.tva) for ligne in lignes],
+            )
+        Facture.objects.filter(pk__in=vides).delete()
+        Facture.objects.bulk_create(nouvelles)
+        Facture.objects.bulk_update(a_jour, CHAMPS_TOTAUX)
+        _inserer(a_inserer)
+        bilan = Bilan(
+            mois,
+            brouillons=len(nouvelles) + len(a_jour),
+            lignes=len(a_inserer),
+            total_ht=sum((f.total_ht for f in nouvelles + a_jour), Decimal("0.00")),
+        )
         journal.journaliser(
             par=par,
             operation="facturation.preparer_mois",
@@ -314,52 +325,66 @@ def _client(cle: tuple[str, int]) -> dict:
     return {"structure_id": pk} if genre == "structure" else {"client_externe_id": pk}
 
 
-def _inserer(facture: Facture, lignes: list[LigneCalculee]) -> None:
-    rang = (
-        facture.lignes.order_by("-rang").values_list("rang", flat=True).first() or 0
-    )  # manual lines kept from before come first
-    nouvelles = []
-    for ligne in lignes:
-        rang += 1
-        nouvelles.append(
-            LigneFacture(
-                facture=facture,
-                rang=rang,
-                origine=ligne.origine,
-                libelle=ligne.libelle,
-                quantite=ligne.quantite,
-                unite=ligne.unite,
-                prix_unitaire_ht=ligne.prix_unitaire_ht,
-                montant_ht=ligne.montant.ht,
-                taux_tva=ligne.montant.taux_tva,
-                montant_tva=ligne.montant.tva,
-                exoneration=ligne.exoneration,
-                code_tarif=ligne.code_tarif,
-                periode_debut=ligne.periode_debut,
-                periode_fin=ligne.periode_fin,
-                convention_id=ligne.convention_id,
-                reservation_id=ligne.reservation_id,
-                consommation_id=ligne.consommation_id,
-            )
+def _inserer(lignes: list[tuple[Facture, int, LigneCalculee]]) -> None:
+    """Écrit en une fois les lignes calculées (facture, rang, ligne)."""
+    nouvelles = [
+        LigneFacture(
+            facture=facture,
+            rang=rang,
+            origine=ligne.origine,
+            libelle=ligne.libelle,
+            quantite=ligne.quantite,
+            unite=ligne.unite,
+            prix_unitaire_ht=ligne.prix_unitaire_ht,
+            montant_ht=ligne.montant.ht,
+            taux_tva=ligne.montant.taux_tva,
+            montant_tva=ligne.montant.tva,
+            exoneration=ligne.exoneration,
+            code_tarif=ligne.code_tarif,
+            periode_debut=ligne.periode_debut,
+            periode_fin=ligne.periode_fin,
+            convention_id=ligne.convention_id,
+            reservation_id=ligne.reservation_id,
+            consommation_id=ligne.consommation_id,
         )
+        for facture, rang, ligne in lignes
+    ]
     try:
         with transaction.atomic():
             LigneFacture.objects.bulk_create(nouvelles)
     except IntegrityError as exc:
-        # A concurrent run billed the same source first: nothing is written, retry later.
+        # A source billed meanwhile by another path: nothing is written, run it again.
         raise FacturationError(
             "Une autre préparation vient de facturer ces données : relancez la préparation."
         ) from exc
 
 
-def recalculer_totaux(facture: Facture) -> None:
-    """Totaux = somme des lignes ; TVA par ligne, arrondie par ligne (phares.lib.money)."""
-    ht = tva = Decimal("0.00")
-    for m_ht, m_tva in facture.lignes.values_list("montant_ht", "montant_tva"):
-        ht += m_ht
-        tva += m_tva
+CHAMPS_TOTAUX = ["total_ht", "total_tva", "total_ttc"]
+
+
+# What the amount columns hold (12 digits, 2 decimals). Amounts are never negative, so a
+# total within the bound keeps each line within it too.
+MONTANT_MAX = Decimal("9999999999.99")
+
+
+def _fixer_totaux(facture: Facture, montants) -> None:
+    """Totaux = somme des lignes (HT, TVA) ; la TVA est arrondie par ligne
+    (phares.lib.money.Montant). N'écrit rien ; refuse un total que la base ne garderait
+    pas (SQLite le garderait, puis ne saurait plus le relire)."""
+    ht = sum((m_ht for m_ht, _ in montants), Decimal("0.00"))
+    tva = sum((m_tva for _, m_tva in montants), Decimal("0.00"))
+    if ht + tva > MONTANT_MAX:
+        raise FacturationError(
+            f"Le total de la facture de {facture.client} dépasserait "
+            f"{format_euros(MONTANT_MAX)} : vérifiez les quantités et les prix."
+        )
     facture.total_ht, facture.total_tva, facture.total_ttc = ht, tva, ht + tva
-    facture.save(update_fields=["total_ht", "total_tva", "total_ttc"])
+
+
+def recalculer_totaux(facture: Facture) -> None:
+    """Relit les lignes de `facture` et enregistre ses totaux."""
+    _fixer_totaux(facture, list(facture.lignes.values_list("montant_ht", "montant_tva")))
+    facture.save(update_fields=CHAMPS_TOTAUX)
 
 
 # --- Revoir un brouillon ------------------------------------------------------------------
@@ -390,7 +415,13 @@ def ajouter_ligne(
         raise FacturationError("La quantité est positive.")
     if prix_unitaire_ht < 0:
         raise FacturationError("Le prix unitaire n'est pas négatif : une remise se fait par avoir.")
+    if taux_tva not in documents.TAUX_TVA_ADMIS:
+        raise FacturationError(
+            f"Le taux de TVA {format_nombre(taux_tva)} % n'existe pas en France."
+        )
     montant = Montant.depuis_ht(quantite * prix_unitaire_ht, taux_tva)
+    if montant.est_nul:
+        raise FacturationError("Cette ligne vaut 0,00 € : elle n'a rien à facturer.")
     with transaction.atomic():
         f = _brouillon_verrouille(facture)
         if taux_tva == 0 and not exoneration:
@@ -459,8 +490,7 @@ def supprimer_brouillon(*, facture: Facture, par: Acteur) -> None:
     with transaction.atomic():
         f = _brouillon_verrouille(facture)
         texte = str(f)
-        f.lignes.all().delete()
-        f.delete()
+        f.delete()  # its lines go with it (CASCADE)
         journal.journaliser(
             par=par,
             operation="facture.supprimer_brouillon",
@@ -530,15 +560,16 @@ def acheteur(facture: Facture) -> dict:
     }
 
 
+CODE_POSTAL_VILLE = re.compile(r"^(\d{5})\s+(.+)$")
+
+
 def decouper_adresse(texte: str) -> tuple[str, str, str]:
     """« 1 quai du Halage\\n93450 L'Île-Saint-Denis » -> (« 1 quai du Halage », « 93450 »,
     « L'Île-Saint-Denis ») ; ce qui ne se découpe pas reste dans l'adresse."""
-    import re
-
     lignes = [ligne.strip() for ligne in (texte or "").replace(",", "\n").splitlines()]
     lignes = [ligne for ligne in lignes if ligne]
     for i in range(len(lignes) - 1, -1, -1):
-        m = re.match(r"^(\d{5})\s+(.+)$", lignes[i])
+        m = CODE_POSTAL_VILLE.match(lignes[i])
         if m:
             return "\n".join(lignes[:i] + lignes[i + 1 :]), m.group(1), m.group(2)
     return "\n".join(lignes), "", ""
@@ -553,10 +584,19 @@ def emettre(*, facture: Facture, par: Acteur, le: datetime.date | None = None) -
         raise FacturationError("Une facture ne s'émet pas à une date future.")
     with transaction.atomic():
         f = _brouillon_verrouille(facture)
-        if not f.lignes.exists():
+        lignes = list(f.lignes.order_by("rang", "pk"))
+        if not lignes:
             raise FacturationError("Ce brouillon n'a aucune ligne : rien à émettre.")
+        # The totals printed are those of the lines read here, under the row lock.
+        _fixer_totaux(f, [(ligne.montant_ht, ligne.montant_tva) for ligne in lignes])
         if f.total_ttc <= 0 and not f.est_avoir:
             raise FacturationError("Le total de cette facture est nul : rien à émettre.")
+        if le < f.periode_debut:
+            raise FacturationError(
+                f"Une facture ne s'émet pas avant la période qu'elle facture (du "
+                f"{dates.date_courte(f.periode_debut)})."
+            )
+        _verifier_taux(lignes)
         coop = cooperative_ou_erreur()
         serie = SERIES[f.type]
         # The counter's row lock orders concurrent issues: dates never go backwards.
@@ -579,11 +619,16 @@ def emettre(*, facture: Facture, par: Acteur, le: datetime.date | None = None) -
         f.date_echeance = le + datetime.timedelta(days=coop.delai_paiement_jours)
         f.vendeur = vendeur(coop)
         f.acheteur = acheteur(f)
-        recalculer_totaux(f)
+        if not (f.acheteur.get("siren") or f.acheteur.get("email")):
+            # Factur-X (BR-FR-12) needs an electronic address of the buyer.
+            raise FacturationError(
+                f"{f.client_nom} n'a ni SIREN ni e-mail de facturation : renseignez-en un sur "
+                "sa fiche avant d'émettre."
+            )
         f.statut = Facture.Statut.EMISE
         f.emise_le = timezone.now()
         f.emise_par = par.user
-        pdf = rendu.pdf(document(f))
+        pdf = rendu.pdf(document(f, lignes))
         f.save()
         DocumentPdf.objects.create(
             facture=f, contenu=pdf, sha256=hashlib.sha256(pdf).hexdigest(), taille=len(pdf)
@@ -599,6 +644,17 @@ def emettre(*, facture: Facture, par: Acteur, le: datetime.date | None = None) -
     return f
 
 
+def _verifier_taux(lignes: list[LigneFacture]) -> None:
+    """Chaque taux de TVA est un taux français (une convention ou un tarif saisi à 12 %
+    donnerait une facture que la plateforme refuse, et qu'on ne corrigerait plus)."""
+    for ligne in lignes:
+        if ligne.taux_tva not in documents.TAUX_TVA_ADMIS:
+            raise FacturationError(
+                f"« {ligne.libelle} » : le taux de TVA {format_nombre(ligne.taux_tva)} % "
+                "n'existe pas en France. Corrigez sa source, puis préparez le mois à nouveau."
+            )
+
+
 def emettre_brouillons(*, mois: datetime.date, par: Acteur, le: datetime.date | None = None):
     """Émet un à un les brouillons du mois (chacun dans sa transaction) ; rend (émises,
     erreurs)."""
@@ -609,6 +665,11 @@ def emettre_brouillons(*, mois: datetime.date, par: Acteur, le: datetime.date | 
             emises.append(emettre(facture=f, par=par, le=le))
         except FacturationError as exc:
             erreurs.append(f"{f.client} : {exc}")
+        except Exception:
+            # One invoice that cannot be rendered does not stop the others; the trace is
+            # logged for whoever runs the site.
+            logger.exception("Émission du brouillon %s impossible", f.pk)
+            erreurs.append(f"{f.client} : émission impossible (erreur technique, consignée).")
     return emises, erreurs
 
 
@@ -620,10 +681,11 @@ def _partie(d: dict) -> documents.Partie:
     return documents.Partie(**{k: v for k, v in d.items() if k in champs})
 
 
-def document(f: Facture) -> documents.Document:
+def document(f: Facture, lignes: list[LigneFacture] | None = None) -> documents.Document:
     """Le contenu imprimé et transmis : celui figé à l'émission (ou, pour l'aperçu d'un
-    brouillon, celui qu'il aurait aujourd'hui)."""
-    lignes = list(f.lignes.order_by("rang", "pk"))
+    brouillon, celui qu'il aurait aujourd'hui). `lignes` : celles de `f`, si déjà lues."""
+    if lignes is None:
+        lignes = list(f.lignes.order_by("rang", "pk"))
     coop = None if f.vendeur else Cooperative.objects.order_by("pk").first()
     v = f.vendeur or (
         vendeur(coop) if coop else {"nom": "(coopérative à renseigner)", "adresse": ""}
@@ -639,11 +701,10 @@ def document(f: Facture) -> documents.Document:
         totaux[cle][1] += ligne.montant_tva
         if ligne.exoneration:
             exonerations.setdefault(cle, ligne.exoneration)
-    delai = f.date_echeance or (
-        (f.date_emission or timezone.localdate())
-        + datetime.timedelta(days=coop.delai_paiement_jours if coop else 30)
-    )
     emission = f.date_emission or timezone.localdate()
+    delai = f.date_echeance or emission + datetime.timedelta(
+        days=coop.delai_paiement_jours if coop else 30
+    )
     origine = f.facture_origine
     return documents.Document(
         type_code=documents.TYPE_AVOIR if f.est_avoir else documents.TYPE_FACTURE,

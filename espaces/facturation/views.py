@@ -93,6 +93,11 @@ def preparer_mois(request):
                 f"{reverse('facturation:liste')}?statut=brouillon&mois="
                 f"{form.cleaned_data['mois']:%Y-%m}"
             )
+    return _retour_liste(request, form)
+
+
+def _retour_liste(request, form):
+    """Le formulaire du mois est sur la liste : ses erreurs y reviennent en messages."""
     for err in form.errors.get("mois", []):
         messages.error(request, err)
     return redirect("facturation:liste")
@@ -103,9 +108,7 @@ def preparer_mois(request):
 def emettre_mois(request):
     form = MoisForm(request.POST)
     if not form.is_valid():
-        for err in form.errors.get("mois", []):
-            messages.error(request, err)
-        return redirect("facturation:liste")
+        return _retour_liste(request, form)
     mois = form.cleaned_data["mois"]
     emises, erreurs = services.emettre_brouillons(mois=mois, par=request.acteur)
     if emises:
@@ -119,21 +122,27 @@ def emettre_mois(request):
 
 @login_required
 def facture_detail(request, pk):
-    facture = _facture_visible(request, pk)
+    return _page_detail(request, _facture_visible(request, pk))
+
+
+def _page_detail(request, facture, *, ligne_form=None, status=200):
+    """La facture ; sur un brouillon, pour l'équipe, les formulaires d'ajout et d'émission
+    (`ligne_form` : celui qu'on vient d'envoyer, avec ses erreurs)."""
     staff = is_staff_member(request.user)
-    lignes = facture.lignes.select_related("convention", "reservation", "consommation")
+    modifiable = staff and not facture.est_emise
     return render(
         request,
         "facturation/facture_detail.html",
         {
             "facture": facture,
-            "lignes": lignes,
+            "lignes": facture.lignes.all(),
             "staff": staff,
-            "ligne_form": LigneForm() if staff and not facture.est_emise else None,
+            "ligne_form": (ligne_form or LigneForm()) if modifiable else None,
             "emettre_form": EmettreForm(initial={"date_emission": timezone.localdate()})
-            if staff and not facture.est_emise
+            if modifiable
             else None,
         },
+        status=status,
     )
 
 
@@ -150,18 +159,7 @@ def ligne_ajouter(request, pk):
         else:
             messages.success(request, "Ligne ajoutée.")
             return redirect("facturation:detail", pk=facture.pk)
-    return render(
-        request,
-        "facturation/facture_detail.html",
-        {
-            "facture": facture,
-            "lignes": facture.lignes.all(),
-            "staff": True,
-            "ligne_form": form,
-            "emettre_form": EmettreForm(initial={"date_emission": timezone.localdate()}),
-        },
-        status=400,
-    )
+    return _page_detail(request, facture, ligne_form=form, status=400)
 
 
 @staff_required

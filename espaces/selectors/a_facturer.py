@@ -63,11 +63,7 @@ class TarifsLoyer:
     tarifs: tuple[Tarif, ...]
 
     def mention(self, convention: Convention, le: datetime.date) -> str:
-        code = (
-            Tarif.Code.POSTE_COTRAVAIL_MOIS
-            if convention.espace.type == TypeEspace.COTRAVAIL
-            else Tarif.Code.BUREAU_M2_MOIS
-        )
+        code = code_tarif_loyer(convention)
         for t in self.tarifs:
             if t.code == code and dates.is_active(t.debut, t.fin, le):
                 return t.mention_exoneration

@@ -103,7 +103,7 @@ def occurrences_a_annuler(reservation: Reservation, *, a_partir: bool, now) -> Q
     )
     if a_partir:
         qs = qs.filter(debut__gte=reservation.debut)
-    return qs.select_related("ressource").order_by("debut", "pk")
+    return qs.select_related("ressource", "structure").order_by("debut", "pk")
 
 
 @dataclass

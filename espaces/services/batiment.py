@@ -95,9 +95,16 @@ def creer_convention(
     _verifier_presence(structure, debut, fin)
     with transaction.atomic():
         espace = Espace.objects.select_for_update().get(pk=espace.pk)
+        libre_choisi = poste is None and espace.type != TypeEspace.BUREAU
         poste = 0 if espace.type == TypeEspace.BUREAU else _choisir_poste(espace, debut, fin, poste)
+        # A desk chosen by _choisir_poste is free by construction: no second read.
         holder = (
-            _occupants(espace, debut, fin).filter(poste=poste).select_related("structure").first()
+            None
+            if libre_choisi
+            else _occupants(espace, debut, fin)
+            .filter(poste=poste)
+            .select_related("structure")
+            .first()
         )
         if holder:
             quoi = "Ce bureau" if poste == 0 else f"Le poste {poste}"

@@ -26,13 +26,14 @@ from .. import notifications
 from ..models import Reservation, Ressource
 from ._erreurs import ConflitError, EspacesError, enregistrer
 from .reservations import (
-    CHAMPS_JOURNAL,
     Organisation,
     conflit,
     creer,
     creer_client,
+    creneau_tenu,
     decrire,
     est_gestion,
+    journaliser_creation,
     pour_qui,
     prevenir,
     verifier_regles,
@@ -127,6 +128,8 @@ def demander_salle(
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=True)
     empreinte_ip = reseau.empreinte(ip)
     with transaction.atomic():
+        # The room first, as every booking operation takes it (before any row lock).
+        verrouiller_ressource(ressource)
         # One lock for all the bounds: checked and consumed together, or two requests at
         # once would both see the last free place.
         verrouiller(VERROU)
@@ -146,13 +149,7 @@ def demander_salle(
             expire_le=min(debut, now + DELAI_DEMANDE),
             empreinte_ip=empreinte_ip,
         )
-        journal.journaliser(
-            par=par,
-            operation="demande.creer",
-            libelle=f"Demande de {decrire(r)}",
-            objet=r,
-            changements=journal.creation(r, CHAMPS_JOURNAL),
-        )
+        journaliser_creation(r, par, f"Demande de {decrire(r)}", operation="demande.creer")
         prevenir(r, "demande")
         emails.apres_validation(
             lambda: notifications.prevenir_equipe(r), quoi=f"alerte de la demande {r.pk}"
@@ -164,14 +161,13 @@ def _pris_entre_temps(r: Reservation, other: Reservation | None) -> str:
     """Pour l'équipe : qui tient le créneau, pour qu'elle puisse en parler à l'organisation."""
     if other is None:
         return f"{r.ressource} vient d'être réservée sur ce créneau : la demande reste en attente."
-    d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
     qui = pour_qui(other)
     if other.par_id:
         qui += f" ({other.par.display_name})"
     return (
-        f"{r.ressource} a été réservée entre-temps par {qui}, de {d:%H:%M} à {f:%H:%M} le "
-        f"{dates.date_courte(temps.jour(other.debut), jour=True)} : la demande reste en "
-        f"attente. Proposez un autre créneau à {r.externe.nom} ou refusez la demande."
+        f"{r.ressource} a été réservée entre-temps par {qui}, {creneau_tenu(other)} : la "
+        f"demande reste en attente. Proposez un autre créneau à {r.externe.nom} ou refusez "
+        "la demande."
     )
 
 
@@ -202,9 +198,10 @@ def decider_demande(
     if not est_gestion(par):
         raise EspacesError("Seule l'équipe de gestion décide des demandes.")
     with transaction.atomic():
-        _marquer_expirees(now, par)
-        # The room before the request's row, as every booking operation takes them.
+        # The room before any row (the expired requests marked below included), as every
+        # booking operation takes them.
         verrouiller_ressource(reservation.ressource)
+        _marquer_expirees(now, par)
         # of=self: PostgreSQL locks no row of the nullable side of an outer join (externe).
         r = (
             Reservation.objects.select_for_update(of=("self",))

@@ -9,18 +9,19 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from phares.lib import journal, temps
 from phares.lib.acteur import Acteur, exiger
 
 from ..models import Reservation
-from ..selectors import prix_reservation
 from ._erreurs import ConflitError, EspacesError, enregistrer
 from .reservations import (
-    conflit,
+    Situation,
     decrire,
     est_gestion,
+    fin_bloquee,
     message_conflit,
     prevenir,
     titre_valide,
@@ -42,24 +43,43 @@ def verifier_droit_d_annuler(par: Acteur, reservation: Reservation) -> None:
     verifier_droit(par, structure=reservation.structure)
 
 
-def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
-    """Annule la réservation `pk` après ses règles (active, à venir, préavis sauf pour
-    l'équipe) ; ni journal ni e-mail (voir `creer`). Rend aussi le statut d'avant, lisible."""
-    r = Reservation.objects.select_for_update(of=("self",)).select_related("ressource").get(pk=pk)
-    avant = r.get_statut_display()
+def refus_annulation(r: Reservation, par: Acteur, now: datetime.datetime) -> str | None:
+    """Pourquoi `r` ne s'annule pas (active, à venir, préavis sauf pour l'équipe), ou None."""
     refus = r.refus_changement(now, pour="annulée")
-    if refus is not None:
-        raise EspacesError(refus)
-    if r.dans_le_preavis(now) and not est_gestion(par):
-        raise EspacesError(
+    if refus is None and r.dans_le_preavis(now) and not est_gestion(par):
+        refus = (
             f"Annulation possible jusqu'à {r.ressource.preavis_annulation_heures} h "
             "avant le début : contactez l'équipe du PHARES."
         )
-    r.statut = Reservation.Statut.ANNULEE
-    r.annulee_le = now
-    r.annulee_par = par.user
-    r.sequence += 1  # calendars replace the event by its cancelled version
-    r.save(update_fields=["statut", "annulee_le", "annulee_par", "sequence"])
+    return refus
+
+
+def marquer_annulees(reservations: list[Reservation], par: Acteur, now) -> None:
+    """Annule en une écriture des réservations verrouillées et vérifiées (refus_annulation) ;
+    ni journal ni e-mail (voir `creer`). Les objets en mémoire suivent."""
+    Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+        statut=Reservation.Statut.ANNULEE,
+        annulee_le=now,
+        annulee_par=par.user,
+        sequence=F("sequence") + 1,  # calendars replace the event by its cancelled version
+    )
+    for r in reservations:
+        r.statut, r.annulee_le, r.annulee_par = Reservation.Statut.ANNULEE, now, par.user
+        r.sequence += 1
+
+
+def annuler_une(pk: int, par: Acteur, now: datetime.datetime) -> tuple[Reservation, str]:
+    """Annule la réservation `pk` après ses règles ; rend aussi le statut d'avant, lisible."""
+    r = (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("ressource", "structure")
+        .get(pk=pk)
+    )
+    avant = r.get_statut_display()
+    refus = refus_annulation(r, par, now)
+    if refus is not None:
+        raise EspacesError(refus)
+    marquer_annulees([r], par, now)
     return r, avant
 
 
@@ -146,7 +166,6 @@ def modifier_reservation(
     ressource, structure = reservation.ressource, reservation.structure
     externe = reservation.externe_id is not None
     jour = temps.jour(debut)
-    fin_bloquee = fin + datetime.timedelta(minutes=ressource.battement_minutes)
     with transaction.atomic():
         verrouiller_forfaits(ressource, structure, [jour, temps.jour(reservation.debut)])
         verrouiller_ressource(ressource)
@@ -162,14 +181,17 @@ def modifier_reservation(
         if deplacee:
             verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
             verifier_presence(structure, jour)
-            other = conflit(ressource, debut, fin_bloquee, exclure_pk=r.pk)
+            # What creer reads, without the booking being moved (locks already held).
+            situation = Situation.lire(
+                ressource, [(debut, fin)], structure=structure, externe=externe, exclure_pk=r.pk
+            )
+            bloquee = fin_bloquee(ressource, fin)
+            other = situation.occupation.conflit(debut, bloquee)
             if other is not None:
                 raise ConflitError(message_conflit(ressource, other))
-            prix = prix_reservation(
-                ressource, debut, fin, structure=structure, externe=externe, exclure_pk=r.pk
-            )
+            prix = situation.tarification.prix(debut, fin)
             verifier_prix_accepte(prix.montant.ttc, prix_accepte, rien="Rien n'est modifié")
-            r.debut, r.fin, r.fin_bloquee = debut, fin, fin_bloquee
+            r.debut, r.fin, r.fin_bloquee = debut, fin, bloquee
             r.tarif = prix.tarif
             r.minutes_facturables = prix.minutes_facturables
             r.montant_ht, r.taux_tva = prix.montant.ht, prix.montant.taux_tva

@@ -137,12 +137,13 @@ class Occupation:
         self.prises = prises
 
     @classmethod
-    def lire(cls, ressource: Ressource, creneaux) -> Occupation:
+    def lire(cls, ressource: Ressource, creneaux, *, exclure_pk: int | None = None) -> Occupation:
         """Celles qui tiennent une partie des `creneaux` (couples début, fin, non vide),
-        battement compris : une requête sur [premier début, dernière fin bloquée[."""
+        battement compris : une requête sur [premier début, dernière fin bloquée[. Sans
+        `exclure_pk` (la réservation qu'on déplace)."""
         debut = min(d for d, _ in creneaux)
-        fin = max(_fin_bloquee(ressource, f) for _, f in creneaux)
-        return cls(list(_confirmees_sur(ressource, debut, fin)))
+        fin = max(fin_bloquee(ressource, f) for _, f in creneaux)
+        return cls(list(_confirmees_sur(ressource, debut, fin, exclure_pk=exclure_pk)))
 
     def conflit(self, debut, fin_bloquee) -> Reservation | None:
         """La première réservation qui tient déjà une partie de [debut, fin_bloquee[."""
@@ -159,21 +160,24 @@ def conflit(
     return _confirmees_sur(ressource, debut, fin_bloquee, exclure_pk=exclure_pk).first()
 
 
-def _fin_bloquee(ressource: Ressource, fin: datetime.datetime) -> datetime.datetime:
+def fin_bloquee(ressource: Ressource, fin: datetime.datetime) -> datetime.datetime:
     return fin + datetime.timedelta(minutes=ressource.battement_minutes)
+
+
+def creneau_tenu(other: Reservation) -> str:
+    """Le créneau que tient `other`, battement compris, et dit comme tel : « de 09:00 à
+    10:15 le mar. 10 mars 2026 (battement compris) »."""
+    d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
+    battement = " (battement compris)" if other.fin_bloquee > other.fin else ""
+    jour = dates.date_courte(temps.jour(other.debut), jour=True)
+    return f"de {d:%H:%M} à {f:%H:%M} le {jour}{battement}"
 
 
 def message_conflit(ressource, other: Reservation | None) -> str:
     """Sans dire qui : une personne ne voit pas les réservations des autres structures."""
     if other is None:
         return f"{ressource} vient d'être réservée sur ce créneau par quelqu'un d'autre."
-    d, f = temps.paris(other.debut), temps.paris(other.fin_bloquee)
-    battement = " (battement compris)" if other.fin_bloquee > other.fin else ""
-    jour = dates.date_courte(temps.jour(other.debut), jour=True)
-    return (
-        f"{ressource} est déjà réservée de {d:%H:%M} à {f:%H:%M} le {jour}{battement} : "
-        "choisissez un autre créneau."
-    )
+    return f"{ressource} est déjà réservée {creneau_tenu(other)} : choisissez un autre créneau."
 
 
 def motif_de_refus(
@@ -192,7 +196,7 @@ def motif_de_refus(
         verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe)
     except EspacesError as exc:
         return str(exc)
-    other = occupation.conflit(debut, _fin_bloquee(ressource, fin))
+    other = occupation.conflit(debut, fin_bloquee(ressource, fin))
     return None if other is None else message_conflit(ressource, other)
 
 
@@ -286,19 +290,31 @@ class Situation:
 
     @classmethod
     def lire(
-        cls, ressource: Ressource, creneaux, *, structure=None, externe: bool = False
+        cls,
+        ressource: Ressource,
+        creneaux,
+        *,
+        structure=None,
+        externe: bool = False,
+        exclure_pk: int | None = None,
     ) -> Situation:
         """Pour `creneaux` (couples début, fin, non vide), dans la transaction : prend le
-        verrou des forfaits de leurs mois (s'ils paient sur le forfait), puis lit."""
+        verrou des forfaits de leurs mois (s'ils paient sur le forfait), puis lit.
+        `exclure_pk` : la réservation qu'on déplace, ni occupante ni déjà décomptée."""
         jours = sorted(temps.jour(d) for d, _ in creneaux)
         # Before reading what the months already used (see verrouiller_forfaits), then what
         # holds the room: always in this order, so two operations never wait on each other.
         verrouiller_forfaits(ressource, structure, jours)
         verrouiller_ressource(ressource)
         return cls(
-            Occupation.lire(ressource, creneaux),
+            Occupation.lire(ressource, creneaux, exclure_pk=exclure_pk),
             selectors.Tarification(
-                ressource, jours[0], jours[-1], structure=structure, externe=externe
+                ressource,
+                jours[0],
+                jours[-1],
+                structure=structure,
+                externe=externe,
+                exclure_pk=exclure_pk,
             ),
         )
 
@@ -343,13 +359,13 @@ def creer(
     titre = titre_valide(titre)
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=externe is not None)
     verifier_presence(structure, temps.jour(debut))
-    fin_bloquee = _fin_bloquee(ressource, fin)
+    bloquee = fin_bloquee(ressource, fin)
     with transaction.atomic():
         if situation is None:
             situation = Situation.lire(
                 ressource, [(debut, fin)], structure=structure, externe=externe is not None
             )
-        other = situation.occupation.conflit(debut, fin_bloquee)
+        other = situation.occupation.conflit(debut, bloquee)
         if other is not None:
             raise ConflitError(message_conflit(ressource, other))
         prix = situation.tarification.prix(debut, fin)
@@ -359,7 +375,7 @@ def creer(
             ressource=ressource,
             debut=debut,
             fin=fin,
-            fin_bloquee=fin_bloquee,
+            fin_bloquee=bloquee,
             statut=statut,
             expire_le=expire_le,
             structure=structure,
@@ -404,10 +420,12 @@ def prevenir(
     )
 
 
-def _journaliser_creation(r: Reservation, par: Acteur, libelle: str) -> None:
+def journaliser_creation(
+    r: Reservation, par: Acteur, libelle: str, *, operation: str = "reservation.creer"
+) -> None:
     journal.journaliser(
         par=par,
-        operation="reservation.creer",
+        operation=operation,
         libelle=libelle,
         objet=r,
         structure=r.structure,
@@ -450,7 +468,7 @@ def reserver(
         )
         # Priced under the allowance lock: raising here rolls the booking back.
         verifier_prix_accepte(r.montant.ttc, prix_accepte)
-        _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
+        journaliser_creation(r, par, f"Réservation de {decrire(r)}")
         prevenir(r, "confirmee")
     return r
 
@@ -530,7 +548,7 @@ def reserver_pour_externe(
             externe=client,
             nb_personnes=nb_personnes,
         )
-        _journaliser_creation(r, par, f"Réservation extérieure de {decrire(r)}")
+        journaliser_creation(r, par, f"Réservation extérieure de {decrire(r)}")
         prevenir(r, "confirmee")
     return r
 
@@ -579,6 +597,6 @@ def reserver_velo(
         verifier_prix_accepte(
             r.montant.ttc, prix_accepte, cause="Le tarif des vélos a pu changer entre-temps"
         )
-        _journaliser_creation(r, par, f"Réservation de {decrire(r)}")
+        journaliser_creation(r, par, f"Réservation de {decrire(r)}")
         prevenir(r, "confirmee")
     return r

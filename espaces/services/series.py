@@ -18,7 +18,7 @@ from phares.lib.acteur import Acteur, exiger
 from .. import selectors
 from ..models import ClientExterne, Reservation, Ressource, SerieReservations
 from ._erreurs import ConflitError, EspacesError
-from .modifications import annuler_une, verifier_droit_d_annuler
+from .modifications import marquer_annulees, refus_annulation, verifier_droit_d_annuler
 from .reservations import (
     Occupation,
     Situation,
@@ -257,10 +257,11 @@ def annuler_serie(
     result = AnnulationSerie()
     with transaction.atomic():
         qs = selectors.occurrences_a_annuler(reservation, a_partir=a_partir, now=now)
+        # Locked and read once, checked in memory, cancelled in one write.
         for r in qs.select_for_update(of=("self",)):
-            try:
-                result.annulees.append(annuler_une(r.pk, par, now)[0])
-            except EspacesError:
+            if refus_annulation(r, par, now) is None:
+                result.annulees.append(r)
+            else:
                 result.bloquees.append(r)
         if result.bloquees and not result.annulees:
             premiere = result.bloquees[0]
@@ -270,6 +271,7 @@ def annuler_serie(
                 f"est dans le délai de préavis ({preavis} h). Contactez l'équipe du PHARES."
             )
         if result.annulees:
+            marquer_annulees(result.annulees, par, now)
             _journaliser_annulation(reservation, result, a_partir, par)
             prevenir(result.annulees[0], "annulee", serie=result.annulees)
     return result

@@ -40,6 +40,16 @@ def format_prix_unitaire(value: Decimal | None) -> str:
     return _en_francais(format(value.normalize(), "f"))
 
 
+def format_nombre(value: Decimal | None) -> str:
+    """Un nombre décimal à la française, sans zéros inutiles : 12.50 -> « 12,5 »,
+    3.000 -> « 3 » (quantités, taux, surfaces)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        raise TypeError("Pas de float : utilisez Decimal.")
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 def _en_francais(texte: str) -> str:
     """« -1234.5 » -> « -1 234,5 € » (espace fine insécable entre les milliers)."""
     # "-0.00" (a tiny negative rounded away) prints without its sign.

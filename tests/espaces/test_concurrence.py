@@ -275,7 +275,8 @@ def test_cinq_demandes_acceptees_en_meme_temps_sur_le_meme_creneau(
     assert all(
         m.startswith(
             f"Salle Estuaire a été réservée entre-temps par Association {gagnant.titre[-1]} "
-            "(extérieur), de 09:00 à 12:15 le mar. 10 mars 2026 : la demande reste en attente."
+            "(extérieur), de 09:00 à 12:15 le mar. 10 mars 2026 (battement compris) : la "
+            "demande reste en attente."
         )
         for m in messages
     ), messages

@@ -442,8 +442,8 @@ def test_accepter_une_demande_dont_le_creneau_a_ete_pris(
 
     assert str(exc.value) == (
         "Salle Estuaire a été réservée entre-temps par Halage (Maud Membre), de 10:00 à 11:15 "
-        "le mar. 10 mars 2026 : la demande reste en attente. Proposez un autre créneau à "
-        "Fédération des centres sociaux ou refusez la demande."
+        "le mar. 10 mars 2026 (battement compris) : la demande reste en attente. Proposez un "
+        "autre créneau à Fédération des centres sociaux ou refusez la demande."
     )
     assert Reservation.objects.get(pk=demande.pk).statut == Statut.EN_ATTENTE
     assert EntreeJournal.objects.count() == journal_avant

@@ -364,6 +364,27 @@ def test_annuler_toute_la_serie(serie_4, membre_a):
     assert {r.annulee_par for r in Reservation.objects.all()} == {membre_a}
 
 
+def test_annuler_une_serie_ne_relit_pas_chaque_occurrence(salle, structure_a, membre_a):
+    """Cancelling 2 or 8 occurrences: the same queries (e-mail and its .ics included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def compter(lundi, nombre):
+        creneaux = hebdo(paris(2026, 3, lundi, 14), paris(2026, 3, lundi, 15), nombre=nombre)
+        _, faites, _ = reserver_serie(salle, creneaux, structure_a, membre_a)
+        with CaptureQueriesContext(connection) as requetes:
+            services.annuler_serie(
+                reservation=faites[0], a_partir=False, par=acteur(membre_a), now=NOW
+            )
+        assert statuts(faites) == [Statut.ANNULEE] * nombre
+        assert all(
+            r.sequence == 1 for r in Reservation.objects.filter(pk__in=[f.pk for f in faites])
+        )
+        return len(requetes)
+
+    assert compter(9, 2) == compter(10, 8)
+
+
 def test_annuler_la_serie_laisse_le_passe(serie_4, gestion):
     mardi_17 = paris(2026, 3, 17, 12)
     n = len(

@@ -107,6 +107,9 @@ def mars(
     """Halage tient le bureau 101 (200 €) tout le mois et un poste depuis le 15 ; Mode
     Estime part le 14 du bureau 102 ; une réservation payante, une gratuite, une annulée ;
     une location extérieure ; du courrier."""
+    # Billed structures have a billing address (Factur-X wants an electronic one).
+    structure_b.email_facturation = "compta@modeestime.test"
+    structure_b.save(update_fields=["email_facturation"])
     convention(structure_a, bureau, datetime.date(2025, 1, 1), montant="200.00")
     convention(structure_a, cotravail, datetime.date(2026, 3, 15), poste=1, montant="120.00")
     convention(

@@ -24,7 +24,11 @@ def dix_brouillons(db, domaine, bureau, cotravail, cooperative, comptable, monke
     monkeypatch.setattr(services.rendu, "pdf", lambda doc: f"%PDF {doc.numero}".encode())
     for i in range(N):
         s = Structure.objects.create(
-            nom=f"Structure {i}", slug=f"s{i}", domaine=domaine, arrivee=datetime.date(2020, 1, 1)
+            nom=f"Structure {i}",
+            slug=f"s{i}",
+            domaine=domaine,
+            arrivee=datetime.date(2020, 1, 1),
+            email_facturation=f"compta@s{i}.test",
         )
         convention(s, cotravail, datetime.date(2025, 1, 1), poste=i + 1, montant="120.00")
     services.preparer_mois(mois=MARS, par=Acteur.systeme("test"))

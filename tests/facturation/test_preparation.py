@@ -12,7 +12,7 @@ from espaces.models import Reservation
 from phares.lib.acteur import Acteur
 from phares.models import EntreeJournal
 from tests.conftest import acteur
-from tests.facturation.conftest import MARS, reservation
+from tests.facturation.conftest import MARS, convention, reservation
 
 pytestmark = pytest.mark.django_db
 d = datetime.date
@@ -160,3 +160,26 @@ def test_une_ligne_exoneree_porte_sa_base_legale(mars, structure_a, comptable, c
     )
     assert ligne.exoneration == "Exonération de TVA – art. 261 D 2° du CGI"
     assert ligne.montant_tva == 0 and ligne.categorie_tva == "E"
+
+
+def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_clients(mars, domaine, etage, comptable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from espaces.models import Espace, TypeEspace
+    from habitants.models import Structure
+
+    preparer(comptable, mois=d(2025, 12, 1))  # the person's roles, read once per request
+    with CaptureQueriesContext(connection) as deux_clients:
+        assert preparer(comptable, mois=d(2026, 1, 1)).brouillons == 2
+    for i in range(3, 9):
+        s = Structure.objects.create(
+            nom=f"Structure {i}", slug=f"s{i}", domaine=domaine, arrivee=d(2020, 1, 1)
+        )
+        bureau = Espace.objects.create(
+            etage=etage, nom=f"Bureau {i}", slug=f"bureau-{i}", type=TypeEspace.BUREAU
+        )
+        convention(s, bureau, d(2025, 1, 1), montant="250.00")
+    with CaptureQueriesContext(connection) as huit_clients:
+        assert preparer(comptable, mois=d(2026, 2, 1)).brouillons == 8
+    assert len(huit_clients) == len(deux_clients)

@@ -1,10 +1,9 @@
-"""Filtres des factures (PDF et pages) : quantités, taux, unités, IBAN."""
-
-from decimal import Decimal
+"""Filtres des factures (PDF et pages) : quantités, taux, unités, IBAN. Les montants
+passent par les filtres `euros` et `prix_unitaire` de phares (intégrés à tous les gabarits)."""
 
 from django import template
 
-from phares.lib.money import format_euros, format_prix_unitaire
+from phares.lib.money import format_nombre
 
 register = template.Library()
 
@@ -12,30 +11,15 @@ UNITES = {"MON": "mois", "HUR": "h", "DAY": "j", "C62": ""}
 
 
 @register.filter
-def euros(value):
-    return format_euros(value)
-
-
-@register.filter
-def prix_unitaire(value):
-    return format_prix_unitaire(value)
-
-
-@register.filter
-def quantite(value: Decimal) -> str:
+def quantite(value) -> str:
     """3.000 -> « 3 », 1.500 -> « 1,5 »."""
-    if value is None:
-        return ""
-    texte = f"{Decimal(value).normalize():f}"
-    return texte.replace(".", ",")
+    return format_nombre(value)
 
 
 @register.filter
-def taux(value: Decimal) -> str:
+def taux(value) -> str:
     """20.00 -> « 20 % », 5.50 -> « 5,5 % »."""
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}".replace(".", ",") + "\u00a0%"
+    return "" if value is None else f"{format_nombre(value)}\u00a0%"
 
 
 @register.filter

@@ -76,6 +76,18 @@ def structures_du_referent(user, *, le: datetime.date | None = None) -> QuerySet
     ).distinct()
 
 
+def emails_des_referents(structure: Structure) -> list[str]:
+    """Les adresses des référent·es actifs de `structure` (pour la facturation, à défaut
+    d'un e-mail de facturation)."""
+    return list(
+        Membre.objects.actifs()
+        .filter(structure=structure, role=Membre.Role.REFERENT)
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
 def membership(user, structure: Structure, *, le: datetime.date | None = None) -> Membre | None:
     if not user.is_authenticated:
         return None

@@ -476,6 +476,37 @@ ROWS += [
     Row("facturation:emettre", ("$brouillon_a_pk",), method="post", expected=staff_read(302)),
     Row("facturation:supprimer", ("$brouillon_a_pk",), method="post", expected=staff_read(302)),
     Row("facturation:cooperative", expected=gestion_only(200)),
+    # Payments, credit notes, overdue invoices: the staff's, referents see them on invoices.
+    Row("facturation:avoir", ("$facture_a_pk",), expected=staff_read(200)),
+    Row(
+        "facturation:avoir",
+        ("$brouillon_a_pk",),
+        label="avoir-brouillon",
+        expected=signed_in(403, gestion=404, comptable=404),
+    ),
+    Row("facturation:impayes", expected=staff_read(200)),
+    Row("facturation:relancer", method="post", expected=staff_read(302)),
+    Row("facturation:paiements", expected=staff_read(200)),
+    Row("facturation:paiement-nouveau", expected=staff_read(200)),
+    Row(
+        "facturation:paiement-nouveau",
+        query="?client=$client_a",
+        label="paiement-nouveau-client",
+        expected=staff_read(200),
+    ),
+    Row(
+        "facturation:paiement-nouveau",
+        query="?client=s-999999",
+        label="paiement-nouveau-inconnu",
+        expected=staff_read(404),
+    ),
+    Row("facturation:paiement", ("$paiement_a_pk",), expected=staff_read(200)),
+    Row(
+        "facturation:paiement-annuler",
+        ("$paiement_a_pk",),
+        method="post",
+        expected=staff_read(400),
+    ),
 ]
 
 CASES = [
@@ -577,7 +608,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
 def factures_du_monde(structure_a, structure_b) -> dict:
     """An issued invoice for each structure (written as issuing leaves them, without
     rendering a PDF per test) and a draft of Halage with a manual line."""
-    from espaces.facturation.models import DocumentPdf, Facture, LigneFacture
+    from espaces.facturation.models import DocumentPdf, Facture, Imputation, LigneFacture, Paiement
 
     mois = datetime.date(2015, 3, 1)
     fin = datetime.date(2015, 3, 31)
@@ -634,8 +665,15 @@ def factures_du_monde(structure_a, structure_b) -> dict:
         taux_tva=20,
         montant_tva=2,
     )
+    facture_a = emise(structure_a, 1)
+    paiement = Paiement.objects.create(
+        structure=structure_a, date=fin, montant=50, moyen=Paiement.Moyen.CHEQUE
+    )
+    Imputation.objects.create(paiement=paiement, facture=facture_a, montant=50)
     return {
-        "facture_a_pk": emise(structure_a, 1).pk,
+        "facture_a_pk": facture_a.pk,
+        "paiement_a_pk": paiement.pk,
+        "client_a": f"s-{structure_a.pk}",
         "facture_b_pk": emise(structure_b, 2).pk,
         "brouillon_a_pk": brouillon.pk,
         "ligne_manuelle_pk": ligne.pk,

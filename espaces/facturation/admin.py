@@ -1,12 +1,13 @@
-"""Administration technique (superutilisateurs), en lecture seule : factures, avoirs et PDF
-ne s'écrivent que par les services (numéro, journal, immuabilité), la coopérative par sa page."""
+"""Administration technique (superutilisateurs), en lecture seule : factures, avoirs, PDF,
+paiements et relances ne s'écrivent que par les services (numéro, journal, verrous,
+immuabilité), la coopérative par sa page."""
 
 from django.contrib import admin
 
 from espaces.admin import LectureSeuleAdmin
 from phares.admin import LectureSeule
 
-from .models import Cooperative, DocumentPdf, Facture, LigneFacture
+from .models import Cooperative, DocumentPdf, Facture, Imputation, LigneFacture, Paiement, Relance
 
 
 class LigneInline(LectureSeule, admin.TabularInline):
@@ -33,3 +34,20 @@ class FactureAdmin(LectureSeuleAdmin):
 
 admin.site.register(Cooperative, LectureSeuleAdmin)
 admin.site.register(DocumentPdf, LectureSeuleAdmin)
+
+
+class ImputationInline(LectureSeule, admin.TabularInline):
+    model = Imputation
+    extra = 0
+    fields = ["facture", "montant"]
+
+
+@admin.register(Paiement)
+class PaiementAdmin(LectureSeuleAdmin):
+    list_display = ["__str__", "montant", "moyen", "annule_le"]
+    list_filter = ["moyen"]
+    search_fields = ["reference", "structure__nom", "client_externe__nom"]
+    inlines = [ImputationInline]
+
+
+admin.site.register(Relance, LectureSeuleAdmin)

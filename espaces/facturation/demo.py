@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from .models import Cooperative, Facture
+from . import selectors
+from .models import Cooperative, Facture, LigneFacture, Paiement
+from .reglements import emettre_avoir, enregistrer_paiement
 from .services import emettre_brouillons, preparer_mois
 
 if TYPE_CHECKING:
@@ -68,3 +70,53 @@ def load(ctx: DemoContext) -> None:
         if erreurs:
             raise RuntimeError("Démo : émission refusée — " + " ; ".join(erreurs))
     ctx.stats["created"] += Facture.objects.emises().count() - avant
+    if MOIS_EMIS and not Paiement.objects.exists():
+        _reglements(ctx)
+
+
+def _reglements(ctx: DemoContext) -> None:
+    """Un grand livre vivant : un avoir (une réservation annulée après facturation), la
+    plupart des factures payées 3 semaines après leur émission (virement, ou chèque pour
+    une structure sur trois), la dernière d'une structure avant décembre payée à moitié,
+    et les factures de décembre d'une structure sur deux encore dues (en retard)."""
+    factures = list(
+        Facture.objects.emises()
+        .filter(type=Facture.Type.FACTURE)
+        .select_related("structure", "client_externe")
+        .order_by("date_emission", "rang")
+    )
+    ligne = (
+        LigneFacture.objects.filter(facture__in=factures, origine=LigneFacture.Origine.RESERVATION)
+        .select_related("facture")
+        .order_by("facture__date_emission", "facture__rang", "rang")
+        .first()
+    )
+    if ligne is not None:
+        emettre_avoir(
+            facture=ligne.facture,
+            lignes=[ligne],
+            motif="Réservation annulée après facturation",
+            par=ctx.acteur,
+            le=ligne.facture.date_emission + datetime.timedelta(days=6),
+        )
+    # The latest invoice of a structure before December: paid half.
+    a_moitie = next((f for f in reversed(factures) if f.structure_id and f.mois.month != 12), None)
+    for f in factures:
+        client = f.structure or f.client_externe
+        if f.mois.month == 12 and f.structure_id and f.structure_id % 2 == 0:
+            continue  # still due: the overdue list has something to chase
+        reste = selectors.reste(selectors.avec_soldes(Facture.objects.filter(pk=f.pk)).get())
+        if reste <= 0:
+            continue
+        if f == a_moitie:
+            reste = (reste / 2).quantize(reste)
+        enregistrer_paiement(
+            structure=f.structure,
+            client_externe=f.client_externe,
+            factures=[f],
+            date=f.date_emission + datetime.timedelta(days=21),
+            montant=reste,
+            moyen=Paiement.Moyen.CHEQUE if client.pk % 3 == 0 else Paiement.Moyen.VIREMENT,
+            reference=f"Règlement {f.numero}",
+            par=ctx.acteur,
+        )

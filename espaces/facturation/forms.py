@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from schwifty import IBAN
 from schwifty import exceptions as iban_errors
 from stdnum import bic as stdnum_bic
@@ -12,8 +13,10 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from phares.forms import DateBornee, style_form
+from phares.lib.money import format_euros
 
-from .models import Cooperative
+from .models import Cooperative, Paiement
+from .selectors import reste
 
 MOIS_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -161,3 +164,125 @@ class CooperativeForm(forms.ModelForm):
         if siren and tva and tva[-9:] != siren:
             self.add_error("tva_intracom", "Le numéro de TVA se termine par le SIREN.")
         return data
+
+
+class MontantField(forms.DecimalField):
+    """Un montant en euros, virgule ou point (« 1 234,50 » comme « 1234.50 »)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "min_value": "Le montant est positif.",
+                "invalid": "Saisissez un montant en euros (par exemple 1234,50).",
+                "max_decimal_places": "Au centime près : deux chiffres après la virgule.",
+                "max_digits": "Ce montant est trop grand.",
+                "max_whole_digits": "Ce montant est trop grand.",
+            },
+        )
+        super().__init__(**kwargs)
+        self.localize = False
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+            value = value.replace("€", "").replace(",", ".")
+        return super().to_python(value)
+
+
+class PaiementForm(forms.Form):
+    """Un paiement d'un client, imputé sur les factures cochées (la plus ancienne d'abord)."""
+
+    factures = forms.TypedMultipleChoiceField(
+        label="Factures réglées",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Cochez au moins une facture à régler.",
+            "invalid_choice": "Cette facture n'est plus à régler : rechargez la page.",
+        },
+    )
+    date = DateBornee(label="Reçu le")
+    montant = MontantField(label="Montant reçu (€)")
+    moyen = forms.ChoiceField(label="Moyen de paiement", choices=Paiement.Moyen.choices)
+    reference = forms.CharField(
+        label="Référence",
+        max_length=140,
+        required=False,
+        help_text="N° de chèque, libellé du virement…",
+    )
+
+    def __init__(self, *args, factures=(), **kwargs):
+        """`factures` : celles du client qui restent dues, annotées de leur solde."""
+        super().__init__(*args, **kwargs)
+        self._factures = {f.pk: f for f in factures}
+        self.fields["factures"].choices = [
+            (
+                f.pk,
+                f"{f.numero} du {f.date_emission:%d/%m/%Y}, échéance "
+                f"{f.date_echeance:%d/%m/%Y} — reste {format_euros(reste(f))}",
+            )
+            for f in factures
+        ]
+        style_form(self)
+
+    def clean_factures(self):
+        return [self._factures[pk] for pk in self.cleaned_data["factures"]]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError("Un paiement ne se reçoit pas dans le futur.")
+        return date
+
+
+class AnnulationPaiementForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de l'annulation",
+        max_length=300,
+        help_text="Chèque rejeté, saisi sur le mauvais client…",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class AvoirForm(forms.Form):
+    lignes = forms.TypedMultipleChoiceField(
+        label="Lignes à annuler",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Cochez au moins une ligne à corriger.",
+            "invalid_choice": "Cette ligne est déjà corrigée : rechargez la page.",
+        },
+    )
+    motif = forms.CharField(
+        label="Motif de l'avoir",
+        max_length=300,
+        help_text="Imprimé sur l'avoir : « réservation annulée », « erreur de surface »…",
+    )
+    date_emission = DateBornee(label="Date de l'avoir")
+
+    def __init__(self, *args, lignes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._lignes = {lg.pk: lg for lg in lignes}
+        self.fields["lignes"].choices = [
+            (lg.pk, f"{lg.libelle} — {format_euros(lg.montant_ht + lg.montant_tva)} TTC")
+            for lg in lignes
+        ]
+        style_form(self)
+
+    def clean_lignes(self):
+        return [self._lignes[pk] for pk in self.cleaned_data["lignes"]]
+
+    def clean_date_emission(self):
+        date = self.cleaned_data["date_emission"]
+        if date > timezone.localdate():
+            raise ValidationError("Un avoir ne s'émet pas à une date future.")
+        return date

@@ -360,3 +360,104 @@ class DocumentPdf(models.Model):
 
     def delete(self, *args, **kwargs):
         raise FactureImmuable("Le PDF d'une facture émise ne s'efface pas.")
+
+
+class Paiement(models.Model):
+    """Un règlement reçu d'un client, imputé sur une ou plusieurs de ses factures.
+
+    Le reste dû d'une facture se calcule toujours depuis ces enregistrements (jamais saisi).
+    Un paiement enregistré par erreur s'annule (date, auteur, motif) : il reste visible et
+    ne compte plus.
+    """
+
+    class Moyen(models.TextChoices):
+        VIREMENT = "virement", "Virement"
+        CHEQUE = "cheque", "Chèque"
+        ESPECES = "especes", "Espèces"
+        PRELEVEMENT = "prelevement", "Prélèvement SEPA"
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="paiements"
+    )
+    client_externe = models.ForeignKey(
+        ClientExterne, on_delete=models.PROTECT, null=True, blank=True, related_name="paiements"
+    )
+    date = models.DateField("reçu le")
+    montant = models.DecimalField("montant", max_digits=12, decimal_places=2)
+    moyen = models.CharField("moyen", max_length=12, choices=Moyen.choices)
+    reference = models.CharField(
+        "référence", max_length=140, blank=True, help_text="N° de chèque, libellé du virement…"
+    )
+    enregistre_le = models.DateTimeField("enregistré le", auto_now_add=True)
+    enregistre_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    annule_le = models.DateTimeField("annulé le", null=True, blank=True)
+    annule_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif_annulation = models.CharField("motif de l'annulation", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "paiement"
+        verbose_name_plural = "paiements"
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(structure__isnull=False, client_externe__isnull=True)
+                | Q(structure__isnull=True, client_externe__isnull=False),
+                name="paiement_un_seul_client",
+            ),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="paiement_montant_positif"),
+        ]
+
+    def __str__(self):
+        return f"Paiement du {self.date:%d/%m/%Y} — {self.client}"
+
+    @property
+    def client(self):
+        return self.structure or self.client_externe
+
+    @property
+    def est_annule(self) -> bool:
+        return self.annule_le is not None
+
+
+class Imputation(models.Model):
+    """La part d'un paiement qui règle une facture."""
+
+    paiement = models.ForeignKey(Paiement, on_delete=models.CASCADE, related_name="imputations")
+    facture = models.ForeignKey(Facture, on_delete=models.PROTECT, related_name="imputations")
+    montant = models.DecimalField("montant", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "imputation"
+        verbose_name_plural = "imputations"
+        ordering = ["paiement", "facture"]
+        constraints = [
+            models.UniqueConstraint("paiement", "facture", name="imputation_unique"),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="imputation_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.montant} € sur {self.facture}"
+
+
+class Relance(models.Model):
+    """Un e-mail de relance envoyé pour une facture en retard (une ligne par facture)."""
+
+    facture = models.ForeignKey(Facture, on_delete=models.PROTECT, related_name="relances")
+    envoyee_le = models.DateTimeField("envoyée le", auto_now_add=True)
+    destinataires = models.CharField("destinataires", max_length=500)
+    reste_du = models.DecimalField("reste dû ce jour-là", max_digits=12, decimal_places=2)
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "relance"
+        verbose_name_plural = "relances"
+        ordering = ["-envoyee_le", "-pk"]
+
+    def __str__(self):
+        return f"Relance {self.facture} du {self.envoyee_le:%d/%m/%Y}"

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from habitants import selectors as habitants_selectors
 from phares.roles import is_staff_member
 
-from .models import Facture
+from .models import Facture, Imputation, Relance
 
 
 def factures_visibles(user) -> QuerySet[Facture]:
@@ -32,3 +48,175 @@ def facture_de_ses_structures(user, pk: int) -> bool:
 def est_referent(user) -> bool:
     """Référent·e d'au moins une structure : voit la liste des factures (vide ou non)."""
     return habitants_selectors.structures_du_referent(user).exists()
+
+
+# --- Ce qui reste dû --------------------------------------------------------------------
+
+ZERO = Decimal("0.00")
+# SQLite computes the annotated balance in floating point: 0.1 + 0.2 - 0.3 is not 0 there.
+# Half a cent separates "settled" from "due" on both databases.
+DEMI_CENTIME = Decimal("0.005")
+
+
+class EtatPaiement(models.TextChoices):
+    PAYEE = "payee", "Payée"
+    ANNULEE = "annulee", "Annulée par avoir"
+    PARTIELLE = "partielle", "Partiellement payée"
+    DUE = "due", "À payer"
+    EN_RETARD = "en_retard", "En retard"
+
+
+def _somme(qs, champ: str):
+    return Coalesce(
+        Subquery(qs.order_by().values(champ).annotate(s=Sum("montant_somme")).values("s")[:1]),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def avec_soldes(qs: QuerySet[Facture]) -> QuerySet[Facture]:
+    """Annote chaque facture de `credite` (ses avoirs émis), `paye` (ses imputations de
+    paiements non annulés) et `reste` (TTC - crédité - payé). Rien n'est saisi : le reste
+    dû se déduit toujours des enregistrements."""
+    avoirs = (
+        Facture.objects.emises()
+        .filter(facture_origine=OuterRef("pk"))
+        .annotate(montant_somme=F("total_ttc"))
+    )
+    imputations = Imputation.objects.filter(
+        facture=OuterRef("pk"), paiement__annule_le__isnull=True
+    ).annotate(montant_somme=F("montant"))
+    return qs.annotate(
+        credite=_somme(avoirs, "facture_origine"), paye=_somme(imputations, "facture")
+    ).annotate(
+        reste=ExpressionWrapper(
+            F("total_ttc") - F("credite") - F("paye"),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
+    )
+
+
+def dues(qs: QuerySet[Facture]) -> QuerySet[Facture]:
+    """Les factures émises (pas les avoirs) dont il reste quelque chose à payer."""
+    return avec_soldes(qs.emises().filter(type=Facture.Type.FACTURE)).filter(reste__gt=DEMI_CENTIME)
+
+
+def en_retard(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> QuerySet[Facture]:
+    return dues(qs).filter(date_echeance__lt=aujourd_hui)
+
+
+def reste(f: Facture) -> Decimal:
+    """Le reste dû d'une facture annotée par `avec_soldes`, au centime."""
+    return Decimal(f.reste).quantize(ZERO)
+
+
+def etat(f: Facture, aujourd_hui: datetime.date) -> EtatPaiement | None:
+    """Où en est le paiement d'une facture émise annotée par `avec_soldes` (None pour un
+    brouillon ou un avoir)."""
+    if not f.est_emise or f.est_avoir:
+        return None
+    if reste(f) <= 0:
+        return EtatPaiement.ANNULEE if not f.paye and f.credite else EtatPaiement.PAYEE
+    if f.date_echeance < aujourd_hui:
+        return EtatPaiement.EN_RETARD
+    return EtatPaiement.PARTIELLE if f.paye else EtatPaiement.DUE
+
+
+def jours_de_retard(f: Facture, aujourd_hui: datetime.date) -> int:
+    return max((aujourd_hui - f.date_echeance).days, 0) if f.date_echeance else 0
+
+
+@dataclass
+class Impayes:
+    """Les factures en retard d'un client, pour la liste des impayés et la relance."""
+
+    client: object
+    factures: list[Facture]
+    total: Decimal
+    derniere_relance: datetime.datetime | None
+
+    @property
+    def cle(self) -> str:
+        """« s-12 » (structure) ou « c-3 » (extérieur), comme dans les formulaires."""
+        f = self.factures[0]
+        return f"s-{f.structure_id}" if f.structure_id else f"c-{f.client_externe_id}"
+
+    @property
+    def jours_max(self) -> int:
+        return max((f.jours for f in self.factures), default=0)
+
+
+def impayes_par_client(aujourd_hui: datetime.date, *, structure=None) -> list[Impayes]:
+    """Les factures en retard groupées par client (le plus en retard d'abord), avec leur
+    dernière relance. Trois requêtes quel que soit le nombre de factures."""
+    qs = Facture.objects.select_related("structure", "client_externe").defer("vendeur")
+    if structure is not None:
+        qs = qs.filter(structure=structure)
+    factures = list(en_retard(qs, aujourd_hui).order_by("date_echeance", "rang"))
+    relances = dict(
+        Relance.objects.filter(facture__in=[f.pk for f in factures])
+        .values("facture")
+        .annotate(derniere=Max("envoyee_le"))
+        .values_list("facture", "derniere")
+    )
+    groupes: dict[tuple[str, int], Impayes] = {}
+    for f in factures:
+        f.jours = jours_de_retard(f, aujourd_hui)
+        f.reste_du = reste(f)
+        f.derniere_relance = relances.get(f.pk)
+        cle = ("s", f.structure_id) if f.structure_id else ("c", f.client_externe_id)
+        g = groupes.setdefault(cle, Impayes(f.client, [], ZERO, None))
+        g.factures.append(f)
+        g.total += f.reste_du
+        if f.derniere_relance and (
+            g.derniere_relance is None or f.derniere_relance > g.derniere_relance
+        ):
+            g.derniere_relance = f.derniere_relance
+    return sorted(groupes.values(), key=lambda g: (-g.jours_max, str(g.client)))
+
+
+def factures_dues_du_client(*, structure=None, client_externe=None) -> list[Facture]:
+    """Les factures d'un client qu'un paiement peut régler (la plus ancienne d'abord)."""
+    qs = Facture.objects.filter(structure=structure, client_externe=client_externe)
+    return list(dues(qs).order_by("date_emission", "rang"))
+
+
+def paiements_de(f: Facture) -> QuerySet[Imputation]:
+    return (
+        Imputation.objects.filter(facture=f)
+        .select_related("paiement")
+        .order_by("paiement__date", "pk")
+    )
+
+
+@dataclass
+class Debiteur:
+    cle: str
+    client: object
+    nombre: int
+    total: Decimal
+
+
+def clients_debiteurs(aujourd_hui: datetime.date) -> list[Debiteur]:
+    """Les clients qui doivent encore quelque chose (pour choisir qui a payé)."""
+    groupes: dict[str, Debiteur] = {}
+    qs = Facture.objects.select_related("structure", "client_externe").defer("vendeur", "acheteur")
+    for f in dues(qs).order_by("pk"):
+        cle = f"s-{f.structure_id}" if f.structure_id else f"c-{f.client_externe_id}"
+        d = groupes.setdefault(cle, Debiteur(cle, f.client, 0, ZERO))
+        d.nombre += 1
+        d.total += reste(f)
+    return sorted(groupes.values(), key=lambda d: str(d.client).lower())
+
+
+def a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> dict[str, Decimal]:
+    """Ce qu'un client doit (`du`) et, dedans, ce qui est en retard (`en_retard`), pour les
+    factures de `qs` annotées par `avec_soldes`."""
+    du = en_retard_total = ZERO
+    for f in dues(qs.model.objects.filter(pk__in=qs.values("pk"))).only(
+        "pk", "total_ttc", "date_echeance"
+    ):
+        du += reste(f)
+        if f.date_echeance < aujourd_hui:
+            en_retard_total += reste(f)
+    return {"du": du, "en_retard": en_retard_total}

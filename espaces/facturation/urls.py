@@ -19,3 +19,12 @@ urlpatterns = [
     path("factures/<int:pk>/emettre/", views.facture_emettre, name="emettre"),
     path("factures/<int:pk>/supprimer/", views.brouillon_supprimer, name="supprimer"),
 ]
+urlpatterns += [
+    path("factures/<int:pk>/avoir/", views.avoir_nouveau, name="avoir"),
+    path("factures/impayes/", views.impayes, name="impayes"),
+    path("factures/impayes/relancer/", views.relancer, name="relancer"),
+    path("factures/paiements/", views.paiement_liste, name="paiements"),
+    path("factures/paiements/nouveau/", views.paiement_nouveau, name="paiement-nouveau"),
+    path("factures/paiements/<int:pk>/", views.paiement_detail, name="paiement"),
+    path("factures/paiements/<int:pk>/annuler/", views.paiement_annuler, name="paiement-annuler"),
+]

@@ -1,6 +1,9 @@
 """Pages de la facturation : la liste (équipe : tout ; référent·e : ses factures émises), la
 préparation d'un mois, un brouillon à revoir, l'émission, le PDF, la coopérative."""
 
+import logging
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,15 +14,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from espaces import selectors as espaces_selectors
+from habitants import selectors as habitants_selectors
 from phares.lib import dates
+from phares.lib.money import format_euros
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
-from . import rendu, selectors, services
-from .filters import FactureFilter
-from .forms import CooperativeForm, EmettreForm, LigneForm, MoisForm
-from .models import Cooperative, Facture, LigneFacture
+from . import reglements, rendu, selectors, services
+from .filters import FactureFilter, PaiementFilter
+from .forms import (
+    AnnulationPaiementForm,
+    AvoirForm,
+    CooperativeForm,
+    EmettreForm,
+    LigneForm,
+    MoisForm,
+    PaiementForm,
+)
+from .models import Cooperative, Facture, LigneFacture, Paiement
 from .services import FacturationError
+
+logger = logging.getLogger(__name__)
 
 
 def _facture_visible(request, pk) -> Facture:
@@ -40,7 +56,7 @@ def _brouillon(pk) -> Facture:
 @login_required
 def facture_liste(request):
     staff = is_staff_member(request.user)
-    qs = selectors.factures_visibles(request.user)
+    qs = selectors.avec_soldes(selectors.factures_visibles(request.user))
     if not staff and not selectors.est_referent(request.user):
         # A member who is not a référent: billing is the référents' business.
         raise PermissionDenied
@@ -51,6 +67,9 @@ def facture_liste(request):
             f.filters.pop(nom)
     factures = f.qs.order_by("-mois", "statut", "-rang", "pk") if f.is_valid() else qs.none()
     page, query = paginate(request, factures)
+    aujourd_hui = timezone.localdate()
+    for facture in page:
+        facture.etat = selectors.etat(facture, aujourd_hui)
     brouillons = None
     if staff:
         brouillons = (
@@ -67,6 +86,7 @@ def facture_liste(request):
             "page": page,
             "query": query,
             "staff": staff,
+            "a_regler": None if staff else selectors.a_regler(qs, aujourd_hui),
             "brouillons_par_mois": brouillons,
             # Its own ids: the filter form below has a "mois" field too.
             "mois_form": MoisForm(
@@ -130,6 +150,17 @@ def _page_detail(request, facture, *, ligne_form=None, status=200):
     (`ligne_form` : celui qu'on vient d'envoyer, avec ses erreurs)."""
     staff = is_staff_member(request.user)
     modifiable = staff and not facture.est_emise
+    reglement = {}
+    if facture.est_emise and not facture.est_avoir:
+        facture = _soldes(facture)
+        reglement = {
+            "etat": selectors.etat(facture, timezone.localdate()),
+            "reste": selectors.reste(facture),
+            "trop_percu": -selectors.reste(facture) if selectors.reste(facture) < 0 else None,
+            "imputations": selectors.paiements_de(facture),
+            "avoirs": facture.avoirs.emises().order_by("rang"),
+            "relances": facture.relances.order_by("-envoyee_le")[:5] if staff else (),
+        }
     return render(
         request,
         "facturation/facture_detail.html",
@@ -137,6 +168,7 @@ def _page_detail(request, facture, *, ligne_form=None, status=200):
             "facture": facture,
             "lignes": facture.lignes.all(),
             "staff": staff,
+            **reglement,
             "ligne_form": (ligne_form or LigneForm()) if modifiable else None,
             "emettre_form": EmettreForm(initial={"date_emission": timezone.localdate()})
             if modifiable
@@ -241,3 +273,187 @@ def cooperative(request):
         {"form": form, "peut_modifier": is_gestion(request.user)},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+# --- Paiements, avoirs, impayés -------------------------------------------------------------
+
+
+def _client_de(cle: str):
+    """« s-12 » -> (structure 12, None) ; « c-3 » -> (None, client extérieur 3) ; 404 sinon."""
+    genre, _, pk = (cle or "").partition("-")
+    if not pk.isdigit():
+        raise Http404("Client introuvable.")
+    if genre == "s":
+        return get_object_or_404(habitants_selectors.toutes_structures(), pk=pk), None
+    if genre == "c":
+        return None, get_object_or_404(espaces_selectors.clients_externes(), pk=pk)
+    raise Http404("Client introuvable.")
+
+
+def _soldes(facture: Facture) -> Facture:
+    return selectors.avec_soldes(Facture.objects.filter(pk=facture.pk)).get()
+
+
+@staff_required
+def paiement_nouveau(request):
+    """Un paiement d'un client, sur une ou plusieurs de ses factures dues. Sans client
+    choisi : la liste des clients qui doivent quelque chose."""
+    cle = request.GET.get("client") or request.POST.get("client")
+    if not cle:
+        return render(
+            request,
+            "facturation/paiement_client.html",
+            {"clients": selectors.clients_debiteurs(timezone.localdate())},
+        )
+    structure, externe = _client_de(cle)
+    factures = selectors.factures_dues_du_client(structure=structure, client_externe=externe)
+    # From an invoice's page: that invoice; from the client list: all that is due.
+    cochees = [f for f in factures if str(f.pk) in request.GET.getlist("facture")] or factures
+    form = PaiementForm(
+        request.POST or None,
+        factures=factures,
+        initial={
+            "factures": [f.pk for f in cochees],
+            "date": timezone.localdate(),
+            "montant": sum((selectors.reste(f) for f in cochees), Decimal("0.00")),
+            "moyen": Paiement.Moyen.VIREMENT,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            paiement = reglements.enregistrer_paiement(
+                structure=structure, client_externe=externe, par=request.acteur, **form.cleaned_data
+            )
+        except FacturationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Paiement de {format_euros(paiement.montant)} enregistré.")
+            return redirect("facturation:paiement", pk=paiement.pk)
+    return render(
+        request,
+        "facturation/paiement_form.html",
+        {"form": form, "client": structure or externe, "cle": cle, "factures": factures},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@staff_required
+def paiement_liste(request):
+    f = PaiementFilter(
+        request.GET,
+        queryset=Paiement.objects.select_related("structure", "client_externe").prefetch_related(
+            "imputations__facture"
+        ),
+        request=request,
+    )
+    paiements = f.qs.order_by("-date", "-pk") if f.is_valid() else Paiement.objects.none()
+    page, query = paginate(request, paiements)
+    return render(
+        request,
+        "facturation/paiement_liste.html",
+        {"filter": f, "page": page, "query": query},
+    )
+
+
+@staff_required
+def paiement_detail(request, pk, *, form=None):
+    paiement = get_object_or_404(
+        Paiement.objects.select_related("structure", "client_externe", "enregistre_par"), pk=pk
+    )
+    return render(
+        request,
+        "facturation/paiement_detail.html",
+        {
+            "paiement": paiement,
+            "imputations": paiement.imputations.select_related("facture"),
+            "form": None if paiement.est_annule else form or AnnulationPaiementForm(),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@staff_required
+@require_POST
+def paiement_annuler(request, pk):
+    paiement = get_object_or_404(Paiement, pk=pk)
+    form = AnnulationPaiementForm(request.POST)
+    if form.is_valid():
+        try:
+            reglements.annuler_paiement(
+                paiement=paiement, motif=form.cleaned_data["motif"], par=request.acteur
+            )
+        except FacturationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Paiement annulé : il ne règle plus aucune facture.")
+            return redirect("facturation:paiement", pk=pk)
+    return paiement_detail(request, pk, form=form)
+
+
+@staff_required
+def avoir_nouveau(request, pk):
+    facture = get_object_or_404(Facture.objects.emises().filter(type=Facture.Type.FACTURE), pk=pk)
+    lignes = reglements.lignes_creditables(facture)
+    form = AvoirForm(
+        request.POST or None,
+        lignes=lignes,
+        initial={"lignes": [lg.pk for lg in lignes], "date_emission": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            avoir = reglements.emettre_avoir(
+                facture=facture,
+                lignes=form.cleaned_data["lignes"],
+                motif=form.cleaned_data["motif"],
+                le=form.cleaned_data["date_emission"],
+                par=request.acteur,
+            )
+        except FacturationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{avoir} émis : il corrige {facture.numero}.")
+            return redirect("facturation:detail", pk=avoir.pk)
+    return render(
+        request,
+        "facturation/avoir_form.html",
+        {"form": form, "facture": facture, "lignes": lignes},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@staff_required
+def impayes(request):
+    return render(
+        request,
+        "facturation/impayes.html",
+        {"groupes": selectors.impayes_par_client(timezone.localdate())},
+    )
+
+
+@staff_required
+@require_POST
+def relancer(request):
+    try:
+        structure, externe = _client_de(request.POST.get("client", ""))
+    except Http404:
+        messages.error(request, "Ce client n'existe plus : rechargez la liste des impayés.")
+        return redirect("facturation:impayes")
+    try:
+        factures = reglements.relancer(
+            structure=structure, client_externe=externe, par=request.acteur
+        )
+    except FacturationError as exc:
+        messages.error(request, str(exc))
+    except Exception:
+        # The mail server refused: nothing was recorded (the sending is part of the
+        # operation); the trace is logged for whoever runs the site.
+        logger.exception("Relance impossible")
+        messages.error(
+            request, "L'e-mail de relance n'a pas pu partir : rien n'a été noté. Réessayez."
+        )
+    else:
+        messages.success(
+            request,
+            f"Relance envoyée à {structure or externe} pour {len(factures)} facture(s).",
+        )
+    return redirect("facturation:impayes")

@@ -13,13 +13,33 @@ from ._champs import fin_apres_debut
 class TarifForm(forms.ModelForm):
     class Meta:
         model = Tarif
-        fields = ["code", "ressource", "montant_ht", "taux_tva", "debut", "fin"]
+        fields = [
+            "code",
+            "ressource",
+            "montant_ht",
+            "taux_tva",
+            "mention_exoneration",
+            "debut",
+            "fin",
+        ]
         field_classes = {"debut": DateBornee, "fin": DateBornee}
 
     def clean(self):
         cleaned = super().clean()
         fin_apres_debut(self, cleaned)
+        mention_seulement_a_zero(self, cleaned)
         return cleaned
+
+
+def mention_seulement_a_zero(form, cleaned) -> None:
+    """La base légale d'une exonération n'a de sens qu'à 0 % : imprimée sur une ligne taxée,
+    elle rendrait la facture contradictoire."""
+    taux, mention = cleaned.get("taux_tva"), cleaned.get("mention_exoneration")
+    if mention and taux:
+        form.add_error(
+            "mention_exoneration",
+            "Une mention d'exonération ne vaut que pour un taux de TVA de 0 %.",
+        )
 
 
 class TerminerTarifForm(forms.Form):
@@ -38,6 +58,18 @@ class RemplacerTarifForm(forms.Form):
     taux_tva = forms.DecimalField(
         label="Taux de TVA (%)", min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
+    mention_exoneration = forms.CharField(
+        label="Base légale de l'exonération de TVA",
+        max_length=200,
+        required=False,
+        help_text="Si le taux est 0 % : « Exonération de TVA – art. 261 D 2° du CGI ». Vide : "
+        "celle de la coopérative.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        mention_seulement_a_zero(self, cleaned)
+        return cleaned
 
 
 class ConsommationForm(forms.Form):

@@ -5,6 +5,7 @@
 from .a_facturer import (
     TarifsLoyer,
     bornes_du_mois,
+    clients_externes,
     code_tarif_loyer,
     consommations_du_mois,
     conventions_du_mois,
@@ -82,6 +83,7 @@ __all__ = [
     "apercu_annulation",
     "batiment",
     "bornes_du_mois",
+    "clients_externes",
     "code_tarif_loyer",
     "compte_espaces",
     "consommations",

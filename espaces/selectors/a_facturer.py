@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from phares.lib import dates, temps
 
-from ..models import Consommation, Convention, Reservation, Tarif, TypeEspace
+from ..models import ClientExterne, Consommation, Convention, Reservation, Tarif, TypeEspace
 
 
 def bornes_du_mois(mois: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -87,3 +87,8 @@ def code_tarif_loyer(convention: Convention) -> str:
     if convention.espace.type == TypeEspace.COTRAVAIL:
         return Tarif.Code.POSTE_COTRAVAIL_MOIS
     return Tarif.Code.BUREAU_M2_MOIS
+
+
+def clients_externes() -> QuerySet[ClientExterne]:
+    """Les organisations extérieures (facturées à leur adresse)."""
+    return ClientExterne.objects.all()

@@ -122,6 +122,7 @@ def remplacer_tarif(
     montant_ht: Decimal,
     taux_tva: Decimal,
     par: Acteur,
+    mention_exoneration: str = "",
 ) -> Tarif:
     """Nouveau prix à partir du jour D : le tarif en cours s'arrête la veille (D − 1) et le
     nouveau prend sa suite jusqu'à la fin qu'avait l'ancien (vide = en cours), d'un seul
@@ -158,6 +159,7 @@ def remplacer_tarif(
                 ressource=ancien.ressource,
                 montant_ht=montant_ht,
                 taux_tva=taux_tva,
+                mention_exoneration=mention_exoneration if taux_tva == 0 else "",
                 debut=a_partir_du,
                 fin=fin_nouveau,
             )

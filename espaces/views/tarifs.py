@@ -87,7 +87,11 @@ def tarif_terminer(request, pk):
 @gestion_required
 def tarif_remplacer(request, pk):
     tarif = _tarif_non_termine(pk)
-    initial = {"montant_ht": tarif.montant_ht, "taux_tva": tarif.taux_tva}
+    initial = {
+        "montant_ht": tarif.montant_ht,
+        "taux_tva": tarif.taux_tva,
+        "mention_exoneration": tarif.mention_exoneration,
+    }
     form = RemplacerTarifForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -97,6 +101,7 @@ def tarif_remplacer(request, pk):
                 a_partir_du=c["a_partir_du"],
                 montant_ht=c["montant_ht"],
                 taux_tva=c["taux_tva"],
+                mention_exoneration=c["mention_exoneration"],
                 par=request.acteur,
             )
         except EspacesError as exc:

@@ -1,6 +1,6 @@
 """La facturation dans un vrai navigateur, par les libellés visibles : la comptabilité
-prépare le mois dernier, revoit le brouillon de Halage (une ligne ajoutée), l'émet ; la
-référente de Halage télécharge le PDF de sa facture."""
+prépare le mois dernier, revoit le brouillon de Halage (une ligne ajoutée), l'émet, enregistre
+un paiement partiel ; la référente de Halage voit ce qu'elle doit et télécharge le PDF."""
 
 import datetime
 import re
@@ -59,10 +59,25 @@ def test_facturer_le_mois_puis_telecharger(page, live_server, comptable, referen
     expect(page.get_by_role("heading", name=f"Facture {numero}")).to_be_visible()
     assert Facture.objects.get(numero=numero).document.taille > 10_000
 
+    # Halage pays part of it by transfer; too much is refused in the form.
+    page.get_by_role("link", name="Enregistrer un paiement").click()
+    expect(page.get_by_role("heading", name="Paiement de Halage")).to_be_visible()
+    assert not (problemes := audit(page, "paiement")), problemes
+    field(page, "Montant reçu (€)").fill("100 000,00")
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.get_by_text(re.compile("dépasse le reste dû"))).to_be_visible()
+    field(page, "Montant reçu (€)").fill("100,00")
+    field(page, "Référence").fill("VIR HALAGE")
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.get_by_text("Paiement de 100,00 € enregistré.")).to_be_visible()
+    page.get_by_role("link", name=numero).click()
+    expect(page.get_by_text("Partiellement payée")).to_be_visible()
+
     page.get_by_role("button", name="Se déconnecter").click()
     login(page, live_server.url, referent_a.email, PASSWORD)
     page.get_by_role("link", name="Factures").click()
     expect(page.get_by_role("link", name=f"Facture {numero}")).to_be_visible()
+    expect(page.get_by_text(re.compile("À régler"))).to_be_visible()
     assert not (problemes := audit(page, "factures (référente)")), problemes
     with page.expect_download() as telechargement:
         page.get_by_role("link", name=f"PDF de {numero}").click()

@@ -389,6 +389,37 @@ def test_un_prix_plus_fin_que_le_centime_se_lit_tel_quel(impression, gestion):
     assert str(nouveau) == "Impression, à la page : 0,045\u00a0€ HT"
 
 
+def test_la_mention_d_exoneration_se_saisit_avec_un_taux_nul(impression, gestion):
+    """Un lieu qui n'a pas opté pour la TVA donne à son tarif la base légale imprimée sur
+    chaque ligne à 0 % ; sur un tarif taxé elle est refusée."""
+    client = client_as(gestion)
+    mention = "Exonération de TVA – art. 261 D 2° du CGI"
+    refus = client.post(
+        remplacer_url(impression),
+        {
+            "a_partir_du": "2026-04-01",
+            "montant_ht": "0.10",
+            "taux_tva": "20",
+            "mention_exoneration": mention,
+        },
+    )
+    assert refus.status_code == 200
+    assert contient(refus, "ne vaut que pour un taux de TVA de 0")
+    assert not Tarif.objects.filter(debut=d(2026, 4, 1)).exists()
+
+    client.post(
+        remplacer_url(impression),
+        {
+            "a_partir_du": "2026-04-01",
+            "montant_ht": "0.10",
+            "taux_tva": "0",
+            "mention_exoneration": mention,
+        },
+    )
+    assert Tarif.objects.get(debut=d(2026, 4, 1)).mention_exoneration == mention
+    assert contient(client.get(LISTE), mention)
+
+
 # --- Forfaits d'heures de salle -----------------------------------------------------------
 
 

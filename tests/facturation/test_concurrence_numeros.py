@@ -76,3 +76,36 @@ def test_une_facture_emise_depuis_dix_onglets(course, dix_brouillons, comptable)
     assert gagnants == ["F2026-0001"]
     assert all(isinstance(p, services.FacturationError) for p in perdants), perdants
     assert course.lire(lambda: Facture.objects.emises().count()) == 1
+
+
+def test_une_facture_reglee_depuis_dix_onglets_ne_l_est_qu_une_fois(
+    course, dix_brouillons, comptable
+):
+    """Dix saisies du même virement (tout le reste dû) : une passe, les autres sont refusées,
+    et la facture n'est jamais payée au-delà de son total."""
+    from espaces.facturation import reglements, selectors
+    from espaces.facturation.models import Imputation
+
+    f = services.emettre(facture=dix_brouillons[0], par=acteur(comptable))
+
+    def payer(i):
+        return reglements.enregistrer_paiement(
+            structure=f.structure,
+            factures=[f],
+            date=f.date_emission,
+            montant=f.total_ttc,
+            moyen="virement",
+            par=acteur(comptable),
+        ).pk
+
+    resultats = course.lancer(payer, n=N)
+
+    gagnants = [r for r in resultats if isinstance(r, int)]
+    perdants = [r for r in resultats if not isinstance(r, int)]
+    assert len(gagnants) == 1, resultats
+    assert all(isinstance(p, services.FacturationError) for p in perdants), perdants
+    assert course.lire(lambda: Imputation.objects.count()) == 1
+    reste = course.lire(
+        lambda: selectors.reste(selectors.avec_soldes(Facture.objects.filter(pk=f.pk)).get())
+    )
+    assert reste == 0

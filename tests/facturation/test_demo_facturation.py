@@ -7,9 +7,10 @@ import facturx as fx
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
-from espaces.facturation import demo
-from espaces.facturation.models import Cooperative, Facture, LigneFacture
+from espaces.facturation import demo, selectors
+from espaces.facturation.models import Cooperative, Facture, LigneFacture, Paiement
 
 pytestmark = [pytest.mark.django_db, pytest.mark.grand_livre]
 
@@ -22,9 +23,9 @@ def test_la_demo_emet_les_factures_2015(monkeypatch):
     assert Cooperative.objects.count() == 1
     emises = Facture.objects.emises()
     assert not Facture.objects.brouillons().exists()
-    juin = emises.filter(mois="2015-06-01")
+    juin = emises.filter(mois="2015-06-01", type="facture")
     assert juin.count() >= 15
-    numeros = sorted(emises.filter(annee=2015).values_list("rang", flat=True))
+    numeros = sorted(emises.filter(annee=2015, serie="F").values_list("rang", flat=True))
     assert numeros == list(range(1, len(numeros) + 1))
     # December is billed on 5 January 2016: a new year, a new sequence.
     assert emises.filter(mois="2015-12-01").order_by("rang").first().numero == "F2016-0001"
@@ -44,6 +45,20 @@ def test_la_demo_emet_les_factures_2015(monkeypatch):
     _, xml = fx.get_facturx_xml_from_pdf(bytes(f.document.contenu), check_xsd=True)
     assert f.numero.encode() in xml
 
-    avant = Facture.objects.count()
+    # A living ledger: one credit note, payments, a half-paid invoice, overdue ones.
+    (avoir,) = Facture.objects.filter(type="avoir")
+    assert avoir.numero == "A2015-0001" and avoir.facture_origine.est_emise
+    assert Paiement.objects.filter(moyen="virement").exists()
+    assert Paiement.objects.filter(moyen="cheque").exists()
+    aujourd_hui = timezone.localdate()
+    soldes = list(selectors.avec_soldes(Facture.objects.emises().filter(type="facture")))
+    E = selectors.EtatPaiement
+    assert {E.PAYEE, E.EN_RETARD} <= {selectors.etat(f, aujourd_hui) for f in soldes}
+    assert any(f.paye and selectors.reste(f) > 0 for f in soldes)  # half paid
+    impayes = selectors.impayes_par_client(aujourd_hui)
+    assert impayes and all(f.mois.month in (6, 12) for g in impayes for f in g.factures)
+
+    avant = Facture.objects.count(), Paiement.objects.count()
     call_command("demo", stdout=io.StringIO())
-    assert Facture.objects.count() == avant  # a second run bills nothing twice
+    # A second run bills nothing twice, pays nothing twice.
+    assert (Facture.objects.count(), Paiement.objects.count()) == avant

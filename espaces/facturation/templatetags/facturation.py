@@ -1,6 +1,8 @@
 """Filtres des factures (PDF et pages) : quantités, taux, unités, IBAN. Les montants
 passent par les filtres `euros` et `prix_unitaire` de phares (intégrés à tous les gabarits)."""
 
+from decimal import Decimal
+
 from django import template
 
 from phares.lib.money import format_nombre
@@ -32,3 +34,9 @@ def iban(value: str) -> str:
     """Par groupes de quatre, comme on le recopie."""
     compact = (value or "").replace(" ", "")
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+@register.filter
+def reste_du(value):
+    """Un reste dû annoté (flottant sur SQLite) au centime ; un trop-perçu reste négatif."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))

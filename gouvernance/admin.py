@@ -7,8 +7,8 @@ from .models import Associe, Mandat
 
 @admin.register(Associe)
 class AssocieAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "college", "entree", "sortie"]
-    list_filter = ["college"]
+    list_display = ["__str__", "categorie", "entree", "sortie"]
+    list_filter = ["categorie"]
 
 
 @admin.register(Mandat)

@@ -37,7 +37,7 @@ STRUCTURES_ASSOCIEES = (
 )
 
 # "… ainsi que la chargée de développement du PHARES en tant que salariée du projet."
-PERSONNES_ASSOCIEES = {"gestion@phares.test": Associe.College.SALARIES}
+PERSONNES_ASSOCIEES = {"gestion@phares.test": Associe.Categorie.SALARIES}
 
 # "Quatre cogérants en assurent le pilotage au quotidien."
 COGERANTS = (
@@ -54,13 +54,13 @@ def load(ctx: DemoContext) -> None:
         ctx.upsert(
             Associe,
             {"structure": ctx.structures[slug], "personne": None},
-            {"college": Associe.College.HABITANTS, "entree": CREATION_SCIC, "sortie": None},
+            {"categorie": Associe.Categorie.BENEFICIAIRES, "entree": CREATION_SCIC, "sortie": None},
         )
-    for email, college in PERSONNES_ASSOCIEES.items():
+    for email, categorie in PERSONNES_ASSOCIEES.items():
         ctx.upsert(
             Associe,
             {"structure": None, "personne": ctx.users[email]},
-            {"college": college, "entree": CREATION_SCIC, "sortie": None},
+            {"categorie": categorie, "entree": CREATION_SCIC, "sortie": None},
         )
     for email in COGERANTS:
         ctx.upsert(
@@ -81,7 +81,7 @@ def _check(ctx: DemoContext) -> None:
         errors.append(f"{len(COGERANTS)} cogérants, le rapport en compte quatre")
     for slug in STRUCTURES_ASSOCIEES:
         structure = ctx.structures[slug]
-        # Only hosted structures may join the SCIC's "habitants" college.
+        # Only hosted structures are the SCIC's "bénéficiaires".
         if not structure.est_presente(CREATION_SCIC):
             errors.append(f"{structure} n'était pas hébergée à la création de la SCIC")
     if errors:

@@ -13,10 +13,13 @@ from habitants.models import Structure
 class Associe(models.Model):
     """Qualité d'associé de la SCIC, datée : une structure ou une personne."""
 
-    class College(models.TextChoices):
-        HABITANTS = "habitants", "Habitants"
+    class Categorie(models.TextChoices):
+        # Art. 19 septies of the 1947 law: salariés and bénéficiaires are mandatory.
         SALARIES = "salaries", "Salariés"
+        BENEFICIAIRES = "beneficiaires", "Bénéficiaires"
         PARTENAIRES = "partenaires", "Partenaires"
+        COLLECTIVITES = "collectivites", "Collectivités publiques"
+        AUTRES = "autres", "Autres"
 
     structure = models.ForeignKey(
         Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="qualites_associe"
@@ -28,7 +31,7 @@ class Associe(models.Model):
         blank=True,
         related_name="qualites_associe",
     )
-    college = models.CharField("collège", max_length=20, choices=College.choices)
+    categorie = models.CharField("catégorie", max_length=20, choices=Categorie.choices)
     entree = models.DateField("entrée")
     sortie = models.DateField("sortie (incluse)", null=True, blank=True)
 

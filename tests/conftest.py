@@ -156,7 +156,7 @@ def associe(structure_b):
 
     user = make_user("associe@phares.test", first_name="Alix", last_name="Associé")
     Associe.objects.create(
-        personne=user, college=Associe.College.SALARIES, entree=datetime.date(2014, 6, 1)
+        personne=user, categorie=Associe.Categorie.SALARIES, entree=datetime.date(2014, 6, 1)
     )
     return user
 

@@ -410,7 +410,7 @@ def test_dashboard_counts_for_staff(gestion, membre_a, structure_b, lieu):
         services_civiques=0, benevoles=0,
     )  # fmt: skip
     Associe.objects.create(
-        structure=halage, college=Associe.College.HABITANTS, entree=d(2014, 1, 1)
+        structure=halage, categorie=Associe.Categorie.BENEFICIAIRES, entree=d(2014, 1, 1)
     )
 
     context = client_as(gestion).get("/").context

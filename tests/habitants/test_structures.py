@@ -352,11 +352,11 @@ def parc(domaine):
         "archivee": make("Archivée", domaine, d(2014, 1, 1), archivee=True),
     }
     Associe.objects.create(
-        structure=s["presente"], college=Associe.College.HABITANTS, entree=d(2014, 6, 1)
+        structure=s["presente"], categorie=Associe.Categorie.BENEFICIAIRES, entree=d(2014, 6, 1)
     )
     Associe.objects.create(
         structure=s["partie_hier"],
-        college=Associe.College.HABITANTS,
+        categorie=Associe.Categorie.BENEFICIAIRES,
         entree=d(2014, 6, 1),
         sortie=today - datetime.timedelta(1),
     )
@@ -431,7 +431,7 @@ def _make_structures(n, domaine):
         )
         if i % 2:
             Associe.objects.create(
-                structure=s, college=Associe.College.HABITANTS, entree=d(2014, 1, 1)
+                structure=s, categorie=Associe.Categorie.BENEFICIAIRES, entree=d(2014, 1, 1)
             )
 
 

@@ -168,6 +168,6 @@ def test_four_cogerants_and_the_scic_associates():
     cogerant = User.objects.get(email="cogerant@phares.test")
     assert gouvernance_selectors.est_cogerant(cogerant, le=d(2015, 6, 30))
     assert Membre.objects.get(user=cogerant).structure.slug == "etudes-et-chantiers-idf"
-    assert Associe.objects.filter(college=Associe.College.HABITANTS).count() == 11
-    salariee = Associe.objects.get(college=Associe.College.SALARIES)
+    assert Associe.objects.filter(categorie=Associe.Categorie.BENEFICIAIRES).count() == 11
+    salariee = Associe.objects.get(categorie=Associe.Categorie.SALARIES)
     assert salariee.personne.email == "gestion@phares.test"

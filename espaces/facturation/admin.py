@@ -1,12 +1,13 @@
 """Administration technique (superutilisateurs), en lecture seule : factures, avoirs et PDF
-ne s'écrivent que par les services (numéro, journal, immuabilité), la coopérative par sa page."""
+ne s'écrivent que par les services (numéro, journal, immuabilité), la coopérative et les
+comptes par leur page."""
 
 from django.contrib import admin
 
 from espaces.admin import LectureSeuleAdmin
 from phares.admin import LectureSeule
 
-from .models import Cooperative, DocumentPdf, Facture, LigneFacture
+from .models import CompteComptable, Cooperative, DocumentPdf, Facture, LigneFacture
 
 
 class LigneInline(LectureSeule, admin.TabularInline):
@@ -32,4 +33,5 @@ class FactureAdmin(LectureSeuleAdmin):
 
 
 admin.site.register(Cooperative, LectureSeuleAdmin)
+admin.site.register(CompteComptable, LectureSeuleAdmin)
 admin.site.register(DocumentPdf, LectureSeuleAdmin)

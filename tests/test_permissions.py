@@ -507,6 +507,35 @@ ROWS += [
         method="post",
         expected=staff_read(400),
     ),
+    # Exports for the accountant: the staff only; the period is in the query string.
+    Row("facturation:exports", expected=staff_read(200)),
+    *[
+        Row(
+            "facturation:export-fichier",
+            (nom,),
+            query="?du=2015-03-01&au=2015-03-31",
+            label=f"export-{nom}",
+            expected=staff_read(200),
+        )
+        for nom in ("documents", "lignes", "paiements", "ventes")
+    ],
+    Row(
+        "facturation:export-fichier",
+        ("ventes",),
+        query="?du=2015-03-31&au=2015-03-01",
+        label="export-periode-invalide",
+        expected=staff_read(400),
+    ),
+    Row(
+        "facturation:export-fichier",
+        ("inconnu",),
+        query="?du=2015-03-01&au=2015-03-31",
+        label="export-inconnu",
+        expected=staff_read(404),
+    ),
+    # The accounts of the sales journal: gestion chooses them, accounting reads them.
+    Row("facturation:comptes", expected=staff_read(200)),
+    Row("facturation:comptes", method="post", label="comptes-post", expected=gestion_only(400)),
 ]
 
 CASES = [

@@ -1,13 +1,22 @@
 """Administration technique (superutilisateurs), en lecture seule : factures, avoirs, PDF,
 paiements et relances ne s'écrivent que par les services (numéro, journal, verrous,
-immuabilité), la coopérative par sa page."""
+immuabilité), la coopérative et les comptes par leur page."""
 
 from django.contrib import admin
 
 from espaces.admin import LectureSeuleAdmin
 from phares.admin import LectureSeule
 
-from .models import Cooperative, DocumentPdf, Facture, Imputation, LigneFacture, Paiement, Relance
+from .models import (
+    CompteComptable,
+    Cooperative,
+    DocumentPdf,
+    Facture,
+    Imputation,
+    LigneFacture,
+    Paiement,
+    Relance,
+)
 
 
 class LigneInline(LectureSeule, admin.TabularInline):
@@ -33,6 +42,7 @@ class FactureAdmin(LectureSeuleAdmin):
 
 
 admin.site.register(Cooperative, LectureSeuleAdmin)
+admin.site.register(CompteComptable, LectureSeuleAdmin)
 admin.site.register(DocumentPdf, LectureSeuleAdmin)
 
 

@@ -13,8 +13,10 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from phares.forms import DateBornee, style_form
+from phares.lib import dates
 from phares.lib.money import format_euros
 
+from . import comptes, exports
 from .models import Cooperative, Paiement
 from .selectors import reste
 
@@ -286,3 +288,89 @@ class AvoirForm(forms.Form):
         if date > timezone.localdate():
             raise ValidationError("Un avoir ne s'émet pas à une date future.")
         return date
+
+
+class PeriodeForm(forms.Form):
+    """La période d'un export : dates d'émission, bornes incluses ; un an au plus, pas dans
+    le futur."""
+
+    du = DateBornee(label="Du")
+    au = DateBornee(label="Au (inclus)")
+
+    def __init__(self, *args, aujourd_hui: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aujourd_hui = aujourd_hui
+        style_form(self)
+
+    def clean(self):
+        data = super().clean()
+        du, au = data.get("du"), data.get("au")
+        for nom, jour in (("du", du), ("au", au)):
+            if jour and jour > self.aujourd_hui:
+                self.add_error(
+                    nom,
+                    f"Le {dates.date_courte(jour)} n'est pas encore passé : une période "
+                    "s'arrête au plus tard aujourd'hui.",
+                )
+        if du and au and au < du:
+            self.add_error("au", "La fin de la période précède son début.")
+        elif du and au and (au - du).days + 1 > exports.PERIODE_MAX_JOURS:
+            self.add_error(
+                "au",
+                f"Une période compte {exports.PERIODE_MAX_JOURS} jours au plus : exportez "
+                "un exercice plus long en plusieurs fois.",
+            )
+        return data
+
+    @property
+    def periode(self) -> exports.Periode:
+        return exports.Periode(self.cleaned_data["du"], self.cleaned_data["au"])
+
+
+class ComptesForm(forms.Form):
+    """Un numéro et un intitulé par clé du plan (`comptes.CLES`), pré-remplis avec les comptes
+    en vigueur."""
+
+    def __init__(self, *args, plan: comptes.PlanComptable, **kwargs):
+        super().__init__(*args, **kwargs)
+        for cle in comptes.CLES:
+            compte = plan[cle.cle]
+            self.fields[f"{cle.cle}__numero"] = forms.CharField(
+                label=f"Compte — {cle.intitule}", max_length=20, initial=compte.numero
+            )
+            self.fields[f"{cle.cle}__libelle"] = forms.CharField(
+                label=f"Intitulé — {cle.intitule}", max_length=100, initial=compte.libelle
+            )
+        style_form(self)
+
+    def clean(self):
+        data = super().clean()
+        for cle in comptes.CLES:
+            champ = f"{cle.cle}__numero"
+            if champ not in data:
+                continue  # already refused (empty, too long)
+            numero = data[champ].replace(" ", "")  # "706 000" as people type it
+            erreur = comptes.verifier(cle.cle, numero)
+            if erreur:
+                self.add_error(champ, erreur)
+            else:
+                data[champ] = numero
+        return data
+
+    def rangees(self):
+        """(clé, champ du numéro, champ de l'intitulé) par groupe, pour le gabarit."""
+        groupes: dict[str, list] = {}
+        for cle in comptes.CLES:
+            groupes.setdefault(comptes.GROUPES[cle.groupe], []).append(
+                (cle, self[f"{cle.cle}__numero"], self[f"{cle.cle}__libelle"])
+            )
+        return groupes.items()
+
+    @property
+    def plan_saisi(self) -> dict[str, comptes.Compte]:
+        return {
+            cle.cle: comptes.Compte(
+                self.cleaned_data[f"{cle.cle}__numero"], self.cleaned_data[f"{cle.cle}__libelle"]
+            )
+            for cle in comptes.CLES
+        }

@@ -70,6 +70,24 @@ class Cooperative(models.Model):
         return self.raison_sociale
 
 
+class CompteComptable(models.Model):
+    """Le compte que choisit la gestion pour une clé du journal des ventes : les clients,
+    la TVA collectée d'un taux, les produits d'un tarif ou d'une origine de ligne
+    (`comptes.CLES`). Une clé sans ligne garde son compte par défaut (`comptes.py`)."""
+
+    cle = models.CharField("clé", max_length=60, unique=True)
+    numero = models.CharField("numéro de compte", max_length=20)
+    libelle = models.CharField("intitulé du compte", max_length=100)
+
+    class Meta:
+        verbose_name = "compte du journal des ventes"
+        verbose_name_plural = "comptes du journal des ventes"
+        ordering = ["cle"]
+
+    def __str__(self):
+        return f"{self.numero} {self.libelle}"
+
+
 class FactureQuerySet(models.QuerySet):
     def emises(self):
         return self.filter(statut=Facture.Statut.EMISE)

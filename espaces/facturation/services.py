@@ -34,8 +34,9 @@ from phares.lib.money import Montant, format_euros, format_nombre, format_prix_u
 from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion, is_staff_member
 
+from . import comptes as comptes_
 from . import documents, rendu
-from .models import Cooperative, DocumentPdf, Facture, LigneFacture
+from .models import CompteComptable, Cooperative, DocumentPdf, Facture, LigneFacture
 from .prorata import prorata
 
 logger = logging.getLogger(__name__)
@@ -780,3 +781,49 @@ def enregistrer_cooperative(*, form, par: Acteur) -> Cooperative:
             else journal.creation(coop, CHAMPS_COOPERATIVE),
         )
     return coop
+
+
+# --- Les comptes du journal des ventes ----------------------------------------------------
+
+
+def enregistrer_comptes(*, comptes: dict[str, comptes_.Compte], par: Acteur) -> int:
+    """Les comptes que la gestion choisit pour le journal des ventes (clé -> compte) ; rend
+    le nombre de comptes changés. Une clé inchangée n'écrit rien ; les exports suivants, même
+    d'une période passée, prennent les nouveaux comptes."""
+    par = exiger(par)
+    if par.user is None or not is_gestion(par.user):
+        raise FacturationError("Seule l'équipe de gestion choisit les comptes.")
+    inconnues = comptes.keys() - comptes_.PAR_CLE.keys()
+    if inconnues:
+        raise FacturationError(f"Clé de compte inconnue : {', '.join(sorted(inconnues))}.")
+    # One line each: a tab or a line break would split a row of the journal file.
+    comptes = {
+        cle: comptes_.Compte(c.numero.strip(), " ".join(c.libelle.split())[:100])
+        for cle, c in comptes.items()
+    }
+    for cle, compte in comptes.items():
+        erreur = comptes_.verifier(cle, compte.numero)
+        if erreur or not compte.libelle:
+            raise FacturationError(
+                f"{comptes_.PAR_CLE[cle].intitule} : {erreur or 'donnez un intitulé.'}"
+            )
+    with transaction.atomic():
+        # Two saves at once: the second reads what the first wrote (no duplicate key).
+        verrouiller("facturation:comptes")
+        avant = comptes_.plan_depuis(CompteComptable.objects.all())
+        changes = {cle: c for cle, c in comptes.items() if avant[cle] != c}
+        for cle, c in changes.items():
+            CompteComptable.objects.update_or_create(
+                cle=cle, defaults={"numero": c.numero, "libelle": c.libelle}
+            )
+        if changes:
+            journal.journaliser(
+                par=par,
+                operation="facturation.comptes",
+                libelle=f"Comptes du journal des ventes : {len(changes)} changé(s)",
+                changements={
+                    comptes_.PAR_CLE[cle].intitule: (str(avant[cle]), str(c))
+                    for cle, c in changes.items()
+                },
+            )
+    return len(changes)

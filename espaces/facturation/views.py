@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,16 +21,18 @@ from phares.lib.money import format_euros
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
-from . import reglements, rendu, selectors, services
+from . import comptes, exports, reglements, rendu, selectors, services
 from .filters import FactureFilter, PaiementFilter
 from .forms import (
     AnnulationPaiementForm,
     AvoirForm,
+    ComptesForm,
     CooperativeForm,
     EmettreForm,
     LigneForm,
     MoisForm,
     PaiementForm,
+    PeriodeForm,
 )
 from .models import Cooperative, Facture, LigneFacture, Paiement
 from .services import FacturationError
@@ -457,3 +459,80 @@ def relancer(request):
             f"Relance envoyée à {structure or externe} pour {len(factures)} facture(s).",
         )
     return redirect("facturation:impayes")
+
+
+# --- Exports pour la comptabilité -----------------------------------------------------------
+
+
+def _periode_demandee(request, *, exiger: bool):
+    """Le formulaire de la période et la période s'il est valide. Sans du ni au, la page
+    propose le dernier mois complet ; un téléchargement exige sa période (`exiger`)."""
+    aujourd_hui = timezone.localdate()
+    if not exiger and "du" not in request.GET and "au" not in request.GET:
+        defaut = exports.periode_par_defaut(aujourd_hui)
+        form = PeriodeForm(initial={"du": defaut.du, "au": defaut.au}, aujourd_hui=aujourd_hui)
+        return form, defaut
+    form = PeriodeForm(request.GET, aujourd_hui=aujourd_hui)
+    return form, form.periode if form.is_valid() else None
+
+
+def _page_exports(request, form, periode):
+    return render(
+        request,
+        "facturation/exports.html",
+        {
+            "form": form,
+            "periode": periode,
+            "resume": exports.resume(periode) if periode else None,
+            "exports": exports.EXPORTS.values(),
+        },
+        status=200 if periode else 400,
+    )
+
+
+@staff_required
+def exports_page(request):
+    form, periode = _periode_demandee(request, exiger=False)
+    return _page_exports(request, form, periode)
+
+
+@staff_required
+def export_fichier(request, nom):
+    export = exports.EXPORTS.get(nom)
+    if export is None:
+        raise Http404("Export inconnu.")
+    form, periode = _periode_demandee(request, exiger=True)
+    if periode is None:
+        # The page again, with the form's messages: no file.
+        return _page_exports(request, form, None)
+    response = StreamingHttpResponse(export.flux(periode), content_type=export.format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.nom_fichier(periode)}"'
+    return response
+
+
+@staff_required
+def comptes_page(request):
+    """Les comptes du journal des ventes : la gestion les choisit, la comptabilité les lit."""
+    peut_modifier = is_gestion(request.user)
+    if request.method == "POST" and not peut_modifier:
+        raise PermissionDenied
+    form = ComptesForm(
+        request.POST if request.method == "POST" else None, plan=comptes.plan_comptable()
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            changes = services.enregistrer_comptes(comptes=form.plan_saisi, par=request.acteur)
+        except FacturationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if changes:
+                messages.success(request, f"Comptes enregistrés ({changes} changé(s)).")
+            else:
+                messages.info(request, "Aucun compte n'a changé.")
+            return redirect("facturation:comptes")
+    return render(
+        request,
+        "facturation/comptes.html",
+        {"form": form, "peut_modifier": peut_modifier},
+        status=400 if form.is_bound else 200,
+    )

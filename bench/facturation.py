@@ -1,12 +1,13 @@
 """Facturation d'un mois pour 200 structures : préparation des brouillons, puis émission
-(PDF Factur-X de chaque facture), et le rendu d'une facture seule. Imprime les temps et le
-nombre de requêtes de la préparation.
+(PDF Factur-X de chaque facture), le rendu d'une facture seule, un paiement, la liste des
+impayés et deux exports. Imprime les temps et les nombres de requêtes.
 
     .venv/bin/python bench/facturation.py            # SQLite, base jetable
     DATABASE_URL=postgres://… .venv/bin/python bench/facturation.py
 """
 
 import datetime
+import io
 import os
 import statistics
 import sys
@@ -31,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from espaces.facturation import rendu, services  # noqa: E402
+from espaces.facturation import exports, reglements, rendu, selectors, services  # noqa: E402
 from espaces.facturation.demo import COOPERATIVE  # noqa: E402
 from espaces.facturation.models import Cooperative, Facture  # noqa: E402
 from espaces.models import Batiment, Consommation, Convention, Espace, Etage  # noqa: E402
@@ -122,6 +123,42 @@ def main() -> None:
     )
     for erreur in erreurs[:3]:
         print(f"  {erreur}")
+
+    # Half the clients pay (each their own invoice), the rest is overdue on 1 June.
+    t = time.perf_counter()
+    with CaptureQueriesContext(connection) as q:
+        for f in emises[: len(emises) // 2]:
+            reglements.enregistrer_paiement(
+                structure=f.structure,
+                factures=[f],
+                date=datetime.date(2015, 4, 20),
+                montant=f.total_ttc,
+                moyen="virement",
+                par=PAR,
+            )
+    n = max(len(emises) // 2, 1)
+    print(
+        f"enregistrer un paiement : {(time.perf_counter() - t) / n * 1000:.1f} ms, "
+        f"{len(q) / n:.0f} requêtes"
+    )
+    with CaptureQueriesContext(connection) as q:
+        t = time.perf_counter()
+        groupes = selectors.impayes_par_client(datetime.date(2015, 6, 1))
+    print(
+        f"impayés : {len(groupes)} clients en retard en {(time.perf_counter() - t) * 1000:.0f} ms, "
+        f"{len(q)} requêtes"
+    )
+    periode = exports.Periode(datetime.date(2015, 4, 1), datetime.date(2015, 4, 30))
+    for nom in ("ventes", "paiements"):
+        with CaptureQueriesContext(connection) as q:
+            t = time.perf_counter()
+            fichier = io.BytesIO()
+            exports.EXPORTS[nom].ecrire(periode, fichier)
+            taille = len(fichier.getvalue())
+        print(
+            f"export {nom} : {(time.perf_counter() - t) * 1000:.0f} ms, {taille / 1024:.1f} ko, "
+            f"{len(q)} requêtes"
+        )
 
 
 if __name__ == "__main__":

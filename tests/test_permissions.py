@@ -476,6 +476,9 @@ ROWS += [
     Row("facturation:emettre", ("$brouillon_a_pk",), method="post", expected=staff_read(302)),
     Row("facturation:supprimer", ("$brouillon_a_pk",), method="post", expected=staff_read(302)),
     Row("facturation:cooperative", expected=gestion_only(200)),
+    # The progress of a month's issue (background task): the staff's, like the drafts.
+    Row("facturation:lot", ("$lot_pk",), expected=staff_read(200)),
+    Row("facturation:lot", (2**31,), label="lot-inconnu", expected=staff_read(404)),
 ]
 
 CASES = [
@@ -577,7 +580,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
 def factures_du_monde(structure_a, structure_b) -> dict:
     """An issued invoice for each structure (written as issuing leaves them, without
     rendering a PDF per test) and a draft of Halage with a manual line."""
-    from espaces.facturation.models import DocumentPdf, Facture, LigneFacture
+    from espaces.facturation.models import DocumentPdf, Facture, LigneFacture, Lot
 
     mois = datetime.date(2015, 3, 1)
     fin = datetime.date(2015, 3, 31)
@@ -634,7 +637,9 @@ def factures_du_monde(structure_a, structure_b) -> dict:
         taux_tva=20,
         montant_tva=2,
     )
+    lot = Lot.objects.create(nature=Lot.Nature.EMISSION, mois=mois, total=2, faites=2)
     return {
+        "lot_pk": lot.pk,
         "facture_a_pk": emise(structure_a, 1).pk,
         "facture_b_pk": emise(structure_b, 2).pk,
         "brouillon_a_pk": brouillon.pk,
@@ -773,3 +778,4 @@ def test_out_of_range_ids_are_404_not_500(world):
     assert client.post(f"/reservations/{huge}/annuler/").status_code == 404
     assert client.get(f"/espaces/conventions/{huge}/terminer/").status_code == 404
     assert client.get("/calendriers/" + "x" * 500 + "/moi.ics").status_code == 404
+    assert client.get(f"/factures/lots/{huge}/").status_code == 404

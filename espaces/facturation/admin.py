@@ -6,7 +6,7 @@ from django.contrib import admin
 from espaces.admin import LectureSeuleAdmin
 from phares.admin import LectureSeule
 
-from .models import Cooperative, DocumentPdf, Facture, LigneFacture
+from .models import Cooperative, DocumentPdf, Facture, LigneFacture, Lot
 
 
 class LigneInline(LectureSeule, admin.TabularInline):
@@ -33,3 +33,9 @@ class FactureAdmin(LectureSeuleAdmin):
 
 admin.site.register(Cooperative, LectureSeuleAdmin)
 admin.site.register(DocumentPdf, LectureSeuleAdmin)
+
+
+@admin.register(Lot)
+class LotAdmin(LectureSeuleAdmin):
+    list_display = ["__str__", "statut", "faites", "total", "cree_le"]
+    list_filter = ["nature", "statut"]

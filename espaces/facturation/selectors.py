@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from habitants import selectors as habitants_selectors
 from phares.roles import is_staff_member
 
-from .models import Facture
+from .models import Facture, Lot
 
 
 def factures_visibles(user) -> QuerySet[Facture]:
@@ -32,3 +32,13 @@ def facture_de_ses_structures(user, pk: int) -> bool:
 def est_referent(user) -> bool:
     """Référent·e d'au moins une structure : voit la liste des factures (vide ou non)."""
     return habitants_selectors.structures_du_referent(user).exists()
+
+
+def lots_a_suivre(nombre: int = 5) -> list[Lot]:
+    """Les travaux de fond en cours, puis les derniers finis : `nombre` au plus."""
+    en_cours = Case(
+        When(statut__in=Lot.STATUTS_EN_COURS, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(Lot.objects.order_by(en_cours, "-cree_le", "-pk")[:nombre])

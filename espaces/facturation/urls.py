@@ -8,6 +8,7 @@ urlpatterns = [
     path("factures/preparer/", views.preparer_mois, name="preparer"),
     path("factures/emettre-le-mois/", views.emettre_mois, name="emettre-mois"),
     path("factures/cooperative/", views.cooperative, name="cooperative"),
+    path("factures/lots/<int:pk>/", views.lot_detail, name="lot"),
     path("factures/<int:pk>/", views.facture_detail, name="detail"),
     path("factures/<int:pk>/pdf/", views.facture_pdf, name="pdf"),
     path("factures/<int:pk>/lignes/", views.ligne_ajouter, name="ligne-ajouter"),

@@ -18,9 +18,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test install migrate demo lint format check-deploy check-production serve clean messages
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
+## avec, à côté, le processus des tâches de fond (émission d'un mois de factures)
 run: install migrate
 	@$(PY) manage.py demo || echo "(démo non rechargée : la base contient d'autres données ; 'manage.py demo --force' pour l'imposer)"
-	DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) bin/servir $(HOST):$(PORT)
 
 ## make test : toute la suite (unitaires, vues, permissions, navigateur)
 test: install
@@ -43,7 +44,7 @@ demo: install
 	$(PY) manage.py demo
 
 serve: install
-	DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) bin/servir $(HOST):$(PORT)
 
 ## catalogue français : locale/fr/LC_MESSAGES/django.po -> django.mo (versionné)
 messages: install

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -221,6 +223,13 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_BACKEND doit valoir locmem ou database, pas {CACHE_BACKEND!r}."
     )
+
+# Tâches de fond (django-tasks, l'API de django.tasks de Django 6) : émettre un mois de
+# factures, relancer. Par défaut la file est une table de la base (django-tasks-db), vidée
+# par `manage.py db_worker` ; un autre moteur (Redis/RQ, Celery…) se choisit ici sans
+# toucher au code. Les tests exécutent les tâches tout de suite (ImmediateBackend).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -50,6 +50,18 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
+
+
+@pytest.fixture(autouse=True)
+def _taches_immediates(settings):
+    """Les tâches de fond tournent tout de suite, dans le test : les services les mettent
+    en file après validation (`transaction.on_commit`, exécuté par le crochet plus bas),
+    la tâche s'exécute alors et le test relit la base. `tests/facturation/test_lots.py`
+    fait tourner la file en base et son processus (`db_worker`) pour de vrai."""
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
+
+
 def make_user(email, *, groups=(), first_name="", last_name="", **extra):
     from allauth.account.models import EmailAddress
 

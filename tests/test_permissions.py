@@ -536,6 +536,9 @@ ROWS += [
     # The accounts of the sales journal: gestion chooses them, accounting reads them.
     Row("facturation:comptes", expected=staff_read(200)),
     Row("facturation:comptes", method="post", label="comptes-post", expected=gestion_only(400)),
+    # The progress of a month's issue (background task): the staff's, like the drafts.
+    Row("facturation:lot", ("$lot_pk",), expected=staff_read(200)),
+    Row("facturation:lot", (2**31,), label="lot-inconnu", expected=staff_read(404)),
 ]
 
 CASES = [
@@ -637,7 +640,14 @@ def world(personas, domaine, structure_a, structure_b, gestion):
 def factures_du_monde(structure_a, structure_b) -> dict:
     """An issued invoice for each structure (written as issuing leaves them, without
     rendering a PDF per test) and a draft of Halage with a manual line."""
-    from espaces.facturation.models import DocumentPdf, Facture, Imputation, LigneFacture, Paiement
+    from espaces.facturation.models import (
+        DocumentPdf,
+        Facture,
+        Imputation,
+        LigneFacture,
+        Lot,
+        Paiement,
+    )
 
     mois = datetime.date(2015, 3, 1)
     fin = datetime.date(2015, 3, 31)
@@ -699,7 +709,9 @@ def factures_du_monde(structure_a, structure_b) -> dict:
         structure=structure_a, date=fin, montant=50, moyen=Paiement.Moyen.CHEQUE
     )
     Imputation.objects.create(paiement=paiement, facture=facture_a, montant=50)
+    lot = Lot.objects.create(nature=Lot.Nature.EMISSION, mois=mois, total=2, faites=2)
     return {
+        "lot_pk": lot.pk,
         "facture_a_pk": facture_a.pk,
         "paiement_a_pk": paiement.pk,
         "client_a": f"s-{structure_a.pk}",
@@ -840,3 +852,4 @@ def test_out_of_range_ids_are_404_not_500(world):
     assert client.post(f"/reservations/{huge}/annuler/").status_code == 404
     assert client.get(f"/espaces/conventions/{huge}/terminer/").status_code == 404
     assert client.get("/calendriers/" + "x" * 500 + "/moi.ics").status_code == 404
+    assert client.get(f"/factures/lots/{huge}/").status_code == 404

@@ -14,6 +14,7 @@ from .models import (
     Facture,
     Imputation,
     LigneFacture,
+    Lot,
     Paiement,
     Relance,
 )
@@ -61,3 +62,9 @@ class PaiementAdmin(LectureSeuleAdmin):
 
 
 admin.site.register(Relance, LectureSeuleAdmin)
+
+
+@admin.register(Lot)
+class LotAdmin(LectureSeuleAdmin):
+    list_display = ["__str__", "statut", "faites", "total", "cree_le"]
+    list_filter = ["nature", "statut"]

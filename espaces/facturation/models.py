@@ -8,12 +8,14 @@ un avoir.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from espaces.models import ClientExterne, Consommation, Convention, Reservation
 from habitants.models import Structure
@@ -479,3 +481,110 @@ class Relance(models.Model):
 
     def __str__(self):
         return f"Relance {self.facture} du {self.envoyee_le:%d/%m/%Y}"
+
+
+class LotQuerySet(models.QuerySet):
+    def en_cours(self):
+        """Pas encore fini : en attente d'un processus de fond, ou en cours."""
+        return self.filter(statut__in=Lot.STATUTS_EN_COURS)
+
+
+class Lot(models.Model):
+    """Un travail long lancé depuis une page et suivi par elle (émettre les brouillons d'un
+    mois…) : une tâche de fond le fait avancer, la page lit ses compteurs. `faites` compte
+    ce qui a réussi, `erreurs` dit en français ce qui n'a pas pu se faire, et pourquoi."""
+
+    class Nature(models.TextChoices):
+        EMISSION = "emission", "Émission des brouillons"
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Terminé"
+        ECHOUE = "echoue", "Échoué"
+
+    STATUTS_EN_COURS = (Statut.EN_ATTENTE, Statut.EN_COURS)
+    # A step (one invoice) takes a second or so: ten minutes without news means the worker
+    # that ran it is gone (killed, machine restarted); launching again takes over.
+    SANS_NOUVELLES = datetime.timedelta(minutes=10)
+
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    mois = models.DateField("mois", null=True, blank=True, help_text="Son premier jour.")
+    statut = models.CharField(
+        "statut", max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE
+    )
+    total = models.PositiveIntegerField("à traiter", default=0)
+    faites = models.PositiveIntegerField("faites", default=0)
+    erreurs = models.JSONField("erreurs", default=list, blank=True)
+    lance_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lancé par",
+    )
+    # The request that launched it: the journal entries the task writes point back to it.
+    request_id = models.CharField("requête", max_length=64, blank=True)
+    cree_le = models.DateTimeField("lancé le", auto_now_add=True)
+    debut = models.DateTimeField("commencé le", null=True, blank=True)
+    fin = models.DateTimeField("fini le", null=True, blank=True)
+    # Each step writes it: a lot without news for a while has lost its worker.
+    maj_le = models.DateTimeField("dernière nouvelle", null=True, blank=True)
+    tache_id = models.CharField("identifiant de la tâche", max_length=64, blank=True)
+
+    objects = LotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lot (travail de fond)"
+        verbose_name_plural = "lots (travaux de fond)"
+        ordering = ["-cree_le", "-pk"]
+        constraints = [
+            # Two clicks (two tabs, two people) do not start the same work twice.
+            models.UniqueConstraint(
+                "nature",
+                "mois",
+                condition=Q(statut__in=["en_attente", "en_cours"], mois__isnull=False),
+                name="lot_un_seul_en_cours_par_nature_et_mois",
+            ),
+            models.UniqueConstraint(
+                "nature",
+                condition=Q(statut__in=["en_attente", "en_cours"], mois__isnull=True),
+                name="lot_un_seul_en_cours_par_nature_sans_mois",
+            ),
+            models.CheckConstraint(
+                condition=Q(faites__lte=F("total")), name="lot_faites_au_plus_total"
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def libelle(self) -> str:
+        quoi = self.get_nature_display()
+        return f"{quoi} de {dates.mois_annee(self.mois)}" if self.mois else quoi
+
+    @property
+    def est_fini(self) -> bool:
+        return self.statut not in self.STATUTS_EN_COURS
+
+    @property
+    def sans_nouvelles(self) -> bool:
+        derniere = self.maj_le or self.cree_le
+        return (
+            not self.est_fini
+            and derniere is not None
+            and timezone.now() - derniere > self.SANS_NOUVELLES
+        )
+
+    @property
+    def traites(self) -> int:
+        """Réussis ou refusés : ce que la barre d'avancement compte."""
+        return self.faites + len(self.erreurs)
+
+    @property
+    def etat(self) -> str:
+        """Ce que la page a déjà affiché : rien de neuf, rien à renvoyer."""
+        muet = "-muet" if self.sans_nouvelles else ""
+        return f"{self.statut}-{self.total}-{self.faites}-{len(self.erreurs)}{muet}"

@@ -8,22 +8,25 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import (
+    Case,
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
 from habitants import selectors as habitants_selectors
 from phares.roles import is_staff_member
 
-from .models import Facture, Imputation, Relance
+from .models import Facture, Imputation, Lot, Relance
 
 
 def factures_visibles(user) -> QuerySet[Facture]:
@@ -220,3 +223,13 @@ def a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> dict[str, Dec
         if f.date_echeance < aujourd_hui:
             en_retard_total += reste(f)
     return {"du": du, "en_retard": en_retard_total}
+
+
+def lots_a_suivre(nombre: int = 5) -> list[Lot]:
+    """Les travaux de fond en cours, puis les derniers finis : `nombre` au plus."""
+    en_cours = Case(
+        When(statut__in=Lot.STATUTS_EN_COURS, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(Lot.objects.order_by(en_cours, "-cree_le", "-pk")[:nombre])

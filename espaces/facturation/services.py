@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,7 +37,7 @@ from phares.roles import is_gestion, is_staff_member
 
 from . import comptes as comptes_
 from . import documents, rendu
-from .models import CompteComptable, Cooperative, DocumentPdf, Facture, LigneFacture
+from .models import CompteComptable, Cooperative, DocumentPdf, Facture, LigneFacture, Lot
 from .prorata import prorata
 
 logger = logging.getLogger(__name__)
@@ -656,22 +657,135 @@ def _verifier_taux(lignes: list[LigneFacture]) -> None:
             )
 
 
+def tenter_emission(
+    *, facture: Facture, par: Acteur, le: datetime.date | None = None
+) -> tuple[Facture | None, str]:
+    """Émet `facture` dans sa transaction ; rend (la facture émise, "") ou (None, le
+    message qui dit pourquoi elle ne l'est pas). Rien n'est levé : l'émission d'un mois
+    continue après un brouillon impossible."""
+    try:
+        return emettre(facture=facture, par=par, le=le), ""
+    except FacturationError as exc:
+        return None, f"{facture.client} : {exc}"
+    except Exception:
+        # One invoice that cannot be rendered does not stop the others; the trace is
+        # logged for whoever runs the site.
+        logger.exception("Émission du brouillon %s impossible", facture.pk)
+        return None, f"{facture.client} : émission impossible (erreur technique, consignée)."
+
+
 def emettre_brouillons(*, mois: datetime.date, par: Acteur, le: datetime.date | None = None):
-    """Émet un à un les brouillons du mois (chacun dans sa transaction) ; rend (émises,
-    erreurs)."""
+    """Émet un à un, tout de suite, les brouillons du mois (chacun dans sa transaction) ;
+    rend (émises, erreurs). Les pages passent par lancer_emission_du_mois (tâche de fond) ;
+    la démo et le banc d'essai, par ici."""
     par = _exiger_staff(par)
     emises, erreurs = [], []
     for f in Facture.objects.brouillons().filter(mois=mois.replace(day=1)).order_by("pk"):
-        try:
-            emises.append(emettre(facture=f, par=par, le=le))
-        except FacturationError as exc:
-            erreurs.append(f"{f.client} : {exc}")
-        except Exception:
-            # One invoice that cannot be rendered does not stop the others; the trace is
-            # logged for whoever runs the site.
-            logger.exception("Émission du brouillon %s impossible", f.pk)
-            erreurs.append(f"{f.client} : émission impossible (erreur technique, consignée).")
+        emise, erreur = tenter_emission(facture=f, par=par, le=le)
+        if emise is not None:
+            emises.append(emise)
+        else:
+            erreurs.append(erreur)
     return emises, erreurs
+
+
+# --- Émettre en tâche de fond -----------------------------------------------------------
+
+
+class LotEnCours(FacturationError):
+    """Le même travail tourne déjà (deux clics, deux onglets) : `lot` est celui en cours."""
+
+    def __init__(self, message: str, lot: Lot | None):
+        super().__init__(message)
+        self.lot = lot
+
+
+def lancer_emission_du_mois(*, mois: datetime.date, par: Acteur) -> Lot:
+    """Crée le lot qui émettra un à un les brouillons de `mois` et le confie à une tâche de
+    fond après validation (facturation.taches.emettre_lot). Un seul lot en cours par mois :
+    le second clic lève LotEnCours, qui porte le premier. Un lot resté sans nouvelles
+    (processus de fond arrêté en route) est déclaré échoué et remplacé : le nouveau reprend
+    les brouillons restants."""
+    par = _exiger_staff(par)
+    mois = mois.replace(day=1)
+    nature = Lot.Nature.EMISSION
+    # Committed apart: a silent lot is declared failed even if nothing is left to issue.
+    with transaction.atomic():
+        _abandonner_lot_muet(nature=nature, mois=mois, par=par)
+    with transaction.atomic():
+        total = Facture.objects.brouillons().filter(mois=mois).count()
+        if not total:
+            raise FacturationError(f"Aucun brouillon à émettre pour {dates.mois_annee(mois)}.")
+        lot = Lot(
+            nature=nature,
+            mois=mois,
+            total=total,
+            lance_par=par.user,
+            request_id=par.request_id[:64],
+            maj_le=timezone.now(),
+        )
+        try:
+            with transaction.atomic():
+                lot.save()
+        except IntegrityError:
+            # The database decides between two clicks: the second finds the first's lot.
+            en_cours = Lot.objects.en_cours().filter(nature=nature, mois=mois).first()
+            raise LotEnCours(
+                f"L'émission des brouillons de {dates.mois_annee(mois)} est déjà lancée : "
+                "voici son avancement.",
+                en_cours,
+            ) from None
+        journal.journaliser(
+            par=par,
+            operation="facturation.lancer_emission",
+            libelle=f"Émission des brouillons de {dates.mois_annee(mois)} lancée en tâche de "
+            f"fond : {total} brouillon(s)",
+            objet=lot,
+        )
+        # After commit: the worker must find the lot, and a rolled-back launch runs nothing.
+        transaction.on_commit(partial(_mettre_en_file, lot.pk), robust=True)
+    return lot
+
+
+def _abandonner_lot_muet(*, nature: str, mois: datetime.date | None, par: Acteur) -> None:
+    for lot in Lot.objects.select_for_update().en_cours().filter(nature=nature, mois=mois):
+        if lot.sans_nouvelles:
+            lot.statut = Lot.Statut.ECHOUE
+            lot.fin = timezone.now()
+            lot.erreurs = [*lot.erreurs, ARRET_SANS_NOUVELLES]
+            lot.save(update_fields=["statut", "fin", "erreurs"])
+            journal.journaliser(
+                par=par,
+                operation="facturation.abandonner_lot",
+                libelle=f"{lot.libelle} sans nouvelles depuis plus de "
+                f"{Lot.SANS_NOUVELLES.seconds // 60} minutes : déclarée échouée",
+                objet=lot,
+            )
+
+
+ARRET_SANS_NOUVELLES = (
+    "Le processus de fond s'est arrêté en route (plus aucune nouvelle) : les brouillons "
+    "qui restent repartent avec l'émission suivante du mois."
+)
+
+
+def _mettre_en_file(lot_pk: int) -> None:
+    """Confie le lot à la tâche de fond. Une file injoignable n'est pas une page d'erreur :
+    le lot le dit, et se relance d'un clic."""
+    # taches imports this module: imported here, when the launch has committed.
+    from .taches import emettre_lot
+
+    try:
+        resultat = emettre_lot.enqueue(lot_id=lot_pk)
+    except Exception:
+        logger.exception("Lot %s : mise en file impossible", lot_pk)
+        Lot.objects.filter(pk=lot_pk, statut=Lot.Statut.EN_ATTENTE).update(
+            statut=Lot.Statut.ECHOUE,
+            fin=timezone.now(),
+            erreurs=["La tâche n'a pas pu être mise en file : relancez l'émission du mois."],
+        )
+        return
+    Lot.objects.filter(pk=lot_pk).update(tache_id=str(resultat.id)[:64])
 
 
 # --- Le document imprimé ---------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("factures/exports/", views.exports_page, name="exports"),
     path("factures/exports/<slug:nom>/", views.export_fichier, name="export-fichier"),
     path("factures/comptes/", views.comptes_page, name="comptes"),
+    path("factures/lots/<int:pk>/", views.lot_detail, name="lot"),
     path("factures/<int:pk>/", views.facture_detail, name="detail"),
     path("factures/<int:pk>/pdf/", views.facture_pdf, name="pdf"),
     path("factures/<int:pk>/lignes/", views.ligne_ajouter, name="ligne-ajouter"),

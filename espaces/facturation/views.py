@@ -12,11 +12,12 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HTMX_STOP_POLLING
 
 from espaces import selectors as espaces_selectors
 from habitants import selectors as habitants_selectors
-from phares.lib import dates
 from phares.lib.money import format_euros
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
@@ -34,7 +35,7 @@ from .forms import (
     PaiementForm,
     PeriodeForm,
 )
-from .models import Cooperative, Facture, LigneFacture, Paiement
+from .models import Cooperative, Facture, LigneFacture, Lot, Paiement
 from .services import FacturationError
 
 logger = logging.getLogger(__name__)
@@ -72,14 +73,20 @@ def facture_liste(request):
     aujourd_hui = timezone.localdate()
     for facture in page:
         facture.etat = selectors.etat(facture, aujourd_hui)
-    brouillons = None
+    brouillons = lots = None
     if staff:
-        brouillons = (
-            Facture.objects.brouillons()
+        lots = selectors.lots_a_suivre()
+        # A month whose issue is under way links to its progress instead of a second launch.
+        en_cours = {
+            lot.mois: lot for lot in lots if not lot.est_fini and lot.nature == Lot.Nature.EMISSION
+        }
+        brouillons = [
+            {**b, "lot": en_cours.get(b["mois"])}
+            for b in Facture.objects.brouillons()
             .values("mois")
             .annotate(nombre=Count("pk"), total=Sum("total_ttc"))
             .order_by("-mois")
-        )
+        ]
     return render(
         request,
         "facturation/facture_liste.html",
@@ -90,6 +97,7 @@ def facture_liste(request):
             "staff": staff,
             "a_regler": None if staff else selectors.a_regler(qs, aujourd_hui),
             "brouillons_par_mois": brouillons,
+            "lots": lots,
             # Its own ids: the filter form below has a "mois" field too.
             "mois_form": MoisForm(
                 initial={"mois": f"{timezone.localdate():%Y-%m}"}, auto_id="preparer_%s"
@@ -128,18 +136,45 @@ def _retour_liste(request, form):
 @staff_required
 @require_POST
 def emettre_mois(request):
+    """Lance l'émission du mois en tâche de fond, puis montre son avancement."""
     form = MoisForm(request.POST)
     if not form.is_valid():
         return _retour_liste(request, form)
-    mois = form.cleaned_data["mois"]
-    emises, erreurs = services.emettre_brouillons(mois=mois, par=request.acteur)
-    if emises:
-        messages.success(request, f"{len(emises)} facture(s) de {dates.mois_annee(mois)} émise(s).")
-    for err in erreurs:
-        messages.error(request, err)
-    if not emises and not erreurs:
-        messages.info(request, f"Aucun brouillon à émettre pour {dates.mois_annee(mois)}.")
-    return redirect("facturation:liste")
+    try:
+        lot = services.lancer_emission_du_mois(mois=form.cleaned_data["mois"], par=request.acteur)
+    except services.LotEnCours as exc:
+        messages.info(request, str(exc))
+        if exc.lot is None:
+            return redirect("facturation:liste")
+        return redirect("facturation:lot", pk=exc.lot.pk)
+    except FacturationError as exc:
+        messages.error(request, str(exc))
+        return redirect("facturation:liste")
+    return redirect("facturation:lot", pk=lot.pk)
+
+
+@staff_required
+@require_GET
+def lot_detail(request, pk):
+    """L'avancement d'un lot ; htmx relit la même adresse toutes les deux secondes tant que
+    le lot tourne : rien de neuf, 204 (rien ne change à l'écran, rien n'est réannoncé) ;
+    fini, 286 (htmx arrête d'interroger)."""
+    lot = get_object_or_404(Lot.objects.select_related("lance_par"), pk=pk)
+    if request.htmx:
+        if request.GET.get("etat") == lot.etat:
+            reponse = HttpResponse(status=204)
+        else:
+            reponse = render(
+                request,
+                "facturation/_lot_avancement.html",
+                {"lot": lot, "oob": True},
+                status=HTMX_STOP_POLLING if lot.est_fini else 200,
+            )
+    else:
+        reponse = render(request, "facturation/lot_detail.html", {"lot": lot})
+    # Same address, two answers (page, fragment): a cache must keep them apart.
+    patch_vary_headers(reponse, ["HX-Request"])
+    return reponse
 
 
 @login_required

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from espaces.facturation import services
-from espaces.facturation.models import Cooperative, Facture, LigneFacture
+from espaces.facturation.models import Cooperative, Facture, LigneFacture, Lot
 from tests.conftest import acteur, client_as
 from tests.facturation.conftest import MARS
 
@@ -115,8 +115,11 @@ def test_date_d_emission_future_refusee(brouillons, comptable, pdf_factice):
 
 
 def test_emettre_tout_le_mois(brouillons, comptable, pdf_factice):
+    # A background task (run at once in tests); the page shows its progress.
     r = client_as(comptable).post("/factures/emettre-le-mois/", {"mois": "2026-03"}, follow=True)
-    assert "3 facture(s) de mars 2026 émise(s)." in r.text
+    lot = Lot.objects.get()
+    assert r.redirect_chain == [(f"/factures/lots/{lot.pk}/", 302)]
+    assert "Terminé</strong> : 3 / 3 émises." in r.text
     assert sorted(Facture.objects.values_list("numero", flat=True)) == [
         "F2026-0001",
         "F2026-0002",

@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -234,8 +235,76 @@ def test_make_run_serves_with_debug_off():
             text=True,
             check=True,
         )
-        runserver = [line for line in result.stdout.splitlines() if "runserver" in line]
-        assert runserver and all("DEBUG=false" in line for line in runserver), result.stdout
+        serveur = [line for line in result.stdout.splitlines() if "bin/servir" in line]
+        assert serveur and all("DEBUG=false" in line for line in serveur), result.stdout
+
+
+def _enfants(pid: int) -> list[int]:
+    sortie = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
+    return [int(p) for p in sortie.split()]
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead too: it only waits for its parent to read its status.
+    etat = Path(f"/proc/{pid}/stat")
+    return etat.exists() and etat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_bin_servir_lance_le_processus_de_fond_et_l_arrete_avec_le_serveur(tmp_path):
+    """`make run` : le serveur et, à côté, `db_worker` ; Ctrl-C (SIGINT au groupe de
+    processus, comme le terminal) arrête le serveur et le processus de fond avec lui."""
+    import socket
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    env |= {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "DEBUG": "false"}
+    # The worker's queue only: the server starts without the rest of the schema.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "django_tasks_database", "--noinput"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    script = subprocess.Popen(
+        ["bin/servir", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(600):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert script.poll() is None, "bin/servir s'est arrêté"
+            time.sleep(0.1)
+        enfants = _enfants(script.pid)
+        commandes = {
+            pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in enfants
+        }
+        assert sorted(b"db_worker" in c for c in commandes.values()) == [False, True], commandes
+        assert any(b"runserver" in c for c in commandes.values()), commandes
+        tous = enfants + [p for pid in enfants for p in _enfants(pid)]
+
+        os.killpg(script.pid, signal.SIGINT)
+        assert script.wait(timeout=60) == 0
+        time.sleep(0.5)
+        assert [pid for pid in tous if _vivant(pid)] == []
+    finally:
+        if script.poll() is None:
+            script.kill()
 
 
 def test_env_example_lists_every_variable():

@@ -486,6 +486,7 @@ ROWS += [
     ),
     Row("facturation:impayes", expected=staff_read(200)),
     Row("facturation:relancer", method="post", expected=staff_read(302)),
+    Row("facturation:relancer-tous", method="post", expected=staff_read(302)),
     Row("facturation:paiements", expected=staff_read(200)),
     Row("facturation:paiement-nouveau", expected=staff_read(200)),
     Row(

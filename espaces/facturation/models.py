@@ -496,6 +496,19 @@ class Lot(models.Model):
 
     class Nature(models.TextChoices):
         EMISSION = "emission", "Émission des brouillons"
+        RELANCES = "relances", "Relance des impayés"
+
+    # What the page and the journal count, by nature: done (singular, plural), what the
+    # progress bar counts, done in the journal.
+    MOTS = {
+        "emission": ("émise", "émises", "Brouillons traités", "facture(s) émise(s)"),
+        "relances": (
+            "client relancé",
+            "clients relancés",
+            "Clients traités",
+            "client(s) relancé(s)",
+        ),
+    }
 
     class Statut(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"
@@ -568,6 +581,19 @@ class Lot(models.Model):
     @property
     def est_fini(self) -> bool:
         return self.statut not in self.STATUTS_EN_COURS
+
+    @property
+    def mot_fait(self) -> str:
+        singulier, pluriel, *_ = self.MOTS[self.nature]
+        return singulier if self.faites == 1 else pluriel
+
+    @property
+    def mot_traites(self) -> str:
+        return self.MOTS[self.nature][2]
+
+    @property
+    def mot_journal(self) -> str:
+        return self.MOTS[self.nature][3]
 
     @property
     def sans_nouvelles(self) -> bool:

@@ -12,19 +12,29 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from espaces import selectors as espaces_selectors
 from habitants import selectors as habitants_selectors
 from phares.lib import dates, emails, journal, liens
 from phares.lib.acteur import Acteur
 from phares.lib.money import format_euros
 
 from . import selectors
-from .models import Facture, Imputation, LigneFacture, Paiement, Relance
-from .services import MONTANT_MAX, FacturationError, _exiger_staff, emettre
+from .models import Facture, Imputation, LigneFacture, Lot, Paiement, Relance
+from .services import (
+    MONTANT_MAX,
+    FacturationError,
+    LotEnCours,
+    _abandonner_lot_muet,
+    _exiger_staff,
+    _mettre_en_file,
+    emettre,
+)
 
 Origine = LigneFacture.Origine
 # Two clicks (or two tabs) do not send two reminders: one per client per day at most.
@@ -311,6 +321,19 @@ def relancer(*, structure=None, client_externe=None, par: Acteur) -> list[Relanc
     return factures
 
 
+def relancer_client(*, structure_id=None, client_externe_id=None, par: Acteur) -> list[Relance]:
+    """`relancer`, le client donné par sa clé (depuis une tâche de fond)."""
+    if structure_id is not None:
+        structure = habitants_selectors.toutes_structures().filter(pk=structure_id).first()
+        if structure is None:
+            raise FacturationError("Cette structure n'existe plus.")
+        return relancer(structure=structure, par=par)
+    externe = espaces_selectors.clients_externes().filter(pk=client_externe_id).first()
+    if externe is None:
+        raise FacturationError("Cette organisation n'existe plus.")
+    return relancer(client_externe=externe, par=par)
+
+
 def _envoyer_relance(client, factures: list[Facture], total: Decimal, to: list[str]) -> None:
     coop = factures[0].vendeur
     subject, body = emails.rendre(
@@ -327,3 +350,40 @@ def _envoyer_relance(client, factures: list[Facture], total: Decimal, to: list[s
     for f in factures:
         message.attach(f"{f.numero}.pdf", bytes(f.document.contenu), "application/pdf")
     message.send()
+
+
+def lancer_relances(*, par: Acteur) -> Lot:
+    """Relance en tâche de fond chaque client qui a des factures en retard (taches.relancer_lot),
+    un e-mail par client ; la page du lot suit l'avancement. Un seul lot de relances à la
+    fois : le second clic lève LotEnCours, qui porte le premier."""
+    par = _exiger_staff(par)
+    nature = Lot.Nature.RELANCES
+    with transaction.atomic():
+        _abandonner_lot_muet(nature=nature, mois=None, par=par)
+    with transaction.atomic():
+        total = len(selectors.impayes_par_client(timezone.localdate()))
+        if not total:
+            raise FacturationError("Aucune facture en retard : personne à relancer.")
+        lot = Lot(
+            nature=nature,
+            total=total,
+            lance_par=par.user,
+            request_id=par.request_id[:64],
+            maj_le=timezone.now(),
+        )
+        try:
+            with transaction.atomic():
+                lot.save()
+        except IntegrityError:
+            en_cours = Lot.objects.en_cours().filter(nature=nature, mois=None).first()
+            raise LotEnCours(
+                "La relance des impayés est déjà lancée : voici son avancement.", en_cours
+            ) from None
+        journal.journaliser(
+            par=par,
+            operation="facturation.lancer_relances",
+            libelle=f"Relance des impayés lancée en tâche de fond : {total} client(s) en retard",
+            objet=lot,
+        )
+        transaction.on_commit(partial(_mettre_en_file, lot.pk, "relancer_lot"), robust=True)
+    return lot

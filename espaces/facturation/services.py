@@ -769,20 +769,20 @@ ARRET_SANS_NOUVELLES = (
 )
 
 
-def _mettre_en_file(lot_pk: int) -> None:
-    """Confie le lot à la tâche de fond. Une file injoignable n'est pas une page d'erreur :
-    le lot le dit, et se relance d'un clic."""
+def _mettre_en_file(lot_pk: int, tache: str = "emettre_lot") -> None:
+    """Confie le lot à la tâche de fond `tache` (de taches.py). Une file injoignable n'est
+    pas une page d'erreur : le lot le dit, et se relance d'un clic."""
     # taches imports this module: imported here, when the launch has committed.
-    from .taches import emettre_lot
+    from . import taches
 
     try:
-        resultat = emettre_lot.enqueue(lot_id=lot_pk)
+        resultat = getattr(taches, tache).enqueue(lot_id=lot_pk)
     except Exception:
         logger.exception("Lot %s : mise en file impossible", lot_pk)
         Lot.objects.filter(pk=lot_pk, statut=Lot.Statut.EN_ATTENTE).update(
             statut=Lot.Statut.ECHOUE,
             fin=timezone.now(),
-            erreurs=["La tâche n'a pas pu être mise en file : relancez l'émission du mois."],
+            erreurs=["La tâche n'a pas pu être mise en file : relancez-la depuis sa page."],
         )
         return
     Lot.objects.filter(pk=lot_pk).update(tache_id=str(resultat.id)[:64])

@@ -1,6 +1,6 @@
 """Tâches de fond de la facturation (django-tasks ; voir docs/decisions.md, « Tâches de
-fond ») : émettre les brouillons d'un mois, un PDF par facture, pendant que la page suit
-l'avancement du lot.
+fond ») : émettre les brouillons d'un mois, un PDF par facture, et relancer les clients en
+retard, un e-mail chacun, pendant que la page suit l'avancement du lot.
 
 Un brouillon = une transaction, qui émet la facture (services.emettre : numéro, PDF) et
 avance les compteurs du lot : un brouillon refusé ne consomme aucun numéro et n'arrête pas
@@ -19,7 +19,7 @@ from django_tasks import task
 from phares.lib import journal
 from phares.lib.acteur import Acteur
 
-from . import services
+from . import reglements, selectors, services
 from .models import Facture, Lot
 
 logger = logging.getLogger(__name__)
@@ -123,9 +123,9 @@ def _terminer(lot_id: int, par: Acteur) -> Lot:
         lot.save(update_fields=["statut", "fin", "maj_le"])
         journal.journaliser(
             par=par,
-            operation="facturation.emission_terminee",
-            libelle=f"{lot.libelle} terminée : {lot.faites} facture(s) émise(s) sur "
-            f"{lot.total}, {len(lot.erreurs)} refus",
+            operation=f"facturation.{lot.nature}_terminee",
+            libelle=f"{lot.libelle} terminée : {lot.faites} {lot.mot_journal} sur {lot.total}, "
+            f"{len(lot.erreurs)} refus",
             objet=lot,
         )
     return lot
@@ -143,3 +143,59 @@ def _interrompre(lot_id: int) -> None:
             lot.save(update_fields=["statut", "fin", "maj_le", "erreurs"])
     except Exception:
         logger.exception("Lot %s : interruption non enregistrée", lot_id)
+
+
+@task()
+def relancer_lot(lot_id: int) -> dict[str, int]:
+    """Relance un à un les clients en retard au démarrage du lot `lot_id` (un e-mail chacun,
+    PDF joints). Un client déjà relancé aujourd'hui (par sa ligne ou un lot précédent) est
+    compté en refus, avec la raison : personne ne reçoit deux relances le même jour."""
+    with transaction.atomic():
+        lot = (
+            Lot.objects.select_for_update(of=("self",))
+            .select_related("lance_par")
+            .filter(pk=lot_id)
+            .first()
+        )
+        if lot is None or lot.est_fini:
+            return {}
+        groupes = selectors.impayes_par_client(timezone.localdate())
+        clients = [(g.cle, str(g.client)) for g in groupes]
+        maintenant = timezone.now()
+        lot.erreurs, lot.faites, lot.total = [], 0, len(clients)
+        lot.statut = Lot.Statut.EN_COURS
+        lot.debut = lot.debut or maintenant
+        lot.maj_le = maintenant
+        lot.save(update_fields=["erreurs", "faites", "total", "statut", "debut", "maj_le"])
+    par = _acteur(lot)
+    try:
+        for cle, nom in clients:
+            if not _relancer_un(lot.pk, cle, nom, par):
+                break
+    except BaseException:
+        _interrompre(lot.pk)
+        raise
+    lot = _terminer(lot.pk, par)
+    return {"total": lot.total, "faites": lot.faites, "erreurs": len(lot.erreurs)}
+
+
+def _relancer_un(lot_id: int, cle: str, nom: str, par: Acteur) -> bool:
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update().get(pk=lot_id)
+        if lot.statut != Lot.Statut.EN_COURS:
+            return False
+        genre, _, pk = cle.partition("-")
+        client = {"structure_id": int(pk)} if genre == "s" else {"client_externe_id": int(pk)}
+        try:
+            with transaction.atomic():
+                reglements.relancer_client(**client, par=par)
+        except services.FacturationError as exc:
+            lot.erreurs = [*lot.erreurs, f"{nom} : {exc}"]
+        except Exception:
+            logger.exception("Relance de %s impossible", nom)
+            lot.erreurs = [*lot.erreurs, f"{nom} : l'e-mail n'a pas pu partir (erreur consignée)."]
+        else:
+            lot.faites += 1
+        lot.maj_le = timezone.now()
+        lot.save(update_fields=["faites", "erreurs", "maj_le"])
+    return True

@@ -27,6 +27,7 @@ urlpatterns += [
     path("factures/<int:pk>/avoir/", views.avoir_nouveau, name="avoir"),
     path("factures/impayes/", views.impayes, name="impayes"),
     path("factures/impayes/relancer/", views.relancer, name="relancer"),
+    path("factures/impayes/relancer-tous/", views.relancer_tous, name="relancer-tous"),
     path("factures/paiements/", views.paiement_liste, name="paiements"),
     path("factures/paiements/nouveau/", views.paiement_nouveau, name="paiement-nouveau"),
     path("factures/paiements/<int:pk>/", views.paiement_detail, name="paiement"),

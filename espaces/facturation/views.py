@@ -469,6 +469,23 @@ def impayes(request):
 
 @staff_required
 @require_POST
+def relancer_tous(request):
+    """Relance en tâche de fond tous les clients en retard, puis montre l'avancement."""
+    try:
+        lot = reglements.lancer_relances(par=request.acteur)
+    except services.LotEnCours as exc:
+        messages.info(request, str(exc))
+        if exc.lot is None:
+            return redirect("facturation:impayes")
+        return redirect("facturation:lot", pk=exc.lot.pk)
+    except FacturationError as exc:
+        messages.error(request, str(exc))
+        return redirect("facturation:impayes")
+    return redirect("facturation:lot", pk=lot.pk)
+
+
+@staff_required
+@require_POST
 def relancer(request):
     try:
         structure, externe = _client_de(request.POST.get("client", ""))

@@ -264,3 +264,39 @@ def test_une_relance_qui_ne_part_pas_ne_note_rien(emises, comptable, time_machin
 def test_pas_de_relance_sans_retard(emises, comptable):
     with pytest.raises(services.FacturationError, match="aucune facture en retard"):
         reglements.relancer(structure=emises["Halage"].structure, par=acteur(comptable))
+
+
+def test_relancer_tous_les_retards_en_tache_de_fond(emises, comptable, time_machine):
+    """Un clic sur « Relancer tous les clients en retard » : un lot, un e-mail par client qui
+    a une adresse, les autres en refus avec la raison ; la page du lot le dit."""
+    from espaces.facturation.models import Lot
+
+    time_machine.move_to(datetime.datetime(2026, 5, 20, 9, tzinfo=datetime.UTC), tick=False)
+    halage = emises["Halage"].structure
+    halage.email_facturation, halage.email_contact = "", ""
+    halage.save(update_fields=["email_facturation", "email_contact"])
+    client = client_as(comptable)
+    en_retard = len(selectors.impayes_par_client(d(2026, 5, 20)))
+    assert en_retard == len(emises)
+
+    r = client.post(reverse("facturation:relancer-tous"))
+
+    lot = Lot.objects.get(nature="relances")
+    assert r.status_code == 302 and r.url == reverse("facturation:lot", args=[lot.pk])
+    assert (lot.statut, lot.total, lot.faites) == ("termine", en_retard, en_retard - 1)
+    assert len(mail.outbox) == en_retard - 1
+    (erreur,) = lot.erreurs
+    assert erreur.startswith("Halage : ") and "pas d'e-mail de facturation" in erreur
+    page = client.get(r.url).content.decode()
+    assert f"{en_retard - 1} / {en_retard} clients relancés" in page and "Non relancés" in page
+
+    # A second run the same day sends nothing twice.
+    client.post(reverse("facturation:relancer-tous"))
+    second = Lot.objects.filter(nature="relances").latest("pk")
+    assert second.faites == 0 and len(mail.outbox) == en_retard - 1
+    assert all("déjà été relancé" in e or "Halage" in e for e in second.erreurs)
+
+
+def test_relancer_tous_sans_retard(emises, comptable):
+    r = client_as(comptable).post(reverse("facturation:relancer-tous"), follow=True)
+    assert "personne à relancer" in r.content.decode()

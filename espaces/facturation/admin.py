@@ -1,13 +1,24 @@
 """Administration technique (superutilisateurs), en lecture seule : factures, avoirs, PDF,
-paiements et relances ne s'écrivent que par les services (numéro, journal, verrous,
-immuabilité), la coopérative par sa page."""
+paiements, relances, mandats et remises de prélèvements ne s'écrivent que par les services
+(numéro, journal, verrous, immuabilité), la coopérative par sa page."""
 
 from django.contrib import admin
 
 from espaces.admin import LectureSeuleAdmin
 from phares.admin import LectureSeule
 
-from .models import Cooperative, DocumentPdf, Facture, Imputation, LigneFacture, Paiement, Relance
+from .models import (
+    Cooperative,
+    DocumentPdf,
+    Facture,
+    Imputation,
+    LigneFacture,
+    LignePrelevement,
+    MandatSepa,
+    Paiement,
+    Prelevement,
+    Relance,
+)
 
 
 class LigneInline(LectureSeule, admin.TabularInline):
@@ -51,3 +62,23 @@ class PaiementAdmin(LectureSeuleAdmin):
 
 
 admin.site.register(Relance, LectureSeuleAdmin)
+
+
+@admin.register(MandatSepa)
+class MandatSepaAdmin(LectureSeuleAdmin):
+    list_display = ["reference", "structure", "date_signature", "revoque_le"]
+    search_fields = ["reference", "structure__nom"]
+
+
+class LignePrelevementInline(LectureSeule, admin.TabularInline):
+    model = LignePrelevement
+    extra = 0
+    fields = ["facture", "mandat", "montant", "reference", "ouverte", "paiement"]
+
+
+@admin.register(Prelevement)
+class PrelevementAdmin(LectureSeuleAdmin):
+    list_display = ["__str__", "statut", "nombre", "total", "cree_le"]
+    list_filter = ["statut"]
+    exclude = ["xml"]
+    inlines = [LignePrelevementInline]

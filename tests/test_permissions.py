@@ -540,6 +540,57 @@ ROWS += [
     # The progress of a month's issue (background task): the staff's, like the drafts.
     Row("facturation:lot", ("$lot_pk",), expected=staff_read(200)),
     Row("facturation:lot", (2**31,), label="lot-inconnu", expected=staff_read(404)),
+    # SEPA direct debit: mandates and batches are the staff's (a référent reads the
+    # mandate of their structure on their invoice list).
+    Row("facturation:mandats", expected=staff_read(200)),
+    Row("facturation:mandat-nouveau", expected=staff_read(200)),
+    Row(
+        "facturation:mandat-nouveau",
+        method="post",
+        label="mandat-nouveau-post",
+        expected=staff_read(400),
+    ),
+    Row(
+        "facturation:mandat-revoquer",
+        ("$mandat_b_pk",),
+        label="mandat-revoquer-confirmation",
+        expected=staff_read(200),
+    ),
+    Row("facturation:mandat-revoquer", ("$mandat_b_pk",), method="post", expected=staff_read(302)),
+    Row(
+        "facturation:mandat-revoquer",
+        ("999999",),
+        label="mandat-revoquer-inconnu",
+        expected=staff_read(404),
+    ),
+    Row("facturation:prelevements", expected=staff_read(200)),
+    Row("facturation:prelevement-nouveau", expected=staff_read(200)),
+    Row(
+        "facturation:prelevement-nouveau",
+        method="post",
+        label="prelevement-nouveau-post",
+        expected=staff_read(400),
+    ),
+    Row("facturation:prelevement", ("$remise_pk",), expected=staff_read(200)),
+    Row(
+        "facturation:prelevement",
+        ("999999",),
+        label="prelevement-inconnu",
+        expected=staff_read(404),
+    ),
+    Row("facturation:prelevement-xml", ("$remise_pk",), expected=staff_read(200)),
+    Row(
+        "facturation:prelevement-encaisser",
+        ("$remise_pk",),
+        method="post",
+        expected=staff_read(302),
+    ),
+    Row(
+        "facturation:prelevement-annuler",
+        ("$remise_pk",),
+        method="post",
+        expected=staff_read(400),
+    ),
 ]
 
 CASES = [
@@ -711,15 +762,46 @@ def factures_du_monde(structure_a, structure_b) -> dict:
     )
     Imputation.objects.create(paiement=paiement, facture=facture_a, montant=50)
     lot = Lot.objects.create(nature=Lot.Nature.EMISSION, mois=mois, total=2, faites=2)
+    facture_b = emise(structure_b, 2)
     return {
         "lot_pk": lot.pk,
         "facture_a_pk": facture_a.pk,
         "paiement_a_pk": paiement.pk,
         "client_a": f"s-{structure_a.pk}",
-        "facture_b_pk": emise(structure_b, 2).pk,
+        "facture_b_pk": facture_b.pk,
         "brouillon_a_pk": brouillon.pk,
         "ligne_manuelle_pk": ligne.pk,
+        **prelevements_du_monde(facture_b),
     }
+
+
+def prelevements_du_monde(facture_b) -> dict:
+    """A SEPA mandate of Mode Estime and an open batch (today) presenting its invoice,
+    written as generating leaves them (without building and validating XML per test)."""
+    import hashlib
+
+    from espaces.facturation.models import LignePrelevement, MandatSepa, Prelevement
+
+    mandat = MandatSepa.objects.create(
+        structure=facture_b.structure,
+        reference="PHARES-MODE-ESTIME-1",
+        date_signature=datetime.date(2015, 1, 5),
+        titulaire="Mode Estime",
+        iban="FR7630006000011234567890189",
+    )
+    xml = '<?xml version="1.0" encoding="utf-8"?><Document/>'
+    remise = Prelevement.objects.create(
+        date_prelevement=timezone.localdate(),
+        message_id="MONDE-1",
+        xml=xml,
+        sha256=hashlib.sha256(xml.encode()).hexdigest(),
+        total=120,
+        nombre=1,
+    )
+    LignePrelevement.objects.create(
+        prelevement=remise, facture=facture_b, mandat=mandat, montant=120, reference="F2015-0002-1"
+    )
+    return {"mandat_b_pk": mandat.pk, "remise_pk": remise.pk}
 
 
 def resolve_args(args, world) -> list:

@@ -1,6 +1,6 @@
 """Administration technique (superutilisateurs), en lecture seule : factures, avoirs, PDF,
-paiements et relances ne s'écrivent que par les services (numéro, journal, verrous,
-immuabilité), la coopérative et les comptes par leur page."""
+paiements, relances, mandats et remises de prélèvements ne s'écrivent que par les services
+(numéro, journal, verrous, immuabilité), la coopérative et les comptes par leur page."""
 
 from django.contrib import admin
 
@@ -14,8 +14,11 @@ from .models import (
     Facture,
     Imputation,
     LigneFacture,
+    LignePrelevement,
     Lot,
+    MandatSepa,
     Paiement,
+    Prelevement,
     Relance,
 )
 
@@ -51,6 +54,26 @@ class ImputationInline(LectureSeule, admin.TabularInline):
     model = Imputation
     extra = 0
     fields = ["facture", "montant"]
+
+
+@admin.register(MandatSepa)
+class MandatSepaAdmin(LectureSeuleAdmin):
+    list_display = ["reference", "structure", "date_signature", "revoque_le"]
+    search_fields = ["reference", "structure__nom"]
+
+
+class LignePrelevementInline(LectureSeule, admin.TabularInline):
+    model = LignePrelevement
+    extra = 0
+    fields = ["facture", "mandat", "montant", "reference", "ouverte", "paiement"]
+
+
+@admin.register(Prelevement)
+class PrelevementAdmin(LectureSeuleAdmin):
+    list_display = ["__str__", "statut", "nombre", "total", "cree_le"]
+    list_filter = ["statut"]
+    exclude = ["xml"]
+    inlines = [LignePrelevementInline]
 
 
 @admin.register(Paiement)

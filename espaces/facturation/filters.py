@@ -56,7 +56,8 @@ class FactureFilter(django_filters.FilterSet):
             return factures.filter(reste__lte=DEMI_CENTIME)
         factures = factures.filter(reste__gt=DEMI_CENTIME)
         if value == "en_retard":
-            return factures.filter(date_echeance__lt=timezone.localdate())
+            # As the overdue list: an invoice being collected by direct debit is not chased.
+            return factures.filter(date_echeance__lt=timezone.localdate(), presentee=False)
         return factures
 
 

@@ -12,13 +12,16 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
+from habitants import selectors as habitants_selectors
 from phares.forms import DateBornee, style_form
 from phares.lib import dates
 from phares.lib.money import format_euros
 
 from . import comptes, exports
-from .models import Cooperative, Paiement
+from .models import Cooperative, Paiement, valider_ics, valider_rum
 from .selectors import reste
+from .sepa import compacter_iban
+from .services import FacturationError
 
 MOIS_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -97,6 +100,12 @@ class CooperativeForm(forms.ModelForm):
     )
     iban = forms.CharField(label="IBAN", max_length=50)
     bic = forms.CharField(label="BIC", max_length=20, required=False)
+    ics = forms.CharField(
+        label="Identifiant créancier SEPA (ICS)",
+        max_length=50,
+        required=False,
+        help_text=Cooperative._meta.get_field("ics").help_text,
+    )
 
     class Meta:
         model = Cooperative
@@ -115,6 +124,7 @@ class CooperativeForm(forms.ModelForm):
             "telephone",
             "iban",
             "bic",
+            "ics",
             "delai_paiement_jours",
             "penalites",
             "mention_exoneration",
@@ -155,6 +165,11 @@ class CooperativeForm(forms.ModelForm):
         v = (self.cleaned_data["bic"] or "").replace(" ", "").upper()
         if v and not stdnum_bic.is_valid(v):
             raise ValidationError("Ce BIC n'est pas valide (8 ou 11 caractères).")
+        return v
+
+    def clean_ics(self):
+        v = (self.cleaned_data["ics"] or "").replace(" ", "").replace("-", "").upper()
+        valider_ics(v)
         return v
 
     def clean(self):
@@ -288,6 +303,128 @@ class AvoirForm(forms.Form):
         if date > timezone.localdate():
             raise ValidationError("Un avoir ne s'émet pas à une date future.")
         return date
+
+
+# --- Prélèvement SEPA ---------------------------------------------------------------------
+
+
+class MandatForm(forms.Form):
+    """Un mandat signé, recopié du papier (ou du PDF) que la structure a renvoyé."""
+
+    structure = forms.ModelChoiceField(
+        label="Structure",
+        queryset=None,
+        empty_label="Choisir une structure",
+        error_messages={"invalid_choice": "Choisissez une structure de la liste."},
+    )
+    reference = forms.CharField(
+        label="Référence unique du mandat (RUM)",
+        max_length=35,
+        help_text="Celle imprimée sur le mandat : 35 caractères au plus, lettres sans accent, "
+        "chiffres et / - ? : ( ) . , ' + (par exemple PHARES-HALAGE-2015).",
+    )
+    date_signature = DateBornee(label="Signé le")
+    titulaire = forms.CharField(
+        label="Titulaire du compte",
+        max_length=70,
+        required=False,
+        help_text="Si ce n'est pas la structure elle-même.",
+    )
+    iban = forms.CharField(label="IBAN du compte à prélever", max_length=50)
+    bic = forms.CharField(
+        label="BIC",
+        max_length=20,
+        required=False,
+        help_text="Facultatif : déduit de l'IBAN quand la banque le publie.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = habitants_selectors.structures_actives()
+        style_form(self)
+
+    def clean_reference(self):
+        v = self.cleaned_data["reference"]
+        valider_rum(v)
+        return v
+
+    def clean_date_signature(self):
+        date = self.cleaned_data["date_signature"]
+        if date > timezone.localdate():
+            raise ValidationError("Un mandat ne se signe pas dans le futur.")
+        return date
+
+    def clean_iban(self):
+        try:
+            return compacter_iban(self.cleaned_data["iban"])
+        except FacturationError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def clean_bic(self):
+        v = (self.cleaned_data["bic"] or "").replace(" ", "").upper()
+        if v and not stdnum_bic.is_valid(v):
+            raise ValidationError("Ce BIC n'est pas valide (8 ou 11 caractères).")
+        return v
+
+
+class RemiseForm(forms.Form):
+    """Les factures dues à prélever (de structures qui ont un mandat actif) et la date."""
+
+    factures = forms.TypedMultipleChoiceField(
+        label="Factures à prélever",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Cochez au moins une facture à prélever.",
+            "invalid_choice": "Cette facture n'est plus à prélever (payée, présentée ou sans "
+            "mandat) : rechargez la page.",
+        },
+    )
+    date_prelevement = DateBornee(
+        label="Date de prélèvement",
+        help_text="Le jour où les comptes sont débités : votre banque veut en général le "
+        "fichier au moins un jour ouvré avant.",
+    )
+
+    def __init__(self, *args, factures=(), mandats=None, **kwargs):
+        """`factures` : les factures prélevables, annotées de leur solde ; `mandats` : le
+        mandat actif de chaque structure (clé : structure)."""
+        super().__init__(*args, **kwargs)
+        mandats = mandats or {}
+        self._factures = {f.pk: f for f in factures}
+        self.fields["factures"].choices = [
+            (
+                f.pk,
+                f"{f.numero} — {f.structure} — échéance {f.date_echeance:%d/%m/%Y} — "
+                f"{format_euros(reste(f))}"
+                + (f" (mandat {m.reference})" if (m := mandats.get(f.structure_id)) else ""),
+            )
+            for f in factures
+        ]
+        style_form(self)
+
+    def clean_factures(self):
+        return [self._factures[pk] for pk in self.cleaned_data["factures"]]
+
+    def clean_date_prelevement(self):
+        date = self.cleaned_data["date_prelevement"]
+        if date < timezone.localdate():
+            raise ValidationError(
+                "La date de prélèvement est passée : choisissez aujourd'hui ou plus tard."
+            )
+        return date
+
+
+class AnnulationRemiseForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de l'annulation",
+        max_length=300,
+        help_text="Fichier refusé par la banque, jamais envoyé, mauvaise date…",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
 
 
 class PeriodeForm(forms.Form):

@@ -9,17 +9,79 @@ un avoir.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
+from schwifty import IBAN
+from schwifty import exceptions as iban_errors
+from stdnum import bic as stdnum_bic
+from stdnum.eu import at_02
 
 from espaces.models import ClientExterne, Consommation, Convention, Reservation
 from habitants.models import Structure
 from phares.lib import dates
+
+# --- Prélèvement SEPA : ce que les identifiants doivent respecter ---------------------------
+
+# The EPC's Latin character set (SEPA rulebooks, "SEPA requirements for an extended character
+# set"): the only characters every bank of the chain must carry. Banks reject the rest.
+JEU_SEPA = r"A-Za-z0-9/\-?:().,'+ "
+CARACTERES_SEPA = re.compile(f"[{JEU_SEPA}]+")
+HORS_JEU_SEPA = re.compile(f"[^{JEU_SEPA}]")
+ICS_FORMAT = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28}")
+
+
+def valider_ics(valeur: str) -> None:
+    """Identifiant créancier SEPA (AT-02) : pays, clé, code activité (« ZZZ »), identifiant
+    national ; la clé est un modulo 97 sur l'identifiant national suivi du pays."""
+    if valeur and not (ICS_FORMAT.fullmatch(valeur) and at_02.is_valid(valeur)):
+        raise ValidationError(
+            "Cet identifiant créancier SEPA n'est pas valide (par exemple FR72ZZZ123456 : "
+            "pays, clé de contrôle, code activité, identifiant national).",
+            code="ics",
+        )
+
+
+def valider_rum(valeur: str) -> None:
+    """Référence unique de mandat : 35 caractères au plus, du jeu de caractères SEPA, sans
+    « / » au début, à la fin ni deux de suite (règle de l'EPC pour les identifiants)."""
+    if not valeur or len(valeur) > 35 or not CARACTERES_SEPA.fullmatch(valeur):
+        raise ValidationError(
+            "La référence du mandat (RUM) fait 35 caractères au plus : lettres sans accent, "
+            "chiffres, espaces et / - ? : ( ) . , ' + seulement.",
+            code="rum",
+        )
+    if valeur.startswith("/") or valeur.endswith("/") or "//" in valeur:
+        raise ValidationError(
+            "La référence du mandat (RUM) ne commence ni ne finit par « / » et n'en contient "
+            "pas deux de suite.",
+            code="rum",
+        )
+
+
+def valider_iban(valeur: str) -> None:
+    try:
+        iban = IBAN(valeur)
+    except iban_errors.SchwiftyException as exc:
+        raise ValidationError(
+            "Cet IBAN n'est pas valide (vérifiez le pays, la longueur et la clé).", code="iban"
+        ) from exc
+    if not iban.in_sepa_zone:
+        raise ValidationError(
+            "Ce compte n'est pas dans la zone SEPA : il ne peut pas être prélevé.", code="iban"
+        )
+
+
+def valider_bic(valeur: str) -> None:
+    if valeur and not stdnum_bic.is_valid(valeur):
+        raise ValidationError("Ce BIC n'est pas valide (8 ou 11 caractères).", code="bic")
 
 
 class Cooperative(models.Model):
@@ -62,6 +124,14 @@ class Cooperative(models.Model):
         max_length=200,
         default="Exonération de TVA – art. 261 D 2° du CGI",
         help_text="Imprimée sur une ligne à 0 % de TVA dont le tarif n'en donne pas.",
+    )
+    ics = models.CharField(
+        "identifiant créancier SEPA (ICS)",
+        max_length=35,
+        blank=True,
+        validators=[valider_ics],
+        help_text="Donné par la banque pour prélever : « FR72ZZZ123456 ». Sans lui, pas de "
+        "prélèvement.",
     )
 
     class Meta:
@@ -457,6 +527,167 @@ class Imputation(models.Model):
         constraints = [
             models.UniqueConstraint("paiement", "facture", name="imputation_unique"),
             models.CheckConstraint(condition=Q(montant__gt=0), name="imputation_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.montant} € sur {self.facture}"
+
+
+# --- Prélèvement SEPA ---------------------------------------------------------------------
+
+
+class MandatSepa(models.Model):
+    """Le mandat de prélèvement SEPA (Core) signé par une structure : la coopérative peut
+    prélever ses factures sur ce compte. Un mandat actif par structure au plus ; un mandat
+    révoqué reste dans l'historique (les remises passées le citent). Un changement de compte
+    se fait par un nouveau mandat (nouvelle RUM), pas en modifiant celui-ci."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="mandats_sepa")
+    reference = models.CharField(
+        "référence unique du mandat (RUM)", max_length=35, validators=[valider_rum]
+    )
+    date_signature = models.DateField("signé le")
+    titulaire = models.CharField("titulaire du compte", max_length=70)
+    iban = models.CharField("IBAN", max_length=34, validators=[valider_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[valider_bic])
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoque_le = models.DateField("révoqué le", null=True, blank=True)
+    revoque_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "mandat de prélèvement SEPA"
+        verbose_name_plural = "mandats de prélèvement SEPA"
+        ordering = ["structure__nom", "-date_signature", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "structure",
+                condition=Q(revoque_le__isnull=True),
+                name="mandat_un_actif_par_structure",
+                violation_error_message="Cette structure a déjà un mandat actif : "
+                "révoquez-le d'abord.",
+            ),
+            # Banks compare references without regard to case: "rum-1" and "RUM-1" are one.
+            models.UniqueConstraint(
+                Upper("reference"),
+                name="mandat_reference_unique",
+                violation_error_message="Cette référence de mandat (RUM) est déjà prise.",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoque_le__isnull=True) | Q(revoque_le__gte=F("date_signature")),
+                name="mandat_revoque_apres_signature",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Mandat {self.reference} — {self.structure}"
+
+    @property
+    def est_actif(self) -> bool:
+        return self.revoque_le is None
+
+    @property
+    def iban_masque(self) -> str:
+        """« FR76 •••• •••• 0189 » : assez pour reconnaître son compte, pas pour le recopier."""
+        return f"{self.iban[:4]} •••• •••• {self.iban[-4:]}" if self.iban else ""
+
+
+class Prelevement(models.Model):
+    """Une remise de prélèvements : le fichier pain.008 d'une date d'échéance, gardé tel
+    qu'il a été téléchargé (texte et SHA-256). Tant qu'elle est générée, ses factures sont
+    « présentées » ; encaissée, chacune a reçu son paiement ; annulée, elles redeviennent
+    dues."""
+
+    class Statut(models.TextChoices):
+        GENEREE = "generee", "Générée"
+        ENCAISSEE = "encaissee", "Encaissée"
+        ANNULEE = "annulee", "Annulée"
+
+    date_prelevement = models.DateField("date de prélèvement")
+    statut = models.CharField(
+        "statut", max_length=10, choices=Statut.choices, default=Statut.GENEREE
+    )
+    message_id = models.CharField("identifiant du message", max_length=35, unique=True)
+    sequence = models.CharField("type de séquence", max_length=4, default="RCUR")
+    xml = models.TextField("fichier pain.008.001.02")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    total = models.DecimalField("total", max_digits=12, decimal_places=2)
+    nombre = models.PositiveIntegerField("nombre de prélèvements")
+    cree_le = models.DateTimeField("générée le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cloturee_le = models.DateTimeField("encaissée ou annulée le", null=True, blank=True)
+    cloturee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif_annulation = models.CharField("motif de l'annulation", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "remise de prélèvements"
+        verbose_name_plural = "remises de prélèvements"
+        ordering = ["-date_prelevement", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gt=0) & Q(nombre__gt=0), name="prelevement_non_vide"
+            ),
+            models.CheckConstraint(
+                condition=Q(statut="generee", cloturee_le__isnull=True)
+                | Q(statut__in=["encaissee", "annulee"], cloturee_le__isnull=False),
+                name="prelevement_statut_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Remise du {dates.date_courte(self.date_prelevement)}"
+
+    @property
+    def est_ouverte(self) -> bool:
+        return self.statut == self.Statut.GENEREE
+
+    @property
+    def nom_fichier(self) -> str:
+        return f"prelevement-{self.date_prelevement:%Y-%m-%d}-{self.pk}.xml"
+
+
+class LignePrelevement(models.Model):
+    """Une facture dans une remise : son reste dû le jour de la génération, le mandat qui
+    l'autorise. `ouverte` suit la remise (vraie tant qu'elle est générée) : une facture n'est
+    que dans une remise ouverte à la fois, la base le garantit."""
+
+    prelevement = models.ForeignKey(Prelevement, on_delete=models.CASCADE, related_name="lignes")
+    facture = models.ForeignKey(
+        Facture, on_delete=models.PROTECT, related_name="lignes_prelevement"
+    )
+    mandat = models.ForeignKey(MandatSepa, on_delete=models.PROTECT, related_name="lignes")
+    montant = models.DecimalField("montant", max_digits=12, decimal_places=2)
+    reference = models.CharField("référence de bout en bout", max_length=35)
+    ouverte = models.BooleanField("remise en cours", default=True)
+    # Set when the batch is cashed: the payment this line became (cancelled if rejected).
+    paiement = models.OneToOneField(
+        Paiement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ligne_prelevement",
+    )
+
+    class Meta:
+        verbose_name = "ligne de prélèvement"
+        verbose_name_plural = "lignes de prélèvement"
+        ordering = ["prelevement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "facture",
+                condition=Q(ouverte=True),
+                name="prelevement_une_remise_ouverte_par_facture",
+                violation_error_message="Cette facture est déjà présentée au prélèvement.",
+            ),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="prelevement_montant_positif"),
         ]
 
     def __str__(self):

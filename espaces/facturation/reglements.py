@@ -79,6 +79,12 @@ def enregistrer_paiement(
                 "Une des factures choisies n'est pas une facture émise de ce client."
             )
         du = sum((selectors.reste(f) for f in a_regler), Decimal("0.00"))
+        presentees = [f.numero for f in a_regler if f.presentee]
+        if presentees:
+            raise FacturationError(
+                f"{', '.join(presentees)} : présentée(s) au prélèvement ; le paiement "
+                "s'enregistre quand la remise est marquée encaissée (ou annulez la remise)."
+            )
         soldees = [f.numero for f in a_regler if selectors.reste(f) <= 0]
         if soldees:
             raise FacturationError(
@@ -192,6 +198,11 @@ def emettre_avoir(
         f = Facture.objects.select_related("structure", "client_externe").get(pk=facture.pk)
         if not f.est_emise or f.est_avoir:
             raise FacturationError("Seule une facture émise se corrige par un avoir.")
+        if f.lignes_prelevement.filter(ouverte=True).exists():
+            raise FacturationError(
+                f"{f.numero} est présentée au prélèvement : annulez la remise avant de la "
+                "corriger (ou émettez l'avoir après l'encaissement, puis remboursez)."
+            )
         if le < f.date_emission:
             raise FacturationError(
                 f"Un avoir ne précède pas la facture qu'il corrige (émise le "

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -26,7 +27,15 @@ from django.db.models.functions import Coalesce
 from habitants import selectors as habitants_selectors
 from phares.roles import is_staff_member
 
-from .models import Facture, Imputation, Lot, Relance
+from .models import (
+    Facture,
+    Imputation,
+    LignePrelevement,
+    Lot,
+    MandatSepa,
+    Prelevement,
+    Relance,
+)
 
 
 def factures_visibles(user) -> QuerySet[Facture]:
@@ -67,6 +76,8 @@ class EtatPaiement(models.TextChoices):
     PARTIELLE = "partielle", "Partiellement payée"
     DUE = "due", "À payer"
     EN_RETARD = "en_retard", "En retard"
+    # In a direct-debit batch not yet cashed: the money is on its way, nobody chases it.
+    PRESENTEE = "presentee", "Présentée au prélèvement"
 
 
 def _somme(qs, champ: str):
@@ -79,8 +90,9 @@ def _somme(qs, champ: str):
 
 def avec_soldes(qs: QuerySet[Facture]) -> QuerySet[Facture]:
     """Annote chaque facture de `credite` (ses avoirs émis), `paye` (ses imputations de
-    paiements non annulés) et `reste` (TTC - crédité - payé). Rien n'est saisi : le reste
-    dû se déduit toujours des enregistrements."""
+    paiements non annulés), `reste` (TTC - crédité - payé) et `presentee` (dans une remise
+    de prélèvements ni encaissée ni annulée). Rien n'est saisi : le reste dû se déduit
+    toujours des enregistrements."""
     avoirs = (
         Facture.objects.emises()
         .filter(facture_origine=OuterRef("pk"))
@@ -90,7 +102,9 @@ def avec_soldes(qs: QuerySet[Facture]) -> QuerySet[Facture]:
         facture=OuterRef("pk"), paiement__annule_le__isnull=True
     ).annotate(montant_somme=F("montant"))
     return qs.annotate(
-        credite=_somme(avoirs, "facture_origine"), paye=_somme(imputations, "facture")
+        credite=_somme(avoirs, "facture_origine"),
+        paye=_somme(imputations, "facture"),
+        presentee=Exists(LignePrelevement.objects.filter(facture=OuterRef("pk"), ouverte=True)),
     ).annotate(
         reste=ExpressionWrapper(
             F("total_ttc") - F("credite") - F("paye"),
@@ -105,7 +119,9 @@ def dues(qs: QuerySet[Facture]) -> QuerySet[Facture]:
 
 
 def en_retard(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> QuerySet[Facture]:
-    return dues(qs).filter(date_echeance__lt=aujourd_hui)
+    """Les factures dues dont l'échéance est passée, sauf celles présentées au prélèvement :
+    on ne relance pas une facture que la banque est en train d'encaisser."""
+    return dues(qs).filter(date_echeance__lt=aujourd_hui, presentee=False)
 
 
 def reste(f: Facture) -> Decimal:
@@ -120,6 +136,8 @@ def etat(f: Facture, aujourd_hui: datetime.date) -> EtatPaiement | None:
         return None
     if reste(f) <= 0:
         return EtatPaiement.ANNULEE if not f.paye and f.credite else EtatPaiement.PAYEE
+    if getattr(f, "presentee", False):
+        return EtatPaiement.PRESENTEE
     if f.date_echeance < aujourd_hui:
         return EtatPaiement.EN_RETARD
     return EtatPaiement.PARTIELLE if f.paye else EtatPaiement.DUE
@@ -213,16 +231,64 @@ def clients_debiteurs(aujourd_hui: datetime.date) -> list[Debiteur]:
 
 
 def a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> dict[str, Decimal]:
-    """Ce qu'un client doit (`du`) et, dedans, ce qui est en retard (`en_retard`), pour les
-    factures de `qs` annotées par `avec_soldes`."""
-    du = en_retard_total = ZERO
+    """Ce qu'un client doit (`du`) et, dedans, ce qui est en retard (`en_retard`) et ce qui
+    est en cours de prélèvement (`presente`), pour les factures de `qs`."""
+    du = en_retard_total = presente = ZERO
     for f in dues(qs.model.objects.filter(pk__in=qs.values("pk"))).only(
         "pk", "total_ttc", "date_echeance"
     ):
         du += reste(f)
-        if f.date_echeance < aujourd_hui:
+        if f.presentee:
+            presente += reste(f)
+        elif f.date_echeance < aujourd_hui:
             en_retard_total += reste(f)
-    return {"du": du, "en_retard": en_retard_total}
+    return {"du": du, "en_retard": en_retard_total, "presente": presente}
+
+
+# --- Prélèvement SEPA ---------------------------------------------------------------------
+
+
+def mandats() -> QuerySet[MandatSepa]:
+    """Tous les mandats, actifs d'abord, avec leur dernière remise non annulée."""
+    derniere = (
+        LignePrelevement.objects.filter(mandat=OuterRef("pk"))
+        .exclude(prelevement__statut=Prelevement.Statut.ANNULEE)
+        .order_by("-prelevement__date_prelevement")
+        .values("prelevement__date_prelevement")[:1]
+    )
+    return (
+        MandatSepa.objects.select_related("structure")
+        .annotate(dernier_prelevement=Subquery(derniere))
+        .order_by(F("revoque_le").desc(nulls_first=True), "structure__nom", "-pk")
+    )
+
+
+def mandats_actifs(structures) -> QuerySet[MandatSepa]:
+    """Les mandats actifs de `structures` (pour montrer à un·e référent·e le sien)."""
+    return (
+        MandatSepa.objects.filter(structure__in=structures, revoque_le__isnull=True)
+        .select_related("structure")
+        .order_by("structure__nom")
+    )
+
+
+def prelevables() -> QuerySet[Facture]:
+    """Les factures qu'une nouvelle remise peut prélever : émises, dues, pas déjà présentées,
+    d'une structure qui a un mandat actif ; la plus ancienne d'abord."""
+    mandates = MandatSepa.objects.filter(revoque_le__isnull=True).values("structure")
+    qs = Facture.objects.filter(structure__in=mandates).select_related("structure")
+    return (
+        dues(qs.defer("vendeur", "acheteur"))
+        .filter(presentee=False)
+        .order_by("structure__nom", "date_emission", "rang")
+    )
+
+
+def remise_de(f: Facture) -> Prelevement | None:
+    """La remise ouverte où `f` est présentée, s'il y en a une."""
+    lignes = LignePrelevement.objects.select_related("prelevement")
+    ligne = lignes.filter(facture=f, ouverte=True).first()
+    return ligne.prelevement if ligne else None
 
 
 def lots_a_suivre(nombre: int = 5) -> list[Lot]:

@@ -33,3 +33,22 @@ urlpatterns += [
     path("factures/paiements/<int:pk>/", views.paiement_detail, name="paiement"),
     path("factures/paiements/<int:pk>/annuler/", views.paiement_annuler, name="paiement-annuler"),
 ]
+urlpatterns += [
+    path("factures/mandats/", views.mandat_liste, name="mandats"),
+    path("factures/mandats/nouveau/", views.mandat_nouveau, name="mandat-nouveau"),
+    path("factures/mandats/<int:pk>/revoquer/", views.mandat_revoquer, name="mandat-revoquer"),
+    path("factures/prelevements/", views.remise_liste, name="prelevements"),
+    path("factures/prelevements/nouveau/", views.remise_nouvelle, name="prelevement-nouveau"),
+    path("factures/prelevements/<int:pk>/", views.remise_detail, name="prelevement"),
+    path("factures/prelevements/<int:pk>/xml/", views.remise_xml, name="prelevement-xml"),
+    path(
+        "factures/prelevements/<int:pk>/encaisser/",
+        views.remise_encaisser,
+        name="prelevement-encaisser",
+    ),
+    path(
+        "factures/prelevements/<int:pk>/annuler/",
+        views.remise_annuler,
+        name="prelevement-annuler",
+    ),
+]

@@ -1,6 +1,8 @@
 """Pages de la facturation : la liste (équipe : tout ; référent·e : ses factures émises), la
 préparation d'un mois, un brouillon à revoir, l'émission, le PDF, la coopérative."""
 
+import datetime
+import hashlib
 import logging
 from decimal import Decimal
 
@@ -13,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
 from espaces import selectors as espaces_selectors
@@ -22,20 +24,23 @@ from phares.lib.money import format_euros
 from phares.lib.pagination import paginate
 from phares.roles import gestion_required, is_gestion, is_staff_member, staff_required
 
-from . import comptes, exports, reglements, rendu, selectors, services
+from . import comptes, exports, reglements, rendu, selectors, sepa, services
 from .filters import FactureFilter, PaiementFilter
 from .forms import (
     AnnulationPaiementForm,
+    AnnulationRemiseForm,
     AvoirForm,
     ComptesForm,
     CooperativeForm,
     EmettreForm,
     LigneForm,
+    MandatForm,
     MoisForm,
     PaiementForm,
     PeriodeForm,
+    RemiseForm,
 )
-from .models import Cooperative, Facture, LigneFacture, Lot, Paiement
+from .models import Cooperative, Facture, LigneFacture, Lot, MandatSepa, Paiement, Prelevement
 from .services import FacturationError
 
 logger = logging.getLogger(__name__)
@@ -96,6 +101,9 @@ def facture_liste(request):
             "query": query,
             "staff": staff,
             "a_regler": None if staff else selectors.a_regler(qs, aujourd_hui),
+            "mandats": None
+            if staff
+            else selectors.mandats_actifs(habitants_selectors.structures_du_referent(request.user)),
             "brouillons_par_mois": brouillons,
             "lots": lots,
             # Its own ids: the filter form below has a "mois" field too.
@@ -197,6 +205,7 @@ def _page_detail(request, facture, *, ligne_form=None, status=200):
             "imputations": selectors.paiements_de(facture),
             "avoirs": facture.avoirs.emises().order_by("rang"),
             "relances": facture.relances.order_by("-envoyee_le")[:5] if staff else (),
+            "remise": selectors.remise_de(facture) if facture.presentee else None,
         }
     return render(
         request,
@@ -588,3 +597,202 @@ def comptes_page(request):
         {"form": form, "peut_modifier": peut_modifier},
         status=400 if form.is_bound else 200,
     )
+
+
+# --- Prélèvement SEPA -------------------------------------------------------------------------
+
+
+@staff_required
+def mandat_liste(request):
+    return render(request, "facturation/mandat_liste.html", {"mandats": selectors.mandats()})
+
+
+@staff_required
+def mandat_nouveau(request):
+    donnees = request.POST if request.method == "POST" else None
+    form = MandatForm(donnees, initial={"date_signature": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            mandat = sepa.creer_mandat(par=request.acteur, **form.cleaned_data)
+        except FacturationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Mandat {mandat.reference} de {mandat.structure} enregistré."
+            )
+            return redirect("facturation:mandats")
+    return render(
+        request,
+        "facturation/mandat_form.html",
+        {"form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def mandat_revoquer(request, pk):
+    mandat = get_object_or_404(MandatSepa.objects.select_related("structure"), pk=pk)
+    retour = reverse("facturation:mandats")
+    if not mandat.est_actif:
+        messages.info(request, "Ce mandat est déjà révoqué.")
+        return redirect(retour)
+    if request.method == "GET":
+        return render(
+            request,
+            "includes/confirmer.html",
+            {
+                "titre": f"Révoquer le mandat {mandat.reference}",
+                "question": f"Révoquer le mandat de prélèvement de {mandat.structure} "
+                f"({mandat.iban_masque}) ?",
+                "consequences": [
+                    "Ses factures ne pourront plus être mises dans une remise de prélèvements.",
+                    "Une remise déjà générée n'est pas modifiée : annulez-la si elle ne doit "
+                    "pas partir.",
+                    "Pour prélever à nouveau, il faudra un nouveau mandat signé (nouvelle RUM).",
+                ],
+                "bouton": "Révoquer le mandat",
+                "retour": retour,
+            },
+        )
+    try:
+        sepa.revoquer_mandat(mandat=mandat, par=request.acteur)
+    except FacturationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Mandat {mandat.reference} de {mandat.structure} révoqué.")
+    return redirect(retour)
+
+
+def _remises():
+    # The XML can weigh a megabyte: pages that do not serve it do not read it.
+    return Prelevement.objects.defer("xml").select_related("cree_par", "cloturee_par")
+
+
+@staff_required
+def remise_liste(request):
+    page, query = paginate(request, _remises().order_by("-date_prelevement", "-pk"))
+    return render(request, "facturation/remise_liste.html", {"page": page, "query": query})
+
+
+@staff_required
+def remise_nouvelle(request):
+    """Les factures dues des structures qui ont un mandat actif, toutes cochées, et la date
+    de prélèvement (une semaine plus tard par défaut)."""
+    try:
+        sepa.cooperative_creanciere()
+    except FacturationError as exc:
+        probleme = str(exc)
+    else:
+        probleme = None
+    factures = list(selectors.prelevables())
+    mandats = {
+        m.structure_id: m for m in selectors.mandats_actifs([f.structure_id for f in factures])
+    }
+    form = RemiseForm(
+        request.POST if request.method == "POST" else None,
+        factures=factures,
+        mandats=mandats,
+        initial={
+            "factures": [f.pk for f in factures],
+            "date_prelevement": timezone.localdate() + datetime.timedelta(days=7),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            remise = sepa.generer_remise(par=request.acteur, **form.cleaned_data)
+        except FacturationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{remise} générée : {remise.nombre} prélèvement(s), {format_euros(remise.total)}."
+                " Téléchargez le fichier et déposez-le sur le site de la banque.",
+            )
+            return redirect("facturation:prelevement", pk=remise.pk)
+    return render(
+        request,
+        "facturation/remise_form.html",
+        {
+            "form": form,
+            "factures": factures,
+            "probleme": probleme,
+            "total": sum((selectors.reste(f) for f in factures), Decimal("0.00")),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@staff_required
+def remise_detail(request, pk, *, form=None):
+    remise = get_object_or_404(_remises(), pk=pk)
+    return render(
+        request,
+        "facturation/remise_detail.html",
+        {
+            "remise": remise,
+            "lignes": remise.lignes.select_related(
+                "facture__structure", "mandat", "paiement"
+            ).order_by("pk"),
+            "form": (form or AnnulationRemiseForm()) if remise.est_ouverte else None,
+            "encaissable": remise.est_ouverte and remise.date_prelevement <= timezone.localdate(),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@staff_required
+def remise_xml(request, pk):
+    remise = get_object_or_404(Prelevement, pk=pk)
+    if remise.statut == Prelevement.Statut.ANNULEE:
+        messages.error(
+            request,
+            "Cette remise est annulée : son fichier ne se télécharge plus (il prélèverait des "
+            "factures redevenues dues).",
+        )
+        return redirect("facturation:prelevement", pk=pk)
+    contenu = remise.xml.encode("utf-8")
+    if hashlib.sha256(contenu).hexdigest() != remise.sha256:
+        logger.error("Remise %s : le fichier gardé ne correspond plus à son empreinte", pk)
+        messages.error(
+            request,
+            "Le fichier gardé ne correspond plus à son empreinte SHA-256 : ne l'envoyez pas, "
+            "prévenez la personne qui administre le site.",
+        )
+        return redirect("facturation:prelevement", pk=pk)
+    response = HttpResponse(contenu, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{remise.nom_fichier}"'
+    return response
+
+
+@staff_required
+@require_POST
+def remise_encaisser(request, pk):
+    remise = get_object_or_404(_remises(), pk=pk)
+    try:
+        paiements = sepa.encaisser_remise(remise=remise, par=request.acteur)
+    except FacturationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{remise} encaissée : {len(paiements)} paiement(s) enregistré(s), "
+            f"{format_euros(remise.total)}.",
+        )
+    return redirect("facturation:prelevement", pk=pk)
+
+
+@staff_required
+@require_POST
+def remise_annuler(request, pk):
+    remise = get_object_or_404(_remises(), pk=pk)
+    form = AnnulationRemiseForm(request.POST)
+    if form.is_valid():
+        try:
+            sepa.annuler_remise(remise=remise, motif=form.cleaned_data["motif"], par=request.acteur)
+        except FacturationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{remise} annulée : ses factures redeviennent dues.")
+        return redirect("facturation:prelevement", pk=pk)
+    return remise_detail(request, pk, form=form)

@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("PHARES_CHROMIUM", "/usr/bin/chromium"))
 
@@ -32,6 +33,11 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+# A loaded 2-core machine (CI beside other work) can take more than Playwright's 5 s to
+# answer a form post: assertions wait as long as actions do, pages opened by hand included.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture

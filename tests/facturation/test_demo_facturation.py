@@ -10,7 +10,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from espaces.facturation import demo, selectors
-from espaces.facturation.models import Cooperative, Facture, LigneFacture, Paiement
+from espaces.facturation.models import (
+    Cooperative,
+    Facture,
+    LigneFacture,
+    MandatSepa,
+    Paiement,
+    Prelevement,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.grand_livre]
 
@@ -57,8 +64,15 @@ def test_la_demo_emet_les_factures_2015(monkeypatch):
     assert any(f.paye and selectors.reste(f) > 0 for f in soldes)  # half paid
     impayes = selectors.impayes_par_client(aujourd_hui)
     assert impayes and all(f.mois.month in (6, 12) for g in impayes for f in g.factures)
+    # Two structures pay by SEPA direct debit: June's batch is cashed, December's presented.
+    assert Cooperative.objects.get().ics == "FR72ZZZ123456"
+    assert MandatSepa.objects.filter(revoque_le__isnull=True).count() == 2
+    juin_sepa, decembre_sepa = Prelevement.objects.order_by("date_prelevement")
+    assert juin_sepa.statut == "encaissee" and decembre_sepa.statut == "generee"
+    assert Paiement.objects.filter(moyen="prelevement").count() == juin_sepa.nombre > 0
+    assert E.PRESENTEE in {selectors.etat(f, aujourd_hui) for f in soldes}
 
-    avant = Facture.objects.count(), Paiement.objects.count()
+    avant = [m.objects.count() for m in (Facture, Paiement, MandatSepa, Prelevement)]
     call_command("demo", stdout=io.StringIO())
-    # A second run bills nothing twice, pays nothing twice.
-    assert (Facture.objects.count(), Paiement.objects.count()) == avant
+    # A second run bills nothing twice, pays nothing twice, collects nothing twice.
+    assert [m.objects.count() for m in (Facture, Paiement, MandatSepa, Prelevement)] == avant

@@ -47,7 +47,8 @@ Presence = Participant.Presence
 def titre_par_defaut(type_seance: str, debut: datetime.datetime) -> str:
     jour = temps.jour(debut)
     if type_seance == Seance.Type.COGERANCE:
-        return f"Cogérance de {dates.mois_annee(jour)}"
+        mois = dates.mois_annee(jour)
+        return f"Cogérance {'d’' if mois[0] in 'aeiou' else 'de '}{mois}"
     return f"{Seance.Type(type_seance).label} du {dates.date_longue(jour)}"
 
 

@@ -105,7 +105,7 @@ def decision_retirer(request, pk, decision_pk):
 
 
 def _registre_filtre(request):
-    f = DecisionFilter(request.GET or None, queryset=selectors.registre())
+    f = DecisionFilter(request.GET, queryset=selectors.registre())
     return f, (f.qs if f.is_valid() else f.queryset.none())
 
 

@@ -140,3 +140,42 @@ def test_tenir_la_cogerance_puis_chercher_dans_le_registre(
     ).to_be_visible()
     expect(page.get_by_text("Acheter et assurer deux vélos")).to_be_visible()
     assert not (problemes := audit(page, "fiche de décision")), problemes
+
+
+def test_sans_javascript_sur_telephone(browser, browser_context_args, live_server, cogerant, scic):
+    """La même page sans JavaScript, sur un téléphone : chaque formulaire poste et revient à
+    sa section avec le message ; rien ne dépasse la largeur de l'écran."""
+    from gouvernance.services import seances
+    from phares.lib import temps
+    from tests.conftest import acteur
+
+    seance = seances.creer_seance(
+        type=Seance.Type.COGERANCE,
+        debut=temps.aware(datetime.date(2015, 7, 7), datetime.time(18)),
+        fin=None,
+        lieu="PHARES",
+        par=acteur(cogerant),
+    )
+    context = browser.new_context(
+        **browser_context_args, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    login(page, live_server.url, cogerant.email, PASSWORD)
+    page.goto(f"{live_server.url}/gouvernance/seances/{seance.pk}/")
+    page.get_by_role("group", name="Claude Cogérant").get_by_label("Présence").select_option(
+        label="Présent·e"
+    )
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_text("Présences enregistrées : 1 présent·es")).to_be_visible()
+    assert page.url.endswith("#presences")
+    field(page, "Intitulé").fill("Repas mensuels des habitants")
+    field(page, "Texte de la décision").fill("Un repas par mois au réfectoire.")
+    field(page, "Catégorie").select_option(label="Habitants")
+    page.get_by_role("button", name="Noter la décision").click()
+    expect(
+        page.get_by_text("Décision notée : Repas mensuels des habitants (adoptée).")
+    ).to_be_visible()
+    largeur = page.evaluate("document.documentElement.scrollWidth")
+    assert largeur <= 390, f"{largeur} px de large sur téléphone"
+    context.close()

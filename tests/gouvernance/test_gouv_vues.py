@@ -459,3 +459,29 @@ def test_changer_le_statut_d_une_action(approuvee, cogerant, cogerants, par):
     )
     assert r.status_code == 302 and r.url == url("action-liste")
     assert Action.objects.get(pk=action.pk).statut == "fait"
+
+
+def test_identifiants_hors_de_portee(cogerant, cogerance):
+    client = client_as(cogerant)
+    huge = 2**70
+    assert client.get(f"/gouvernance/seances/{huge}/").status_code == 404
+    assert (
+        client.post(f"/gouvernance/seances/{cogerance.pk}/points/{huge}/retirer/").status_code
+        == 404
+    )
+    assert client.get(f"/gouvernance/seances/{huge}/proces-verbal.pdf").status_code == 404
+    assert client.get(f"/gouvernance/decisions/registre-{huge}.pdf").status_code == 404
+    assert client.get("/gouvernance/decisions/" + "x" * 500 + "/").status_code == 404
+    assert (
+        client.post(f"/gouvernance/actions/{huge}/statut/", {"statut": "fait"}).status_code == 404
+    )
+
+
+def test_un_associe_ne_lit_pas_un_proces_verbal_en_cours(cogerance, cogerant, par, associe):
+    noter(cogerance, par, Claude="present")
+    client_as(cogerant).post(url("decision-ajouter", cogerance.pk), decision_post("Secret"))
+    page = client_as(associe).get(url("seance-detail", cogerance.pk))
+    assert page.status_code == 200
+    assert "en cours de rédaction" in page.text and "Secret" not in page.text
+    assert client_as(associe).get(url("seance-pdf", cogerance.pk)).status_code == 404
+    assert "Secret" in client_as(cogerant).get(url("seance-detail", cogerance.pk)).text

@@ -140,9 +140,15 @@ def seance_presences(request, pk):
     seance = seance_ou_404(pk)
     if r := refus_si_approuvee(request, seance):
         return r
-    form = PresencesForm(
-        request.POST, participants=list(seance.participants.select_related("associe"))
-    )
+    participants = list(seance.participants.select_related("associe"))
+    if request.POST.get("tous_presents"):
+        # "Everyone is here": one click for a monthly meeting of four.
+        data = request.POST.copy()
+        for p in participants:
+            data[f"presences-presence_{p.pk}"] = "present"
+        form = PresencesForm(data, participants=participants)
+    else:
+        form = PresencesForm(request.POST, participants=participants)
     if form.is_valid():
         try:
             q = seances.enregistrer_presences(

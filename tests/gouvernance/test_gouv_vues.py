@@ -485,3 +485,63 @@ def test_un_associe_ne_lit_pas_un_proces_verbal_en_cours(cogerance, cogerant, pa
     assert "en cours de rédaction" in page.text and "Secret" not in page.text
     assert client_as(associe).get(url("seance-pdf", cogerance.pk)).status_code == 404
     assert "Secret" in client_as(cogerant).get(url("seance-detail", cogerance.pk)).text
+
+
+def test_une_assemblee_ponderee_par_colleges(cogerant, par, structures_associees):
+    from gouvernance.services.colleges import CollegeSaisi, affecter_colleges, definir_colleges
+
+    a, b, c, d = definir_colleges(
+        colleges=[
+            CollegeSaisi("Fondateurs", 40),
+            CollegeSaisi("Salariés", 25),
+            CollegeSaisi("Habitants", 25),
+            CollegeSaisi("Partenaires", 10),
+        ],
+        par=par,
+    )
+    repartition = [a] * 3 + [b] * 2 + [c] * 5 + [d] * 2
+    affecter_colleges(
+        affectations={
+            s.pk: col.pk for s, col in zip(structures_associees, repartition, strict=True)
+        },
+        par=par,
+    )
+    ag = services_seances.creer_seance(
+        type="ago",
+        debut=NOW - datetime.timedelta(days=3),
+        fin=None,
+        lieu="PHARES",
+        par=par,
+    )
+    client = client_as(cogerant)
+    client.post(
+        url("seance-presences", ag.pk),
+        {f"presences-presence_{p.pk}": "present" for p in ag.participants.all()},
+    )
+    page = client.get(url("seance-detail", ag.pk))
+    assert "Votes par collège, pondérés." in page.text and "Partenaires" in page.text
+    voix = {
+        f"decision-{champ}_{col.pk}": n
+        for col, (pour, contre, abst) in (
+            (a, (3, 0, 0)),
+            (b, (2, 0, 0)),
+            (c, (1, 4, 0)),
+            (d, (0, 1, 1)),
+        )
+        for champ, n in (("pour", pour), ("contre", contre), ("abstention", abst))
+    }
+    r = client.post(
+        url("decision-ajouter", ag.pk),
+        decision_post("Approbation des comptes", **{"decision-mode": "vote"}, **voix),
+    )
+    assert r.status_code == 302
+    decision = Decision.objects.get(seance=ag)
+    assert (decision.pour_pondere, decision.resultat) == (70, "adoptee")
+    page = client.get(url("seance-detail", ag.pk))
+    assert "Total pondéré : 70 % pour" in page.text
+
+
+def test_tout_le_monde_est_present(cogerance, cogerant):
+    r = client_as(cogerant).post(url("seance-presences", cogerance.pk), {"tous_presents": "1"})
+    assert r.status_code == 302
+    assert set(cogerance.participants.values_list("presence", flat=True)) == {"present"}

@@ -8,6 +8,7 @@ class GouvernanceConfig(AppConfig):
     def ready(self):
         from phares.lib import panels
 
+        from . import panels as gouvernance_panels
         from . import selectors
 
         # habitants marks and filters associates without importing gouvernance.
@@ -18,3 +19,5 @@ class GouvernanceConfig(AppConfig):
                 structures=lambda le: selectors.structures_associees_ids(le=le),
             )
         )
+        # The dashboard shows the next meeting and overdue actions (phares/views.py).
+        panels.register("tableau_de_bord", gouvernance_panels.tableau_de_bord)

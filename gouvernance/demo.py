@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 
-from . import selectors
+from . import demo_seances, selectors
 from .models import Associe, Mandat
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ def load(ctx: DemoContext) -> None:
             {"debut": CREATION_SCIC, "fin": None},
         )
     _label_logins(ctx)
+    # The SCIC's 2015 meetings, decisions and minutes (after its associates and cogérants).
+    demo_seances.load(ctx)
     ctx.log(
         f"gouvernance : {len(STRUCTURES_ASSOCIEES) + len(PERSONNES_ASSOCIEES)} associés, "
         f"{len(COGERANTS)} cogérants."

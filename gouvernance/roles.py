@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from phares.roles import role_required
+from phares.roles import is_gestion, role_required
 
 from . import selectors
 
@@ -28,3 +28,33 @@ def is_associe(user, le: datetime.date | None = None) -> bool:
 
 
 cogerant_required = role_required(is_cogerant)
+
+
+# --- Séances et décisions -------------------------------------------------------------------
+
+
+def _memo(user, nom: str, calcul) -> bool:
+    """Un rôle lu une fois par requête (la navigation et la vue le demandent toutes deux)."""
+    cle = f"_gouvernance_{nom}_{timezone.localdate():%Y%m%d}"
+    if not hasattr(user, cle):
+        setattr(user, cle, calcul())
+    return getattr(user, cle)
+
+
+def peut_lire(user) -> bool:
+    """Séances, décisions, registre : cogérant·es, associé·es et l'équipe de gestion."""
+    if not user.is_authenticated:
+        return False
+    return _memo(user, "lire", lambda: peut_rediger(user) or is_associe(user))
+
+
+def peut_rediger(user) -> bool:
+    """Préparer une séance, en tenir le procès-verbal, l'approuver : cogérant·es (mandat en
+    cours) et équipe de gestion."""
+    if not user.is_authenticated:
+        return False
+    return _memo(user, "rediger", lambda: is_gestion(user) or is_cogerant(user))
+
+
+lecture_required = role_required(peut_lire)
+redaction_required = role_required(peut_rediger)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from gouvernance import roles as gouvernance_roles
 from habitants.selectors import structures_du_referent, structures_of_member
 from phares import roles
 
@@ -20,6 +21,8 @@ def navigation(request):
             "mes_structures": SimpleLazyObject(lambda: list(structures_of_member(user))),
             # A référent reads the invoices of their structures.
             "referent": SimpleLazyObject(lambda: structures_du_referent(user).exists()),
+            # Associates, cogérant·es and gestion read the SCIC's meetings and decisions.
+            "gouvernance": SimpleLazyObject(lambda: gouvernance_roles.peut_lire(user)),
         },
         "PHARES_CONTACT": settings.PHARES_CONTACT,
     }

@@ -315,6 +315,40 @@ PHARES_CONTACT = {
 }
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 14)
 
+# Gouvernance de la SCIC : ce que fixent ses statuts (docs/decisions.md, « Gouvernance —
+# séances et décisions »), lu par gouvernance/regles.py qui refuse une valeur mal écrite.
+GOUVERNANCE_SCIC = {
+    "nom": env_str("GOUVERNANCE_SCIC_NOM", "SCIC La Cité PHARES"),
+    "forme": env_str(
+        "GOUVERNANCE_SCIC_FORME",
+        "Société coopérative d'intérêt collectif, SARL à capital variable",
+    ),
+    "siege": env_str("GOUVERNANCE_SCIC_SIEGE", PHARES_CONTACT["adresse"]),
+}
+# Procurations qu'un·e associé·e peut porter en séance (le Code de commerce n'en fixe pas pour
+# une SARL, art. L223-28 ; les statuts de la SCIC, si).
+GOUVERNANCE_PROCURATIONS_MAX = env_int("GOUVERNANCE_PROCURATIONS_MAX", 1)
+# Quorum par type de séance et par convocation (1re, 2de) : fraction des inscrits présents ou
+# représentés, ou None (pas de quorum).
+GOUVERNANCE_QUORUMS = {
+    "cogerance": {1: None, 2: None},
+    "ago": {1: "1/5", 2: None},
+    "age": {1: "1/4", 2: "1/5"},
+    "pleniere": {1: None, 2: None},
+    "thematique": {1: None, 2: None},
+}
+# Majorité par type de séance : « >1/2 » (plus de la moitié) ou « >=2/3 » (au moins les deux
+# tiers) des voix exprimées (GOUVERNANCE_BASE_MAJORITE = "exprimees", abstentions non
+# comptées) ou des votants (= "votants" : une abstention pèse comme un vote contre).
+GOUVERNANCE_MAJORITES = {
+    "cogerance": ">1/2",
+    "ago": ">1/2",
+    "age": ">=2/3",
+    "pleniere": ">1/2",
+    "thematique": ">1/2",
+}
+GOUVERNANCE_BASE_MAJORITE = env_str("GOUVERNANCE_BASE_MAJORITE", "exprimees")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

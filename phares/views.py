@@ -8,6 +8,7 @@ from espaces import selectors as espaces_selectors
 from gouvernance import roles as gouvernance_roles
 from habitants import selectors as habitants_selectors
 from phares import roles
+from phares.lib import panels
 
 
 def home(request):
@@ -31,6 +32,8 @@ def _dashboard_context(user):
         or espaces_selectors.structures_reservantes(user, le=today).exists(),
         "is_cogerant": gouvernance_roles.is_cogerant(user),
         "is_associe": gouvernance_roles.is_associe(user),
+        # What other apps add to the dashboard (governance: next meeting, overdue actions).
+        "panels": panels.collect("tableau_de_bord", user=user),
     }
     if context["is_staff_member"]:
         annee = today.year - 1

@@ -593,6 +593,216 @@ ROWS += [
     ),
 ]
 
+
+def gouvernance_lecture(ok) -> dict:
+    """Séances et décisions : associé·es, cogérant·es et gestion ; les autres membres 403."""
+    return signed_in(403, gestion=ok, cogerant=ok, associe=ok)
+
+
+def gouvernance_redaction(ok) -> dict:
+    """Écrire : cogérant·es (mandat en cours) et gestion ; un·e associé·e lit seulement."""
+    return signed_in(403, gestion=ok, cogerant=ok)
+
+
+ROWS += [
+    # --- gouvernance ------------------------------------------------------------------
+    Row("gouvernance:seance-liste", expected=gouvernance_lecture(200)),
+    Row("gouvernance:seance-nouvelle", expected=gouvernance_redaction(200)),
+    Row(
+        "gouvernance:seance-nouvelle",
+        method="post",
+        expected=gouvernance_redaction(400),
+        label="seance-nouvelle-post",
+    ),
+    Row("gouvernance:proposer", expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:proposer",
+        method="post",
+        expected=gouvernance_lecture(400),
+        label="proposer-post",
+    ),
+    Row("gouvernance:seance-detail", ("$seance_pk",), expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:seance-detail",
+        ("$seance_approuvee_pk",),
+        expected=gouvernance_lecture(200),
+        label="seance-detail-approuvee",
+    ),
+    Row(
+        "gouvernance:seance-detail",
+        (999999,),
+        expected=gouvernance_lecture(404),
+        label="seance-detail-inconnue",
+    ),
+    Row(
+        "gouvernance:seance-modifier",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(400),
+    ),
+    Row(
+        "gouvernance:seance-redaction",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        "gouvernance:seance-presences",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(400),
+    ),
+    Row(
+        "gouvernance:point-ajouter",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(400),
+    ),
+    Row(
+        "gouvernance:point-retirer",
+        ("$seance_pk", "$point_pk"),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        # A point of another meeting is not reachable through this one.
+        "gouvernance:point-retirer",
+        ("$seance_approuvee_pk", "$point_pk"),
+        method="post",
+        expected=gouvernance_redaction(302),
+        label="point-retirer-seance-approuvee",
+    ),
+    Row(
+        "gouvernance:decision-ajouter",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(400),
+    ),
+    Row(
+        "gouvernance:decision-modifier",
+        ("$seance_pk", "$decision_pk"),
+        expected=gouvernance_redaction(200),
+    ),
+    Row(
+        "gouvernance:decision-modifier",
+        ("$seance_pk", "$decision_pk"),
+        method="post",
+        expected=gouvernance_redaction(400),
+        label="decision-modifier-post",
+    ),
+    Row(
+        # Approved minutes: back to the meeting's page, which says why.
+        "gouvernance:decision-modifier",
+        ("$seance_approuvee_pk", "$decision_approuvee_pk"),
+        expected=gouvernance_redaction(302),
+        label="decision-modifier-approuvee",
+    ),
+    Row(
+        "gouvernance:decision-modifier",
+        ("$seance_approuvee_pk", "$decision_pk"),
+        expected=gouvernance_redaction(404),
+        label="decision-modifier-autre-seance",
+    ),
+    Row(
+        "gouvernance:decision-retirer",
+        ("$seance_pk", "$decision_pk"),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        "gouvernance:action-ajouter",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(400),
+    ),
+    Row(
+        "gouvernance:action-retirer",
+        ("$seance_pk", "$action_pk"),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        "gouvernance:seance-convoquer",
+        ("$seance_pk",),
+        expected=gouvernance_redaction(200),
+        label="seance-convoquer-confirmation",
+    ),
+    Row(
+        "gouvernance:seance-convoquer",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        "gouvernance:seance-approuver",
+        ("$seance_pk",),
+        expected=gouvernance_redaction(200),
+        label="seance-approuver-confirmation",
+    ),
+    Row(
+        "gouvernance:seance-approuver",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        "gouvernance:seance-supprimer",
+        ("$seance_pk",),
+        expected=gouvernance_redaction(200),
+        label="seance-supprimer-confirmation",
+    ),
+    Row(
+        "gouvernance:seance-supprimer",
+        ("$seance_pk",),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row(
+        "gouvernance:seance-pdf",
+        ("$seance_approuvee_pk",),
+        expected=gouvernance_lecture(200),
+    ),
+    Row(
+        # A draft's minutes: a preview for who writes them, nothing for the others.
+        "gouvernance:seance-pdf",
+        ("$seance_pk",),
+        expected=gouvernance_redaction(200) | {"associe": 404},
+        label="seance-pdf-projet",
+    ),
+    Row("gouvernance:seance-ics", ("$seance_pk",), expected=gouvernance_lecture(200)),
+    Row("gouvernance:action-liste", expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:action-statut",
+        ("$action_pk",),
+        method="post",
+        expected=gouvernance_redaction(302),
+    ),
+    Row("gouvernance:colleges", expected=gouvernance_redaction(200)),
+    Row("gouvernance:decision-liste", expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:decision-liste",
+        query="?q=tarif&annee=2015&categorie=tarifs&statut=adoptee&type=cogerance",
+        expected=gouvernance_lecture(200),
+        label="decision-liste-filtree",
+    ),
+    Row("gouvernance:decision-csv", expected=gouvernance_lecture(200)),
+    Row("gouvernance:decision-registre-pdf", (2015,), expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:decision-registre-pdf",
+        (1999,),
+        expected=gouvernance_lecture(404),
+        label="decision-registre-pdf-vide",
+    ),
+    Row("gouvernance:decision-detail", ("$reference",), expected=gouvernance_lecture(200)),
+    Row(
+        # A draft decision has no reference: nothing to open in the register.
+        "gouvernance:decision-detail",
+        ("2015-07-D09",),
+        expected=gouvernance_lecture(404),
+        label="decision-detail-inconnue",
+    ),
+]
+
 CASES = [
     pytest.param(row, persona, id=f"{row.id}-{persona}") for row in ROWS for persona in PERSONAS
 ]
@@ -686,6 +896,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         "invitation_b_pk": invitation(structure_b, "invitee@modeestime.test", "jeton-b").pk,
         "invitation_nouvelle_pk": invitation(structure_a, "nouvelle@halage.test", INVITE_TOKEN).pk,
         **factures,
+        **gouvernance_du_monde(personas["cogerant"]),
     }
 
 
@@ -804,6 +1015,57 @@ def prelevements_du_monde(facture_b) -> dict:
     return {"mandat_b_pk": mandat.pk, "remise_pk": remise.pk}
 
 
+def gouvernance_du_monde(cogerant) -> dict:
+    """Une cogérance en cours (un point, une décision, une action) et une approuvée (écrite
+    comme l'approbation la laisse, sans rendre un PDF par test)."""
+    from gouvernance.models import Action, Decision, DocumentPv, Participant, Point, Seance
+    from phares.lib import temps
+
+    juillet = temps.aware(datetime.date(2015, 7, 7), datetime.time(18))
+    brouillon = Seance.objects.create(
+        type="cogerance", titre="Cogérance de juillet 2015", debut=juillet, lieu="PHARES"
+    )
+    Participant.objects.create(
+        seance=brouillon, personne=cogerant, nom="Claude", presence="present"
+    )
+    point = Point.objects.create(seance=brouillon, rang=1, titre="Budget")
+    decision = Decision.objects.create(
+        seance=brouillon, rang=1, titre="Tarif", texte="Tarif du co-travail.",
+        categorie="tarifs", mode="consensus", resultat="adoptee",
+    )  # fmt: skip
+    action = Action.objects.create(
+        seance=brouillon, libelle="Devis", responsable=cogerant, echeance=datetime.date(2015, 8, 1)
+    )
+    approuvee = Seance.objects.create(
+        type="cogerance", titre="Cogérance de juin 2015", lieu="PHARES",
+        debut=juillet - datetime.timedelta(days=28), president=cogerant, secretaire=cogerant,
+    )  # fmt: skip
+    Participant.objects.create(
+        seance=approuvee, personne=cogerant, nom="Claude", presence="present"
+    )
+    decision_approuvee = Decision.objects.create(
+        seance=approuvee, rang=1, titre="Tarif du co-travail", texte="120 € par mois.",
+        categorie="tarifs", mode="consensus", resultat="adoptee",
+        reference="2015-06-D01", rang_mois=1,
+    )  # fmt: skip
+    Seance.objects.filter(pk=approuvee.pk).update(
+        statut="approuvee", annee_pv=2015, rang_pv=1, numero="PV2015-0001",
+        approuvee_le=juillet,
+    )  # fmt: skip
+    DocumentPv.objects.create(
+        seance_id=approuvee.pk, contenu=b"%PDF-1.7", sha256="0" * 64, taille=8
+    )
+    return {
+        "seance_pk": brouillon.pk,
+        "seance_approuvee_pk": approuvee.pk,
+        "point_pk": point.pk,
+        "decision_pk": decision.pk,
+        "decision_approuvee_pk": decision_approuvee.pk,
+        "action_pk": action.pk,
+        "reference": decision_approuvee.reference,
+    }
+
+
 def resolve_args(args, world) -> list:
     return [world[a[1:]] if isinstance(a, str) and a.startswith("$") else a for a in args]
 
@@ -842,11 +1104,12 @@ def _names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_table():
-    """A new page in habitants or espaces (or the home page) must get its row above."""
+    """A new page in habitants, espaces, facturation or gouvernance (or the home page) must get
+    its row above."""
     names = {
         n
         for n in _names(get_resolver().url_patterns)
-        if n.startswith(("habitants:", "espaces:", "facturation:"))
+        if n.startswith(("habitants:", "espaces:", "facturation:", "gouvernance:"))
     }
     names.add("home")
     assert len(names) > 45

@@ -4,8 +4,13 @@
 consommations), `calendriers` (jetons des flux). Chacune dans une transaction ; chacune lève
 EspacesError avec un message lisible. Ce module en réexporte l'interface publique :
 `from espaces import services; services.reserver(...)`.
+
+Les apps qui réservent par ces services (gouvernance, projets) n'importent rien d'autre
+d'espaces : les salles réservables et les structures pour lesquelles une personne réserve
+leur sont donc offertes ici aussi.
 """
 
+from ..selectors import salles, structures_reservantes
 from ._erreurs import ConflitError, EspacesError, PrixError
 from .batiment import creer_convention, terminer_convention
 from .calendriers import nouveau_jeton, revoquer
@@ -86,6 +91,8 @@ __all__ = [
     "reserver_serie",
     "reserver_velo",
     "revoquer",
+    "salles",
+    "structures_reservantes",
     "terminer_convention",
     "terminer_tarif",
     "verifier_regles",

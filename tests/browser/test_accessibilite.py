@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from espaces.models import Reservation
+from gouvernance.models import Seance
 from phares.lib import temps
 from tests.browser.conftest import field, login
 from tests.conftest import PASSWORD
@@ -26,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DEMO_PASSWORD = "phares2015"
 GESTION = "gestion@phares.test"
 HABITANT = "referent.halage@phares.test"
+COGERANT = "cogerant@phares.test"
 TELEPHONE = {"width": 390, "height": 844}
 A4 = {"width": 794, "height": 1123}
 
@@ -159,6 +161,24 @@ def test_axe_sur_les_pages_cles(page, live_server, demo):
     ):
         page.goto(url + chemin)
         problemes += audit(page, f"gestion {chemin}")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # Cogérant·e : gouvernance de la SCIC (séances, procès-verbal approuvé, registre).
+    login(page, url, COGERANT, DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name=re.compile("Bonjour"))).to_be_visible()
+    ag = Seance.objects.get(type=Seance.Type.AGO)
+    for chemin in (
+        "/",
+        "/gouvernance/",
+        f"/gouvernance/seances/{ag.pk}/",
+        "/gouvernance/seances/nouvelle/",
+        "/gouvernance/decisions/",
+        "/gouvernance/decisions/2015-01-D01/",
+        "/gouvernance/actions/",
+        "/gouvernance/colleges/",
+    ):
+        page.goto(url + chemin)
+        problemes += audit(page, f"cogérant {chemin}")
 
     assert not problemes, "\n".join(problemes)
 
@@ -260,7 +280,10 @@ def test_telephone_et_impression(browser, browser_context_args, live_server, dem
         (GESTION, "batiment", "/espaces/"),
         (GESTION, "semaine", semaine),
         (HABITANT, "mon-espace", "/mon-espace/halage/"),
+        (COGERANT, "seance", "/gouvernance/seances/{ag}/"),
+        (COGERANT, "registre", "/gouvernance/decisions/"),
     ]
+    ag = Seance.objects.get(type=Seance.Type.AGO).pk
     pages = {}
     problemes = []
     for email, nom, chemin in parcours:
@@ -273,7 +296,7 @@ def test_telephone_et_impression(browser, browser_context_args, live_server, dem
         page = pages[email]
         page.set_viewport_size(TELEPHONE)
         page.emulate_media(media="screen")
-        page.goto(url + chemin)
+        page.goto(url + chemin.format(ag=ag))
 
         # Téléphone : rien de plus large que l'écran, les tableaux défilent dans leur cadre.
         largeur = page.evaluate("document.documentElement.scrollWidth")

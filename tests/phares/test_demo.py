@@ -5,11 +5,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from gouvernance import selectors as gouvernance_selectors
-from gouvernance.models import Associe, Mandat
+from gouvernance.models import Action, Associe, Decision, DocumentPv, Mandat, Seance
 from habitants import demo as habitants_demo
 from habitants.models import ChiffresAnnuels, Domaine, Membre, Structure
 from phares import roles
@@ -38,6 +38,10 @@ def row_counts() -> dict[str, int]:
             ChiffresAnnuels,
             Associe,
             Mandat,
+            Seance,
+            Decision,
+            Action,
+            DocumentPv,
         )
     }
 
@@ -171,3 +175,55 @@ def test_four_cogerants_and_the_scic_associates():
     assert Associe.objects.filter(categorie=Associe.Categorie.BENEFICIAIRES).count() == 11
     salariee = Associe.objects.get(categorie=Associe.Categorie.SALARIES)
     assert salariee.personne.email == "gestion@phares.test"
+
+
+def test_the_scic_meetings_of_2015():
+    """Twelve monthly cogérance meetings and the June AGO, minutes approved and stored."""
+    run_demo()
+    seances = Seance.objects.order_by("debut")
+    assert seances.count() == 13
+    assert seances.filter(type=Seance.Type.COGERANCE).count() == 12
+    assert set(seances.values_list("statut", flat=True)) == {Seance.Statut.APPROUVEE}
+    assert sorted(seances.values_list("numero", flat=True)) == [
+        f"PV2015-{i:04d}" for i in range(1, 14)
+    ]
+    assert DocumentPv.objects.count() == 13
+    assert all(bytes(doc.contenu).startswith(b"%PDF") for doc in DocumentPv.objects.all())
+    # The decisions the report tells of, each with its reference.
+    titres = set(Decision.objects.values_list("titre", flat=True))
+    for titre in (
+        "Tarif du poste en co-travail",
+        "Service de vélos mutualisés",
+        "Service d'affranchissement mutualisé",
+        "Permanences juridiques pour les habitants",
+        "Travaux du rez-de-chaussée bas",
+        "Recrutement de volontaires en service civique",
+        "Marque de T-shirts bio, équitables et locaux",
+        "Projet COMPIC",
+    ):
+        assert titre in titres
+    assert not Decision.objects.filter(reference__isnull=True).exists()
+    tarif = Decision.objects.get(titre="Tarif du poste en co-travail")
+    assert (tarif.reference, tarif.pour, tarif.contre, tarif.abstention) == ("2015-01-D01", 3, 0, 1)
+    assert tarif.corrections.get().reference == "2015-03-D02"
+    # Some follow-up actions are still open, hence overdue today.
+    ouvertes = Action.objects.filter(statut=Action.Statut.A_FAIRE)
+    assert ouvertes.count() == 3 and all(a.echeance < timezone.localdate() for a in ouvertes)
+    assert Action.objects.filter(statut=Action.Statut.FAIT).count() == 9
+
+
+def test_the_june_2015_general_assembly():
+    run_demo()
+    ag = Seance.objects.get(type=Seance.Type.AGO)
+    assert ag.debut.date() == d(2015, 6, 25)
+    presences = dict(
+        ag.participants.values_list("presence").annotate(n=Count("pk")).values_list("presence", "n")
+    )
+    assert presences == {"present": 9, "represente": 2, "excuse": 1}
+    comptes = ag.decisions.get(titre="Approbation des comptes de l'exercice 2014")
+    assert (comptes.pour, comptes.contre, comptes.abstention, comptes.resultat) == (
+        10,
+        0,
+        1,
+        "adoptee",
+    )

@@ -8,6 +8,7 @@ class GouvernanceConfig(AppConfig):
     def ready(self):
         from phares.lib import panels
 
+        from . import panels as gouvernance_panels
         from . import selectors
 
         # habitants marks and filters associates without importing gouvernance.
@@ -18,3 +19,5 @@ class GouvernanceConfig(AppConfig):
                 structures=lambda le: selectors.structures_associees_ids(le=le),
             )
         )
+        # The structure's page says since when, represented by whom, with how many shares.
+        panels.register("structure", gouvernance_panels.structure_panel)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from gouvernance import roles as gouvernance_roles
 from habitants.selectors import structures_du_referent, structures_of_member
 from phares import roles
 
@@ -20,6 +21,8 @@ def navigation(request):
             "mes_structures": SimpleLazyObject(lambda: list(structures_of_member(user))),
             # A référent reads the invoices of their structures.
             "referent": SimpleLazyObject(lambda: structures_du_referent(user).exists()),
+            # Gestion, cogérant·es and associé·es read the SCIC's pages.
+            "gouvernance": SimpleLazyObject(lambda: gouvernance_roles.peut_lire_gouvernance(user)),
         },
         "PHARES_CONTACT": settings.PHARES_CONTACT,
     }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("habitants.urls")),
     path("", include("espaces.urls")),
     path("", include("espaces.facturation.urls")),
+    path("gouvernance/", include("gouvernance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,17 +8,12 @@ from django import forms
 from phares.forms import DateBornee
 
 from ..services.capital import MONTANT_MAX, PARTS_MAX
-from ._champs import ligne, texte
+from ._champs import DecimalFrancais, ligne, texte
 
 
 def _montant(label: str, *, min_value: Decimal, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        min_value=min_value,
-        max_value=MONTANT_MAX,
-        max_digits=12,
-        decimal_places=2,
-        **kwargs,
+    return DecimalFrancais(
+        label=label, unite=" en euros", min_value=min_value, max_value=MONTANT_MAX, **kwargs
     )
 
 

@@ -8,17 +8,16 @@ from phares.forms import DateBornee
 
 from ..models import PosteDedie
 from ..services.postes import ETP_MAX
-from ._champs import PersonneChoiceField
+from ._champs import DecimalFrancais, PersonneChoiceField
 
 
 class PosteForm(forms.ModelForm):
     personne = PersonneChoiceField(label="Personne inscrite", required=False)
-    etp = forms.DecimalField(
+    etp = DecimalFrancais(
         label="Quotité (ETP)",
         min_value=Decimal("0.01"),
         max_value=ETP_MAX,
         max_digits=4,
-        decimal_places=2,
         help_text="1 = un temps plein ; 0,5 = un mi-temps consacré au pôle.",
     )
 

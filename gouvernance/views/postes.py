@@ -12,6 +12,7 @@ from phares.lib import dates
 from phares.roles import gestion_required, is_gestion
 
 from .. import selectors
+from ..forms._champs import nombre_lisible
 from ..forms.postes import PosteForm
 from ..roles import gouvernance_required
 from ..services import GouvernanceError
@@ -30,10 +31,13 @@ def postes(request):
         {
             "annee_form": annee_form,
             "annee": annee,
-            "postes": selectors.postes().filter(dates.overlapping(debut, fin)),
-            "etp_annee": selectors.etp_dedies(annee=annee),
+            "postes": [
+                (p, nombre_lisible(p.etp))
+                for p in selectors.postes().filter(dates.overlapping(debut, fin))
+            ],
+            "etp_annee": nombre_lisible(selectors.etp_dedies(annee=annee)),
             "today": today,
-            "etp_aujourdhui": selectors.etp_dedies(le=today),
+            "etp_aujourdhui": nombre_lisible(selectors.etp_dedies(le=today)),
             "peut_modifier": is_gestion(request.user),
         },
     )

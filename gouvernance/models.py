@@ -2,8 +2,8 @@
 sociales (grand livre en ajout seul), mandats datés (cogérance, conseil…) et postes dédiés
 au pôle (ETP).
 
-Les séances, décisions et votes viendront à côté ; la décision d'admission d'un associé est
-pour l'instant une référence en texte (`decision_admission_ref`).
+La décision qui admet un associé est pour l'instant une référence en texte
+(`decision_admission_ref`), en attendant d'être reliée aux décisions des séances.
 """
 
 from django.conf import settings
@@ -111,12 +111,6 @@ class Associe(models.Model):
         if self.personne_id:
             return self.personne.display_name
         return self.nom
-
-    @property
-    def nature(self) -> str:
-        if self.structure_id:
-            return "structure"
-        return "personne"
 
     @property
     def representant_libelle(self) -> str:

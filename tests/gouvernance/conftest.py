@@ -18,7 +18,6 @@ from tests.espaces.views_fixtures import paris
 d = datetime.date
 AUJOURD_HUI = paris(2016, 3, 1, 10)
 SYSTEME = Acteur.systeme("test")
-CENT = Decimal("100.00")
 CREATION = d(2014, 6, 1)
 ARRIVEE = d(2010, 1, 1)
 

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Lower
 
 from habitants.models import Membre
 from phares.lib import dates
@@ -60,8 +61,11 @@ def structures_associees_ids(*, le: datetime.date) -> set[int]:
 
 
 def registre():
-    """Tous les associés, passés compris, avec ce que la page affiche."""
-    return Associe.objects.select_related("structure", "personne", "representant")
+    """Tous les associés, passés compris, avec ce que la page affiche, triables par nom
+    (`tri` : la structure, sinon le nom de famille de la personne, sinon le nom saisi)."""
+    return Associe.objects.select_related("structure", "personne", "representant").annotate(
+        tri=Coalesce(Lower("structure__nom"), Lower("personne__last_name"), Lower("nom"))
+    )
 
 
 def associes_le(le: datetime.date):
@@ -112,11 +116,12 @@ class Alerte:
     message: str
 
 
-def alertes_registre(le: datetime.date) -> list[Alerte]:
+def alertes_registre(le: datetime.date, comptage: list[Categorie] | None = None) -> list[Alerte]:
     """Ce que la loi demande et que le registre du jour `le` ne tient pas (ou plus pour
-    longtemps) : une catégorie obligatoire vide, le plafond d'associés d'une SARL."""
+    longtemps) : une catégorie obligatoire vide, le plafond d'associés d'une SARL.
+    `comptage` : celui du même jour, s'il est déjà lu."""
     alertes = []
-    comptage = comptage_par_categorie(le)
+    comptage = comptage if comptage is not None else comptage_par_categorie(le)
     for c in comptage:
         if c.obligatoire and c.nombre == 0:
             alertes.append(
@@ -408,7 +413,12 @@ def annees_du_capital() -> list[int]:
 
 
 def mandats():
-    return Mandat.objects.select_related("personne").order_by("fonction", "-debut", "pk")
+    """Les mandats, dans l'ordre des fonctions (cogérance d'abord), puis du plus récent."""
+    rang = Case(
+        *(When(fonction=code, then=Value(i)) for i, code in enumerate(Mandat.Fonction.values)),
+        output_field=IntegerField(),
+    )
+    return Mandat.objects.select_related("personne").order_by(rang, "-debut", "pk")
 
 
 def mandats_le(le: datetime.date):

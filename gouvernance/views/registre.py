@@ -21,7 +21,7 @@ from ._commun import associe_ou_404
 def registre(request):
     f = RegistreFilter(request.GET, queryset=selectors.registre())
     le = f.date
-    page, query = paginate(request, f.qs.order_by("structure__nom", "personne__last_name", "nom"))
+    page, query = paginate(request, f.qs.order_by("tri", "pk"))
     soldes = selectors.soldes_par_associe(le)
     comptage = selectors.comptage_par_categorie(le)
     return render(
@@ -35,7 +35,7 @@ def registre(request):
             "lignes": [(a, soldes.get(a.pk)) for a in page],
             "comptage": comptage,
             "total": sum(c.nombre for c in comptage),
-            "alertes": selectors.alertes_registre(le),
+            "alertes": selectors.alertes_registre(le, comptage),
             "peut_modifier": peut_tenir_registre(request.user),
         },
     )

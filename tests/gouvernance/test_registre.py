@@ -454,3 +454,24 @@ def test_les_utilisateurs_sont_nommes_avec_leur_adresse(gestion):
     page = client_as(gestion).get(reverse("gouvernance:associe-nouveau")).text
     assert "Anne Hurand (gestion@phares.test)" in page
     assert get_user_model().objects.count() == 1
+
+
+def test_le_registre_est_trie_par_nom_sur_toutes_les_bases(historique, gestion):
+    """Structures et personnes mêlées, par nom (une personne par son nom de famille) : pas
+    d'abord les personnes sur SQLite et à la fin sur PostgreSQL."""
+    response = client_as(gestion).get(reverse("gouvernance:registre"), {"etat": "tous"})
+    assert [str(a) for a, _solde in response.context["lignes"]] == [
+        "Halage",
+        "Anne Hurand",
+        "Mael",
+        "Solibio",
+    ]
+
+
+def test_les_mandats_suivent_l_ordre_des_fonctions(cogerant, referent_a):
+    from gouvernance.services import mandats
+
+    mandats.nommer(personne=referent_a, fonction="tresorier", debut=d(2015, 1, 1), par=SYSTEME)
+    mandats.nommer(personne=referent_a, fonction="president", debut=d(2015, 1, 1), par=SYSTEME)
+    fonctions = [m.fonction for m in selectors.mandats_le(d(2015, 6, 1))]
+    assert fonctions == ["cogerant", "president", "tresorier"]

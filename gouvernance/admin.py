@@ -1,4 +1,6 @@
-"""Associés et mandats : saisis ici par un superutilisateur, avant les pages de gouvernance."""
+"""Gouvernance dans l'administration technique : en lecture seule. Les écritures passent par
+les pages et leurs services (règles, journal, procès-verbal approuvé immuable) ; le grand
+livre du capital ne se modifie jamais."""
 
 from django.contrib import admin
 
@@ -9,24 +11,44 @@ from .models import (
     Associe,
     College,
     Decision,
+    DemandeRetrait,
     DocumentPv,
     Mandat,
+    MouvementCapital,
     Participant,
     Point,
+    PosteDedie,
     Seance,
     VoteCollege,
 )
 
 
 @admin.register(Associe)
-class AssocieAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "categorie", "entree", "sortie"]
+class AssocieAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["__str__", "categorie", "entree", "sortie", "decision_admission_ref"]
     list_filter = ["categorie"]
 
 
 @admin.register(Mandat)
-class MandatAdmin(admin.ModelAdmin):
-    list_display = ["personne", "fonction", "debut", "fin"]
+class MandatAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["personne", "fonction", "debut", "fin", "designe_par"]
+    list_filter = ["fonction"]
+
+
+@admin.register(MouvementCapital)
+class MouvementCapitalAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["date", "associe", "type", "parts", "souscrit", "libere", "reference"]
+    list_filter = ["type"]
+
+
+@admin.register(DemandeRetrait)
+class DemandeRetraitAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["date", "associe", "parts", "annulee_le"]
+
+
+@admin.register(PosteDedie)
+class PosteDedieAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["intitule", "fonction", "employeur", "etp", "debut", "fin"]
 
 
 # --- Séances, décisions, collèges : en lecture seule --------------------------------------

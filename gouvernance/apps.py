@@ -21,3 +21,5 @@ class GouvernanceConfig(AppConfig):
         )
         # The dashboard shows the next meeting and overdue actions (phares/views.py).
         panels.register("tableau_de_bord", gouvernance_panels.tableau_de_bord)
+        # The structure's page says since when, represented by whom, with how many shares.
+        panels.register("structure", gouvernance_panels.structure_panel)

@@ -301,7 +301,8 @@ def _presences(seance: Seance, par, *, excuse=None) -> None:
     services_seances.enregistrer_presences(seance=seance, lignes=lignes, par=par)
 
 
-# The AGO of 25 June 2015: 12 associates, 9 present, 2 represented, 1 excused.
+# The AGO of 25 June 2015: 11 associates that day (La Boîte Militante joins on 1 July), 8
+# present, 2 represented, 1 excused.
 AG_POINTS = (
     "Rapport de gestion des cogérants sur l'exercice 2014",
     "Approbation des comptes de l'exercice 2014",
@@ -313,11 +314,11 @@ AG_REPRESENTES = {"terragram": "solibio", "metropop": "sfmad"}  # structure: its
 AG_EXCUSE = "fabien-kenzo-sato"
 AG_DECISIONS = (
     ("Approbation des comptes de l'exercice 2014", "L'assemblée approuve les comptes de "
-     "l'exercice 2014 tels qu'ils lui sont présentés.", C.FINANCES, (10, 0, 1)),
+     "l'exercice 2014 tels qu'ils lui sont présentés.", C.FINANCES, (9, 0, 1)),
     ("Affectation du résultat 2014", "Le résultat de l'exercice 2014 est affecté en totalité "
-     "aux réserves impartageables.", C.FINANCES, (11, 0, 0)),
+     "aux réserves impartageables.", C.FINANCES, (10, 0, 0)),
     ("Quitus aux cogérants", "L'assemblée donne quitus aux cogérants pour leur gestion de "
-     "l'exercice 2014.", C.GOUVERNANCE, (9, 0, 2)),
+     "l'exercice 2014.", C.GOUVERNANCE, (8, 0, 2)),
 )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
-"""L'encart de la gouvernance sur le tableau de bord (phares/lib/panels.py) : la prochaine
-séance et les actions de suivi en retard, pour qui lit la gouvernance."""
+"""Les encarts de la gouvernance (phares/lib/panels.py) : sur le tableau de bord, la
+prochaine séance et les actions de suivi en retard, pour qui lit la gouvernance ; sur la fiche
+d'une structure, « Associée de la SCIC » (habitants n'importe pas gouvernance)."""
 
 from __future__ import annotations
 
@@ -22,5 +23,22 @@ def tableau_de_bord(*, user) -> Panel | None:
             "en_retard": list(en_retard[:8]),
             "nb_en_retard": en_retard.count(),
             "peut_rediger": roles.peut_rediger(user),
+        },
+    )
+
+
+def structure_panel(*, structure, user, **_):
+    today = timezone.localdate()
+    associe = selectors.qualite_de_structure(structure, le=today)
+    if associe is None:
+        return None
+    return Panel(
+        "gouvernance/_panel_structure.html",
+        {
+            "associe": associe,
+            "actuel": associe.est_associe_le(today),
+            "solde": selectors.solde(associe, le=today),
+            # The staff's accounting team reads the structure, not the register.
+            "lien": roles.peut_lire(user),
         },
     )

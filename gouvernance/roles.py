@@ -2,6 +2,13 @@
 
 Les rôles de l'équipe salariée (gestion, comptabilité) sont dans phares/roles.py ; ceux-ci
 dépendent des données de gouvernance, donc vivent ici.
+
+Qui fait quoi dans les pages de la gouvernance :
+- lire (registre, capital, mandats, postes dédiés) : la gestion, les cogérant·es en
+  mandat, les associé·es (en personne, représentant·e ou membre d'une structure associée) ;
+- tenir le registre et le capital (admettre, modifier, sortie, mouvements) : la gestion et
+  les cogérant·es ;
+- nommer et terminer les mandats, tenir les postes dédiés : la gestion.
 """
 
 from __future__ import annotations
@@ -56,5 +63,12 @@ def peut_rediger(user) -> bool:
     return _memo(user, "rediger", lambda: is_gestion(user) or is_cogerant(user))
 
 
+# The same rights, by the names the register's pages use: whoever writes the minutes keeps
+# the register and the capital ledger; whoever reads the meetings reads the register.
+peut_tenir_registre = peut_rediger
+peut_lire_gouvernance = peut_lire
+
 lecture_required = role_required(peut_lire)
 redaction_required = role_required(peut_rediger)
+gouvernance_required = lecture_required
+registre_required = redaction_required

@@ -1,10 +1,29 @@
-"""Lectures sur la SCIC, pour les vues et pour les autres apps (tableau de bord, rapport)."""
+"""Lectures de la gouvernance, pour ses pages et pour les autres apps (tableau de bord,
+rapport annuel, habitants par le registre des qualités) : qui est associé ou cogérant un jour
+donné, le registre et ses alertes, le capital souscrit et libéré à une date, l'état annuel du
+capital, les mandats, les ETP dédiés au pôle ; les séances, décisions et actions."""
+
+from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -12,8 +31,24 @@ from habitants.models import Membre
 from phares.lib import dates
 from phares.roles import GESTION
 
-from . import decompte, regles
-from .models import Action, Associe, College, Decision, Mandat, Participant, Point, Seance
+from . import decompte, reglages, regles
+from .models import (
+    Action,
+    Associe,
+    College,
+    Decision,
+    DemandeRetrait,
+    Mandat,
+    MouvementCapital,
+    Participant,
+    Point,
+    PosteDedie,
+    Seance,
+)
+
+CENTIME = Decimal("0.01")
+
+# --- Rôles ------------------------------------------------------------------------------
 
 
 def est_cogerant(user, *, le: datetime.date) -> bool:
@@ -27,11 +62,14 @@ def _associes(le: datetime.date):
 
 
 def est_associe(user, *, le: datetime.date) -> bool:
-    """Associé en personne, ou membre actif d'une structure associée."""
+    """Associé en personne, représentant·e d'une structure associée, ou membre actif d'une
+    structure associée."""
     return (
         _associes(le)
         .filter(
-            Q(personne=user) | Q(structure__membres__in=Membre.objects.actifs(le).filter(user=user))
+            Q(personne=user)
+            | Q(representant=user)
+            | Q(structure__membres__in=Membre.objects.actifs(le).filter(user=user))
         )
         .exists()
     )
@@ -44,6 +82,410 @@ def _structures_associees(le: datetime.date):
 def structures_associees_ids(*, le: datetime.date) -> set[int]:
     """Structures associées de la SCIC au jour `le` (soulignées dans le rapport)."""
     return set(_structures_associees(le))
+
+
+# --- Registre ---------------------------------------------------------------------------
+
+
+def registre():
+    """Tous les associés, passés compris, avec ce que la page affiche, triables par nom
+    (`tri` : la structure, sinon le nom de famille de la personne, sinon le nom saisi)."""
+    return Associe.objects.select_related("structure", "personne", "representant").annotate(
+        tri=Coalesce(Lower("structure__nom"), Lower("personne__last_name"), Lower("nom"))
+    )
+
+
+def associes_le(le: datetime.date):
+    """Les associés au jour `le` (entrée ≤ le ≤ sortie, bornes incluses)."""
+    return registre().filter(dates.active_on(le, "entree", "sortie"))
+
+
+def qualite_de_structure(structure, *, le: datetime.date) -> Associe | None:
+    """La qualité d'associé d'une structure au jour `le`, ou la dernière qu'elle a eue."""
+    qualites = registre().filter(structure=structure).order_by("-entree")
+    return next((q for q in qualites if q.est_associe_le(le)), None) or next(iter(qualites), None)
+
+
+def autres_qualites(associe: Associe):
+    """Les autres périodes d'associé de la même structure ou personne (une réadmission)."""
+    if associe.structure_id:
+        qs = registre().filter(structure_id=associe.structure_id)
+    elif associe.personne_id:
+        qs = registre().filter(personne_id=associe.personne_id)
+    else:
+        return Associe.objects.none()
+    return qs.exclude(pk=associe.pk).order_by("entree")
+
+
+@dataclass(frozen=True)
+class Categorie:
+    code: str
+    libelle: str
+    nombre: int
+    obligatoire: bool
+
+
+def comptage_par_categorie(le: datetime.date) -> list[Categorie]:
+    """Le nombre d'associés de chaque catégorie au jour `le`, dans l'ordre de la loi."""
+    nombres: dict[str, int] = defaultdict(int)
+    for categorie in _associes(le).values_list("categorie", flat=True):
+        nombres[categorie] += 1
+    obligatoires = reglages.categories_obligatoires()
+    return [
+        Categorie(code, libelle, nombres[code], code in obligatoires)
+        for code, libelle in Associe.Categorie.choices
+    ]
+
+
+@dataclass(frozen=True)
+class Alerte:
+    niveau: str  # "warning" or "danger" (Bootstrap's alert colours)
+    message: str
+
+
+def alertes_registre(le: datetime.date, comptage: list[Categorie] | None = None) -> list[Alerte]:
+    """Ce que la loi demande et que le registre du jour `le` ne tient pas (ou plus pour
+    longtemps) : une catégorie obligatoire vide, le plafond d'associés d'une SARL.
+    `comptage` : celui du même jour, s'il est déjà lu."""
+    alertes = []
+    comptage = comptage if comptage is not None else comptage_par_categorie(le)
+    for c in comptage:
+        if c.obligatoire and c.nombre == 0:
+            alertes.append(
+                Alerte(
+                    "danger",
+                    f"Aucun associé dans la catégorie « {c.libelle} » au "
+                    f"{dates.date_longue(le)} : une SCIC doit en compter au moins un "
+                    "(art. 19 septies de la loi du 10 septembre 1947).",
+                )
+            )
+    total = sum(c.nombre for c in comptage)
+    plafond, alerte = reglages.plafond_associes(), reglages.alerte_plafond_associes()
+    if total > plafond:
+        alertes.append(
+            Alerte(
+                "danger",
+                f"{total} associés pour un plafond de {plafond} : une SARL doit revenir à "
+                f"{plafond} associés ou se transformer dans les deux ans "
+                "(art. L223-3 du Code de commerce).",
+            )
+        )
+    elif total >= alerte:
+        alertes.append(
+            Alerte(
+                "warning",
+                f"{total} associés : le plafond de {plafond} associés d'une SARL approche "
+                f"(art. L223-3 du Code de commerce ; il en reste {plafond - total}).",
+            )
+        )
+    return alertes
+
+
+# --- Capital ----------------------------------------------------------------------------
+
+
+@dataclass
+class Solde:
+    """Parts détenues, capital souscrit et capital libéré (versé)."""
+
+    parts: int = 0
+    souscrit: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    libere: Decimal = field(default_factory=lambda: Decimal("0.00"))
+
+    def ajouter(self, parts: int, souscrit: Decimal, libere: Decimal) -> None:
+        self.parts += parts
+        self.souscrit += souscrit
+        self.libere += libere
+
+    @property
+    def a_liberer(self) -> Decimal:
+        return self.souscrit - self.libere
+
+    @property
+    def vide(self) -> bool:
+        return not (self.parts or self.souscrit or self.libere)
+
+
+def _mouvements(jusqu_au: datetime.date | None = None):
+    qs = MouvementCapital.objects.all()
+    if jusqu_au is not None:
+        qs = qs.filter(date__lte=jusqu_au)
+    return qs
+
+
+def soldes_par_associe(le: datetime.date) -> dict[int, Solde]:
+    """Le solde de chaque associé qui a eu un mouvement jusqu'au jour `le` inclus. La somme
+    se fait en Python, en Decimal : exacte sur SQLite comme sur PostgreSQL."""
+    soldes: dict[int, Solde] = defaultdict(Solde)
+    for associe_id, parts, souscrit, libere in _mouvements(le).values_list(
+        "associe_id", "parts", "souscrit", "libere"
+    ):
+        soldes[associe_id].ajouter(parts, souscrit, libere)
+    return dict(soldes)
+
+
+def solde(associe: Associe, *, le: datetime.date) -> Solde:
+    s = Solde()
+    for parts, souscrit, libere in (
+        _mouvements(le).filter(associe=associe).values_list("parts", "souscrit", "libere")
+    ):
+        s.ajouter(parts, souscrit, libere)
+    return s
+
+
+def capital_fin_de_journee(mouvements) -> list[tuple[datetime.date, Decimal]]:
+    """Le capital souscrit au soir de chaque jour qui a un mouvement, dans l'ordre des dates.
+    `mouvements` : des (date, variation du capital souscrit). Une contre-passation porte la
+    date du mouvement qu'elle annule : l'erreur n'apparaît donc dans aucun soir."""
+    par_jour: dict[datetime.date, Decimal] = defaultdict(Decimal)
+    for date, souscrit in mouvements:
+        par_jour[date] += souscrit
+    courbe, cumul = [], Decimal("0.00")
+    for date in sorted(par_jour):
+        cumul += par_jour[date]
+        courbe.append((date, cumul))
+    return courbe
+
+
+@dataclass(frozen=True)
+class PlusHaut:
+    montant: Decimal
+    le: datetime.date | None
+
+
+def plus_haut(courbe: list[tuple[datetime.date, Decimal]]) -> PlusHaut:
+    meilleur = PlusHaut(Decimal("0.00"), None)
+    for date, montant in courbe:
+        if montant > meilleur.montant:
+            meilleur = PlusHaut(montant, date)
+    return meilleur
+
+
+def plancher(plus_haut_montant: Decimal) -> Decimal:
+    """Le capital sous lequel aucun remboursement ne fait descendre : le quart du capital le
+    plus élevé atteint (art. 7 de la loi du 10 septembre 1947), ou le minimum des statuts
+    (art. L231-5 du Code de commerce) s'il est plus haut. Arrondi au centime supérieur."""
+    quart = (plus_haut_montant * reglages.fraction_plancher()).quantize(
+        CENTIME, rounding=ROUND_CEILING
+    )
+    return max(quart, reglages.capital_minimum_statutaire())
+
+
+def courbe_du_capital() -> list[tuple[datetime.date, Decimal]]:
+    return capital_fin_de_journee(MouvementCapital.objects.values_list("date", "souscrit"))
+
+
+@dataclass(frozen=True)
+class CapitalParCategorie:
+    code: str
+    libelle: str
+    solde: Solde
+    porteurs: int  # associates holding at least one share
+
+
+@dataclass(frozen=True)
+class EtatCapital:
+    le: datetime.date
+    total: Solde
+    par_categorie: list[CapitalParCategorie]
+    plus_haut: PlusHaut  # the highest capital reached up to `le`
+    plancher: Decimal
+    valeur_nominale: Decimal
+
+    @property
+    def porteurs(self) -> int:
+        return sum(c.porteurs for c in self.par_categorie)
+
+    @property
+    def marge(self) -> Decimal:
+        """Ce qui peut encore être remboursé sans passer sous le plancher."""
+        return max(self.total.souscrit - self.plancher, Decimal("0.00"))
+
+
+def capital(*, le: datetime.date) -> EtatCapital:
+    """Capital souscrit et libéré au jour `le`, en tout et par catégorie d'associés ; le
+    plus haut capital atteint jusqu'à ce jour et le plancher qu'il fixe."""
+    soldes = soldes_par_associe(le)
+    categories = dict(Associe.objects.filter(pk__in=soldes).values_list("pk", "categorie"))
+    par_code: dict[str, Solde] = defaultdict(Solde)
+    porteurs: dict[str, int] = defaultdict(int)
+    total = Solde()
+    for associe_id, s in soldes.items():
+        code = categories[associe_id]
+        par_code[code].ajouter(s.parts, s.souscrit, s.libere)
+        total.ajouter(s.parts, s.souscrit, s.libere)
+        if s.parts > 0:
+            porteurs[code] += 1
+    haut = plus_haut([(d, montant) for d, montant in courbe_du_capital() if d <= le])
+    return EtatCapital(
+        le=le,
+        total=total,
+        par_categorie=[
+            CapitalParCategorie(code, libelle, par_code[code], porteurs[code])
+            for code, libelle in Associe.Categorie.choices
+        ],
+        plus_haut=haut,
+        plancher=plancher(haut.montant),
+        valeur_nominale=reglages.valeur_nominale(),
+    )
+
+
+def mouvements():
+    """Le grand livre, le plus récent d'abord, avec ce que la page affiche."""
+    return MouvementCapital.objects.select_related(
+        "associe__structure", "associe__personne", "contre_passe", "contre_passation", "demande"
+    ).order_by("-date", "-pk")
+
+
+def mouvements_de(associe: Associe):
+    return mouvements().filter(associe=associe).order_by("date", "pk")
+
+
+def _remboursee():
+    return Exists(
+        MouvementCapital.objects.filter(
+            demande=OuterRef("pk"),
+            type=MouvementCapital.Type.REMBOURSEMENT,
+            contre_passation__isnull=True,
+        )
+    )
+
+
+def demandes_retrait():
+    """Les demandes de retrait, avec `remboursee` (un remboursement non contre-passé)."""
+    return DemandeRetrait.objects.select_related(
+        "associe__structure", "associe__personne"
+    ).annotate(remboursee=_remboursee())
+
+
+def demandes_en_attente():
+    """Ni remboursées ni annulées, la plus ancienne d'abord (l'ordre des remboursements)."""
+    return (
+        demandes_retrait().filter(annulee_le__isnull=True, remboursee=False).order_by("date", "pk")
+    )
+
+
+@dataclass
+class LigneEtatAnnuel:
+    associe: Associe
+    debut: Solde
+    mouvements: list[MouvementCapital]
+    fin: Solde
+
+
+@dataclass
+class EtatAnnuel:
+    annee: int
+    lignes: list[LigneEtatAnnuel]
+    debut: Solde
+    fin: Solde
+    # Sum of the year's movements by type: {type: Solde}.
+    par_type: dict[str, Solde]
+
+    @property
+    def du(self) -> datetime.date:
+        return datetime.date(self.annee, 1, 1)
+
+    @property
+    def au(self) -> datetime.date:
+        return datetime.date(self.annee, 12, 31)
+
+    @property
+    def natures(self) -> list[tuple[str, Solde]]:
+        return [(libelle, self.par_type[code]) for code, libelle in MouvementCapital.Type.choices]
+
+
+def etat_annuel(*, annee: int) -> EtatAnnuel:
+    """L'état du capital de l'année : pour chaque associé qui a détenu des parts ou eu un
+    mouvement, son solde au 31 décembre précédent, ses mouvements de l'année, son solde au
+    31 décembre ; puis les totaux. Début + mouvements = fin, associé par associé."""
+    veille = datetime.date(annee - 1, 12, 31)
+    fin_annee = datetime.date(annee, 12, 31)
+    debuts = soldes_par_associe(veille)
+    fins = soldes_par_associe(fin_annee)
+    de_l_annee: dict[int, list[MouvementCapital]] = defaultdict(list)
+    for m in MouvementCapital.objects.filter(date__gt=veille, date__lte=fin_annee).select_related(
+        "contre_passe"
+    ):
+        de_l_annee[m.associe_id].append(m)
+    ids = (
+        {i for i, s in debuts.items() if not s.vide}
+        | {i for i, s in fins.items() if not s.vide}
+        | set(de_l_annee)
+    )
+    associes = registre().filter(pk__in=ids)
+    lignes = sorted(
+        (
+            LigneEtatAnnuel(a, debuts.get(a.pk, Solde()), de_l_annee[a.pk], fins.get(a.pk, Solde()))
+            for a in associes
+        ),
+        key=lambda ligne: str(ligne.associe).casefold(),
+    )
+    debut, fin = Solde(), Solde()
+    par_type: dict[str, Solde] = {t: Solde() for t in MouvementCapital.Type.values}
+    for ligne in lignes:
+        debut.ajouter(ligne.debut.parts, ligne.debut.souscrit, ligne.debut.libere)
+        fin.ajouter(ligne.fin.parts, ligne.fin.souscrit, ligne.fin.libere)
+        for m in ligne.mouvements:
+            par_type[m.type].ajouter(m.parts, m.souscrit, m.libere)
+    return EtatAnnuel(annee, lignes, debut, fin, par_type)
+
+
+def annees_du_capital() -> list[int]:
+    """Les années qui ont un mouvement, la plus récente d'abord."""
+    return sorted({d.year for d in MouvementCapital.objects.dates("date", "year")}, reverse=True)
+
+
+# --- Mandats ----------------------------------------------------------------------------
+
+
+def mandats():
+    """Les mandats, dans l'ordre des fonctions (cogérance d'abord), puis du plus récent."""
+    rang = Case(
+        *(When(fonction=code, then=Value(i)) for i, code in enumerate(Mandat.Fonction.values)),
+        output_field=IntegerField(),
+    )
+    return Mandat.objects.select_related("personne").order_by(rang, "-debut", "pk")
+
+
+def mandats_le(le: datetime.date):
+    return mandats().filter(dates.active_on(le))
+
+
+def cogerants_le(le: datetime.date):
+    return mandats_le(le).filter(fonction=Mandat.Fonction.COGERANT)
+
+
+# --- Postes dédiés ----------------------------------------------------------------------
+
+
+def postes():
+    return PosteDedie.objects.select_related("personne").order_by("fonction", "debut", "pk")
+
+
+def postes_le(le: datetime.date):
+    return postes().filter(dates.active_on(le))
+
+
+def etp_dedies(*, annee: int | None = None, le: datetime.date | None = None) -> Decimal:
+    """ETP dédiés au PHARES, pour le rapport (« 2,5 équivalents temps plein »).
+
+    - `le` : la somme des quotités des postes en cours ce jour-là ;
+    - `annee` : chaque poste compte au prorata de ses jours dans l'année (un poste à mi-temps
+      de juillet à décembre d'une année de 365 jours vaut 0,5 × 184 / 365), arrondi au
+      centième (demi supérieur).
+    """
+    if (annee is None) == (le is None):
+        raise TypeError("etp_dedies() prend annee= ou le=, l'un des deux.")
+    if le is not None:
+        return sum((p.etp for p in PosteDedie.objects.filter(dates.active_on(le))), Decimal(0))
+    debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
+    jours_annee = (fin - debut).days + 1
+    total = Decimal(0)
+    for p in PosteDedie.objects.filter(dates.overlapping(debut, fin)):
+        du, au = max(p.debut, debut), min(p.fin or fin, fin)
+        total += p.etp * ((au - du).days + 1) / jours_annee
+    return total.quantize(CENTIME, rounding=ROUND_HALF_UP)
 
 
 # --- Séances, décisions, actions ------------------------------------------------------------
@@ -218,7 +660,7 @@ def propositions_en_attente() -> QuerySet[Point]:
     return Point.objects.filter(seance__isnull=True).select_related("propose_par")
 
 
-def registre() -> QuerySet[Decision]:
+def registre_des_decisions() -> QuerySet[Decision]:
     """Les décisions des procès-verbaux approuvés : le registre des décisions."""
     return (
         Decision.objects.filter(seance__statut=Seance.Statut.APPROUVEE)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, seances
+from .views import capital, decisions, mandats, postes, registre, seances
 
 app_name = "gouvernance"
 SEANCE = "gouvernance/seances/<int:pk>/"
@@ -50,4 +50,43 @@ urlpatterns = [
         decisions.decision_detail,
         name="decision-detail",
     ),
+    # Registre des associés
+    path("gouvernance/associes/", registre.registre, name="registre"),
+    path("gouvernance/associes/nouveau/", registre.associe_nouveau, name="associe-nouveau"),
+    path("gouvernance/associes/<int:pk>/", registre.associe_detail, name="associe-detail"),
+    path(
+        "gouvernance/associes/<int:pk>/modifier/",
+        registre.associe_modifier,
+        name="associe-modifier",
+    ),
+    path("gouvernance/associes/<int:pk>/sortie/", registre.associe_sortie, name="associe-sortie"),
+    # Capital
+    path("gouvernance/capital/", capital.capital, name="capital"),
+    path("gouvernance/capital/etat/<int:annee>/", capital.etat_annuel, name="capital-etat"),
+    path("gouvernance/associes/<int:pk>/souscrire/", capital.souscrire, name="souscrire"),
+    path("gouvernance/associes/<int:pk>/liberer/", capital.liberer, name="liberer"),
+    path(
+        "gouvernance/associes/<int:pk>/retrait/", capital.demander_retrait, name="retrait-demander"
+    ),
+    path(
+        "gouvernance/capital/retraits/<int:pk>/rembourser/", capital.rembourser, name="rembourser"
+    ),
+    path(
+        "gouvernance/capital/retraits/<int:pk>/annuler/",
+        capital.demande_annuler,
+        name="retrait-annuler",
+    ),
+    path(
+        "gouvernance/capital/mouvements/<int:pk>/contre-passer/",
+        capital.contre_passer,
+        name="contre-passer",
+    ),
+    # Mandats
+    path("gouvernance/mandats/", mandats.mandats, name="mandats"),
+    path("gouvernance/mandats/nouveau/", mandats.mandat_nouveau, name="mandat-nouveau"),
+    path("gouvernance/mandats/<int:pk>/terminer/", mandats.mandat_terminer, name="mandat-terminer"),
+    # Postes dédiés au pôle
+    path("gouvernance/postes/", postes.postes, name="postes"),
+    path("gouvernance/postes/nouveau/", postes.poste_nouveau, name="poste-nouveau"),
+    path("gouvernance/postes/<int:pk>/", postes.poste_modifier, name="poste-modifier"),
 ]

@@ -58,17 +58,32 @@ def _invite_url_builder(request):
 # --- Annuaire (toute personne connectée) ------------------------------------------
 
 
+def _qualites_du_jour() -> list[dict]:
+    """Les qualités que d'autres apps donnent aux structures aujourd'hui (associée de la
+    SCIC…), avec les structures qui les ont : les pages les marquent."""
+    today = timezone.localdate()
+    return [{"libelle": q.libelle, "ids": q.structures(today)} for q in panels.qualites()]
+
+
 @login_required
 def annuaire(request):
     f = AnnuaireFilter(request.GET, queryset=selectors.annuaire())
     groupes = selectors.par_domaine(f.qs)
-    return render(request, "habitants/annuaire.html", {"filter": f, "groupes": groupes})
+    return render(
+        request,
+        "habitants/annuaire.html",
+        {"filter": f, "groupes": groupes, "qualites": _qualites_du_jour()},
+    )
 
 
 @login_required
 def annuaire_detail(request, slug):
     structure = get_object_or_404(selectors.annuaire(), slug=slug)
-    return render(request, "habitants/annuaire_detail.html", {"structure": structure})
+    return render(
+        request,
+        "habitants/annuaire_detail.html",
+        {"structure": structure, "qualites": _qualites_du_jour()},
+    )
 
 
 # --- Gestion des structures (équipe) ---------------------------------------------
@@ -78,8 +93,7 @@ def annuaire_detail(request, slug):
 def structure_liste(request):
     f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
     page, query = paginate(request, f.qs.order_by("nom"))
-    today = timezone.localdate()
-    qualites = [{"libelle": q.libelle, "ids": q.structures(today)} for q in panels.qualites()]
+    qualites = _qualites_du_jour()
     return render(
         request,
         "habitants/structure_liste.html",

@@ -5,6 +5,7 @@ Par défaut : mode développement, SQLite sous var/. En production
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,19 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} doit être un entier, pas {value!r}.") from exc
+
+
+def env_decimal(name: str, default: Decimal) -> Decimal:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        result = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise ImproperlyConfigured(f"{name} doit être un nombre décimal, pas {value!r}.") from exc
+    if not result.is_finite():
+        raise ImproperlyConfigured(f"{name} doit être un nombre décimal, pas {value!r}.")
+    return result
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -348,6 +362,18 @@ GOUVERNANCE_MAJORITES = {
     "thematique": ">1/2",
 }
 GOUVERNANCE_BASE_MAJORITE = env_str("GOUVERNANCE_BASE_MAJORITE", "exprimees")
+# SCIC : registre des associés et capital (lu et vérifié par gouvernance/reglages.py, qui
+# documente chaque clé ; voir docs/decisions.md, « Gouvernance — registre et capital »).
+PHARES_GOUVERNANCE = {
+    # Valeur nominale d'une part sociale, fixée par les statuts.
+    "VALEUR_NOMINALE_PART": env_decimal("PHARES_VALEUR_NOMINALE_PART", Decimal("100.00")),
+    # SARL : 100 associés au plus (art. L223-3 du Code de commerce) ; alerte à partir de 90.
+    "PLAFOND_ASSOCIES": env_int("PHARES_PLAFOND_ASSOCIES", 100),
+    "ALERTE_PLAFOND_ASSOCIES": env_int("PHARES_ALERTE_PLAFOND_ASSOCIES", 90),
+    # Montant statutaire sous lequel le capital ne descend pas par remboursements
+    # (art. L231-5 du Code de commerce) ; 0 = seul le plancher du quart s'applique.
+    "CAPITAL_MINIMUM_STATUTAIRE": env_decimal("PHARES_CAPITAL_MINIMUM_STATUTAIRE", Decimal(0)),
+}
 
 LOGGING = {
     "version": 1,

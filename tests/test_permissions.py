@@ -8,6 +8,7 @@ fixture at run time.
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
@@ -803,6 +804,167 @@ ROWS += [
     ),
 ]
 
+
+def gouvernance_lecture(ok) -> dict:
+    """Registre, capital, mandats, postes : la gestion, les cogérant·es et les associé·es
+    lisent ; la comptabilité et un membre d'une structure non associée, non (403)."""
+    return signed_in(403, gestion=ok, cogerant=ok, associe=ok)
+
+
+def gouvernance_ecriture(ok) -> dict:
+    """Tenir le registre et le capital : la gestion et les cogérant·es."""
+    return signed_in(403, gestion=ok, cogerant=ok)
+
+
+ROWS += [
+    # --- gouvernance -----------------------------------------------------------------
+    Row("gouvernance:registre", expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:registre",
+        query="?le=2015-06-30&etat=tous&categorie=salaries&q=Alix",
+        label="registre-filtre",
+        expected=gouvernance_lecture(200),
+    ),
+    Row(
+        "gouvernance:associe-detail", ("$associe_structure_pk",), expected=gouvernance_lecture(200)
+    ),
+    Row(
+        "gouvernance:associe-detail",
+        (999999,),
+        label="associe-detail-inconnu",
+        expected=gouvernance_lecture(404),
+    ),
+    Row("gouvernance:associe-nouveau", expected=gouvernance_ecriture(200)),
+    Row(
+        "gouvernance:associe-nouveau",
+        method="post",
+        label="associe-nouveau-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row(
+        "gouvernance:associe-modifier",
+        ("$associe_structure_pk",),
+        expected=gouvernance_ecriture(200),
+    ),
+    Row(
+        "gouvernance:associe-modifier",
+        ("$associe_structure_pk",),
+        method="post",
+        label="associe-modifier-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row(
+        "gouvernance:associe-sortie", ("$associe_structure_pk",), expected=gouvernance_ecriture(200)
+    ),
+    Row(
+        "gouvernance:associe-sortie",
+        ("$associe_structure_pk",),
+        method="post",
+        label="associe-sortie-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row("gouvernance:capital", expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:capital",
+        query="?le=2015-12-31&type=souscription&annee=2015",
+        label="capital-filtre",
+        expected=gouvernance_lecture(200),
+    ),
+    Row("gouvernance:capital-etat", (2015,), expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:capital-etat",
+        (12345,),
+        label="capital-etat-hors-plage",
+        expected=gouvernance_lecture(404),
+    ),
+    Row("gouvernance:souscrire", ("$associe_structure_pk",), expected=gouvernance_ecriture(200)),
+    Row(
+        "gouvernance:souscrire",
+        ("$associe_structure_pk",),
+        method="post",
+        label="souscrire-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row("gouvernance:liberer", ("$associe_structure_pk",), expected=gouvernance_ecriture(200)),
+    Row(
+        "gouvernance:liberer",
+        ("$associe_structure_pk",),
+        method="post",
+        label="liberer-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row(
+        "gouvernance:retrait-demander",
+        ("$associe_structure_pk",),
+        expected=gouvernance_ecriture(200),
+    ),
+    Row(
+        "gouvernance:retrait-demander",
+        ("$associe_structure_pk",),
+        method="post",
+        label="retrait-demander-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row("gouvernance:rembourser", ("$demande_retrait_pk",), expected=gouvernance_ecriture(200)),
+    Row(
+        "gouvernance:rembourser",
+        ("$demande_retrait_pk",),
+        method="post",
+        label="rembourser-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row(
+        "gouvernance:retrait-annuler", ("$demande_retrait_pk",), expected=gouvernance_ecriture(200)
+    ),
+    Row(
+        "gouvernance:retrait-annuler",
+        ("$demande_retrait_pk",),
+        method="post",
+        label="retrait-annuler-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row("gouvernance:contre-passer", ("$mouvement_pk",), expected=gouvernance_ecriture(200)),
+    Row(
+        "gouvernance:contre-passer",
+        ("$mouvement_pk",),
+        method="post",
+        label="contre-passer-post",
+        expected=gouvernance_ecriture(200),
+    ),
+    Row("gouvernance:mandats", expected=gouvernance_lecture(200)),
+    Row("gouvernance:mandat-nouveau", expected=gestion_only(200)),
+    Row(
+        "gouvernance:mandat-nouveau",
+        method="post",
+        label="mandat-nouveau-post",
+        expected=gestion_only(200),
+    ),
+    Row("gouvernance:mandat-terminer", ("$mandat_pk",), expected=gestion_only(200)),
+    Row(
+        "gouvernance:mandat-terminer",
+        ("$mandat_pk",),
+        method="post",
+        label="mandat-terminer-post",
+        expected=gestion_only(200),
+    ),
+    Row("gouvernance:postes", expected=gouvernance_lecture(200)),
+    Row(
+        "gouvernance:postes",
+        query="?annee=2015",
+        label="postes-2015",
+        expected=gouvernance_lecture(200),
+    ),
+    Row("gouvernance:poste-nouveau", expected=gestion_only(200)),
+    Row("gouvernance:poste-modifier", ("$poste_pk",), expected=gestion_only(200)),
+    Row(
+        "gouvernance:poste-modifier",
+        ("$poste_pk",),
+        method="post",
+        label="poste-modifier-post",
+        expected=gestion_only(200),
+    ),
+]
+
 CASES = [
     pytest.param(row, persona, id=f"{row.id}-{persona}") for row in ROWS for persona in PERSONAS
 ]
@@ -869,6 +1031,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         fin=datetime.date(2015, 12, 31),
     )
     factures = factures_du_monde(structure_a, structure_b)
+    monde_registre = registre_du_monde(personas, domaine)
     jeton_revoque = services.nouveau_jeton(par=acteur(personas["referent_a"]))
     services.revoquer(par=acteur(personas["referent_a"]))
     return {
@@ -897,6 +1060,46 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         "invitation_nouvelle_pk": invitation(structure_a, "nouvelle@halage.test", INVITE_TOKEN).pk,
         **factures,
         **gouvernance_du_monde(personas["cogerant"]),
+        **monde_registre,
+    }
+
+
+def registre_du_monde(personas, domaine) -> dict:
+    """A partner structure associate of the SCIC (neither Halage nor Mode Estime: their
+    members stay non-associates), with shares and a pending withdrawal request; the
+    cogérant's mandate; a staff position."""
+    from gouvernance.models import Mandat, PosteDedie
+    from gouvernance.services import capital, registre
+    from phares.lib.acteur import Acteur
+
+    systeme = Acteur.systeme("test")
+    partenaire = Structure.objects.create(nom="Partenaire", slug="partenaire", domaine=domaine)
+    associe = registre.admettre_associe(
+        structure=partenaire,
+        representant_nom="Paule Partenaire",
+        categorie="partenaires",
+        entree=datetime.date(2015, 1, 1),
+        par=systeme,
+    )
+    mouvement = capital.souscrire(
+        associe=associe, date=datetime.date(2015, 2, 1), parts=5, libere=Decimal(500), par=systeme
+    )
+    demande = capital.demander_retrait(
+        associe=associe, date=datetime.date(2015, 6, 1), parts=1, par=systeme
+    )
+    poste = PosteDedie.objects.create(
+        fonction="accueil",
+        intitule="Accueil",
+        employeur="SCIC",
+        etp=Decimal("0.5"),
+        debut=datetime.date(2015, 1, 1),
+    )
+    return {
+        "associe_structure_pk": associe.pk,
+        "mouvement_pk": mouvement.pk,
+        "demande_retrait_pk": demande.pk,
+        "mandat_pk": Mandat.objects.get(personne=personas["cogerant"]).pk,
+        "poste_pk": poste.pk,
     }
 
 
@@ -1104,8 +1307,8 @@ def _names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_table():
-    """A new page in habitants, espaces, facturation or gouvernance (or the home page) must get
-    its row above."""
+    """A new page in habitants, espaces, facturation or gouvernance (or the home page) must
+    get its row above."""
     names = {
         n
         for n in _names(get_resolver().url_patterns)

@@ -39,6 +39,7 @@ from espaces.models import (
     SerieReservations,
     Tarif,
 )
+from gouvernance.models import Associe, DemandeRetrait, Mandat, MouvementCapital, PosteDedie
 from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Structure
 from habitants.selectors import annees_declarables
 from phares.lib import temps
@@ -99,6 +100,11 @@ MODELES = [
     SerieReservations,
     ClientExterne,
     JetonCalendrier,
+    Associe,
+    MouvementCapital,
+    DemandeRetrait,
+    Mandat,
+    PosteDedie,
 ]
 
 
@@ -311,6 +317,22 @@ FORMULAIRES = [
             "colleges-1-poids": "50",
         },
     ),
+    (
+        "gestion",
+        "gouvernance:associe-nouveau",
+        (),
+        {"structure": "", "personne": "", "representant": "", "nom": "Jeanne Fondatrice"},
+    ),
+    ("cogerant", "gouvernance:associe-modifier", ("$associe_structure_pk",), {"representant": ""}),
+    ("cogerant", "gouvernance:associe-sortie", ("$associe_structure_pk",), {}),
+    ("gestion", "gouvernance:souscrire", ("$associe_structure_pk",), {"parts": "2"}),
+    ("gestion", "gouvernance:retrait-demander", ("$associe_structure_pk",), {"parts": "1"}),
+    ("gestion", "gouvernance:rembourser", ("$demande_retrait_pk",), {}),
+    ("cogerant", "gouvernance:retrait-annuler", ("$demande_retrait_pk",), {"motif": "Erreur"}),
+    ("gestion", "gouvernance:mandat-nouveau", (), {"fonction": "president"}),
+    ("gestion", "gouvernance:mandat-terminer", ("$mandat_pk",), {}),
+    ("gestion", "gouvernance:poste-nouveau", (), {"intitule": "Accueil", "employeur": "SCIC"}),
+    ("gestion", "gouvernance:poste-modifier", ("$poste_pk",), {}),
     ("referent_a", "account_email", (), {"email": "autre@halage.test", "action_add": ""}),
     ("anonyme", "account_login", (), {"login": "referent@halage.test", "password": PASSWORD}),
     ("anonyme", "account_reset_password", (), {"email": "referent@halage.test"}),

@@ -9,10 +9,7 @@ from phares.lib.acteur import Acteur, exiger
 
 from .. import roles
 from ..models import MESSAGE_IMMUABLE, Seance
-
-
-class GouvernanceError(Exception):
-    """Refus métier, avec un message destiné à la personne."""
+from ._erreurs import GouvernanceError
 
 
 def exiger_redacteur(par: Acteur) -> Acteur:

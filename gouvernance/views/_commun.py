@@ -10,7 +10,7 @@ from django.urls import reverse
 from phares.forms import style_form
 
 from .. import roles, selectors
-from ..forms import (
+from ..forms.seances import (
     ActionForm,
     DecisionForm,
     PointForm,

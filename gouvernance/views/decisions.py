@@ -16,7 +16,7 @@ from phares.lib.pagination import paginate
 
 from .. import rendu, roles, selectors
 from ..filters import DecisionFilter
-from ..forms import DecisionForm
+from ..forms.seances import DecisionForm
 from ..models import Decision
 from ..services import GouvernanceError, decisions
 from ._commun import apres, page_seance, refus, refus_si_approuvee, seance_ou_404
@@ -105,7 +105,7 @@ def decision_retirer(request, pk, decision_pk):
 
 
 def _registre_filtre(request):
-    f = DecisionFilter(request.GET, queryset=selectors.registre())
+    f = DecisionFilter(request.GET, queryset=selectors.registre_des_decisions())
     return f, (f.qs if f.is_valid() else f.queryset.none())
 
 
@@ -123,7 +123,7 @@ def decision_liste(request):
 
 @roles.lecture_required
 def decision_detail(request, reference):
-    decision = get_object_or_404(selectors.registre(), reference=reference)
+    decision = get_object_or_404(selectors.registre_des_decisions(), reference=reference)
     return render(
         request,
         "gouvernance/decision_detail.html",
@@ -202,7 +202,7 @@ def decision_registre_pdf(request, annee):
     if annee not in selectors.annees_du_registre():
         raise Http404("Aucun procès-verbal approuvé cette année-là.")
     liste = list(
-        selectors.registre()
+        selectors.registre_des_decisions()
         .filter(seance__debut__year=annee)
         .order_by("seance__debut", "rang_mois", "pk")
     )

@@ -19,7 +19,7 @@ from phares.lib import temps
 from phares.lib.pagination import paginate
 
 from .. import ics, rendu, roles, selectors
-from ..forms import (
+from ..forms.seances import (
     ActionForm,
     ActionStatutForm,
     AffectationForm,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from espaces.models import Reservation
-from gouvernance.models import Seance
+from gouvernance.models import Associe, Seance
 from phares.lib import temps
 from tests.browser.conftest import field, login
 from tests.conftest import PASSWORD
@@ -112,6 +112,7 @@ def test_axe_sur_les_pages_cles(page, live_server, demo):
         .order_by("debut")
         .first()
     ) or Reservation.objects.filter(structure__slug="halage").first()
+    firme = Associe.objects.get(structure__slug="la-firme-93")
     problemes = []
 
     # Visiteur : accueil, connexion (avec erreurs), demande publique (avec erreurs).
@@ -158,9 +159,21 @@ def test_axe_sur_les_pages_cles(page, live_server, demo):
         "/habitants/fiche/halage/",
         "/espaces/",
         "/espaces/conventions/",
+        "/gouvernance/associes/",
+        f"/gouvernance/associes/{firme.pk}/",
+        "/gouvernance/capital/",
+        "/gouvernance/capital/etat/2015/",
+        "/gouvernance/mandats/",
+        "/gouvernance/postes/?annee=2015",
+        f"/gouvernance/associes/{firme.pk}/liberer/",
     ):
         page.goto(url + chemin)
         problemes += audit(page, f"gestion {chemin}")
+    page.goto(url + "/gouvernance/associes/nouveau/")
+    page.get_by_label("Entrée (premier jour)").fill("")
+    page.get_by_role("button", name="Admettre").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+    problemes += audit(page, "gestion admettre un associé (erreurs)")
     page.get_by_role("button", name="Se déconnecter").click()
 
     # Cogérant·e : gouvernance de la SCIC (séances, procès-verbal approuvé, registre).
@@ -279,6 +292,8 @@ def test_telephone_et_impression(browser, browser_context_args, live_server, dem
     parcours = [
         (GESTION, "batiment", "/espaces/"),
         (GESTION, "semaine", semaine),
+        (GESTION, "registre", "/gouvernance/associes/?le=2015-12-31"),
+        (GESTION, "etat-du-capital", "/gouvernance/capital/etat/2015/"),
         (HABITANT, "mon-espace", "/mon-espace/halage/"),
         (COGERANT, "seance", "/gouvernance/seances/{ag}/"),
         (COGERANT, "registre", "/gouvernance/decisions/"),

@@ -103,6 +103,7 @@ def test_une_cogerance_inscrit_les_cogerants_et_reprend_actions_et_propositions(
 def test_une_assemblee_inscrit_les_associes_a_sa_date(cogerants, par, structures_associees):
     partie = structures_associees[0]
     partie.sortie = datetime.date(2015, 5, 31)
+    partie.motif_sortie = partie.MotifSortie.PERTE_QUALITE
     partie.save()
     ag = seances.creer_seance(
         type=Seance.Type.AGO,

@@ -359,6 +359,7 @@ def parc(domaine):
         categorie=Associe.Categorie.BENEFICIAIRES,
         entree=d(2014, 6, 1),
         sortie=today - datetime.timedelta(1),
+        motif_sortie=Associe.MotifSortie.PERTE_QUALITE,
     )
     s["autre_domaine"] = autre
     return s

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
         "/admin/habitants/structure/",
         "/admin/espaces/reservation/",
         "/admin/gouvernance/associe/",
-        "/admin/gouvernance/mandat/add/",
+        "/admin/gouvernance/mandat/",
+        "/admin/gouvernance/mouvementcapital/",
     ],
 )
 def test_un_superutilisateur_ouvre_l_administration(url, structure_a):

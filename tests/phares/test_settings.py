@@ -309,7 +309,7 @@ def test_bin_servir_lance_le_processus_de_fond_et_l_arrete_avec_le_serveur(tmp_p
 
 def test_env_example_lists_every_variable():
     settings_py = (BASE_DIR / "phares" / "settings.py").read_text()
-    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', settings_py))
+    read = set(re.findall(r'env_(?:str|bool|int|list|decimal)\(\s*"([A-Z0-9_]+)"', settings_py))
     listed = set(re.findall(r"^([A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M))
-    assert {"CACHE_BACKEND", "TRUSTED_PROXY_COUNT"} <= read
+    assert {"CACHE_BACKEND", "TRUSTED_PROXY_COUNT", "PHARES_VALEUR_NOMINALE_PART"} <= read
     assert read - listed == set()

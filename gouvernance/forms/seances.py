@@ -15,10 +15,10 @@ from phares.forms import DateBornee, style_form
 from phares.lib import temps
 from phares.roles import is_gestion
 
-from . import selectors
-from .decompte import Voix
-from .models import Action, College, Decision, Participant, Seance
-from .services.decisions import Vote
+from .. import selectors
+from ..decompte import Voix
+from ..models import Action, College, Decision, Participant, Seance
+from ..services.decisions import Vote
 
 HEURE = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_VOIX = 100_000
@@ -205,7 +205,7 @@ class PresencesForm(forms.Form):
             )
 
     def saisie(self):
-        from .services.seances import LignePresence
+        from ..services.seances import LignePresence
 
         d = self.cleaned_data
         return [

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.core.management.base import CommandError
 
 from . import demo_seances, reglages, selectors
-from .models import Associe, Mandat, MouvementCapital, PosteDedie
+from .models import Associe, Decision, Mandat, MouvementCapital, PosteDedie
 from .services import capital
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ STRUCTURES_ASSOCIEES = {
     "mode-estime": ("referent.modeestime@phares.test", CREATION_SCIC, STATUTS),
     "la-firme-93": ("referent.lafirme93@phares.test", CREATION_SCIC, STATUTS),
     "sfmad": ("cogerant.sfmad@phares.test", CREATION_SCIC, STATUTS),
-    "metropop": ("referent.metropop@phares.test", d(2015, 3, 1), "2015-02-D02"),
+    "metropop": ("referent.metropop@phares.test", d(2015, 3, 1), ""),
     "solibio": ("cogerant.solibio@phares.test", CREATION_SCIC, STATUTS),
-    "la-boite-militante": ("referent.laboitemilitante@phares.test", d(2015, 7, 1), "2015-06-D03"),
+    "la-boite-militante": ("referent.laboitemilitante@phares.test", d(2015, 7, 1), ""),
     "terragram": ("referent.terragram@phares.test", CREATION_SCIC, STATUTS),
     "fabien-kenzo-sato": ("referent.fabienkenzosato@phares.test", CREATION_SCIC, STATUTS),
 }
@@ -153,6 +153,7 @@ def load(ctx: DemoContext) -> None:
     _label_logins(ctx)
     # The SCIC's 2015 meetings, decisions and minutes (after its associates and cogérants).
     demo_seances.load(ctx)
+    _lier_admissions(ctx, associes)
     ctx.log(
         f"gouvernance : {len(STRUCTURES_ASSOCIEES) + len(PERSONNES_ASSOCIEES)} associés, "
         f"{len(SOUSCRIPTIONS)} souscriptions, {len(COGERANTS)} cogérants, "
@@ -171,7 +172,9 @@ def _load_associes(ctx: DemoContext) -> dict[str, Associe]:
                 "entree": entree,
                 "representant": ctx.users[representant],
                 "representant_nom": "",
-                "decision_admission_ref": decision,
+                # A 2015 admission cites its cogérance decision once its minutes are approved
+                # (_lier_admissions): a rerun leaves that reference alone.
+                **({"decision_admission_ref": decision} if decision else {}),
             },
             a_la_creation={"sortie": None},
         )
@@ -183,6 +186,20 @@ def _load_associes(ctx: DemoContext) -> dict[str, Associe]:
             a_la_creation={"sortie": None},
         )
     return associes
+
+
+def _lier_admissions(ctx: DemoContext, associes: dict[str, Associe]) -> None:
+    """The two 2015 admissions cite the cogérance decision that admitted them, by the
+    reference it received when its minutes were approved."""
+    for slug, titre in demo_seances.ADMISSIONS.items():
+        reference = (
+            Decision.objects.filter(titre=titre, reference__isnull=False)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        if reference is None:
+            raise CommandError(f"Démo : la décision « {titre} » n'a pas de référence.")
+        Associe.objects.filter(pk=associes[slug].pk).update(decision_admission_ref=reference)
 
 
 def _load_capital(ctx: DemoContext, associes: dict[str, Associe]) -> None:

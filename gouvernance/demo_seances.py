@@ -70,6 +70,12 @@ class Mois:
 
 d = datetime.date
 TARIF_COTRAVAIL = "Tarif du poste en co-travail"
+# The cogérance admits the two structures that joined in 2015 (gouvernance.demo links each
+# associate to the reference its decision receives at approval).
+ADMISSIONS = {
+    "metropop": "Admission de Metropop' comme associée",
+    "la-boite-militante": "Admission de La Boîte Militante comme associée",
+}
 
 MOIS = (
     Mois(1, "Point sur les bureaux libres et le co-travail ; comparaison avec les tarifs des "
@@ -91,6 +97,9 @@ MOIS = (
             "dossier auprès du CCAH pour aménager 50 m² au rez-de-chaussée bas.", C.FINANCES,
             actions=(Act("Déposer le dossier de financement au CCAH", SECRETAIRE,
                          d(2015, 3, 31)),)),
+        Dec(ADMISSIONS["metropop"], "Metropop', habitante du PHARES, est admise comme associée "
+            "de la SCIC (catégorie bénéficiaires) au 1er mars 2015 : trois parts.",
+            C.GOUVERNANCE),
     ), excuse="cogerant.chantierecole@phares.test"),
     Mois(3, "Plusieurs habitants livrent à vélo ; l'assurance et le stationnement sont "
          "discutés. Le tarif du co-travail ne pourra s'appliquer qu'en avril.", (
@@ -124,6 +133,9 @@ MOIS = (
                     "cogerant.chantierecole@phares.test", d(2015, 7, 15)),)),
         Dec("Convocation de l'assemblée générale ordinaire", "L'assemblée générale ordinaire "
             "se tiendra le 25 juin 2015 au PHARES.", C.GOUVERNANCE),
+        Dec(ADMISSIONS["la-boite-militante"], "La Boîte Militante, habitante du PHARES, est "
+            "admise comme associée de la SCIC (catégorie bénéficiaires) au 1er juillet 2015.",
+            C.GOUVERNANCE),
     ), documents=("Comptes 2014 (projet)", "Rapport de gestion 2014 (projet)")),
     Mois(7, "Mode Estime propose une marque de T-shirts en coton biologique, produits "
          "localement ; l'étude de marché reste à faire.", (

@@ -84,6 +84,12 @@ def associe_detail(request, pk):
             "mouvements": selectors.mouvements_de(associe),
             "demandes": selectors.demandes_retrait().filter(associe=associe).order_by("-date"),
             "autres_qualites": selectors.autres_qualites(associe),
+            # The admission decision, when its reference is in the decisions register.
+            "decision_admission": selectors.registre_des_decisions()
+            .filter(reference=associe.decision_admission_ref)
+            .first()
+            if associe.decision_admission_ref
+            else None,
             "peut_modifier": peut_tenir_registre(request.user),
         },
     )

@@ -252,7 +252,11 @@ def test_chaque_structure_associee_a_son_representant():
             user=associe.representant, structure=associe.structure
         ).exists()
     metropop = Associe.objects.get(structure__slug="metropop")
-    assert (metropop.entree, metropop.decision_admission_ref) == (d(2015, 3, 1), "2015-02-D02")
+    assert metropop.entree == d(2015, 3, 1)
+    # Admitted by a February cogérance decision, found in the decisions register.
+    admission = Decision.objects.get(reference=metropop.decision_admission_ref)
+    assert admission.titre == "Admission de Metropop' comme associée"
+    assert admission.seance.debut.month == 2 and admission.seance.statut == "approuvee"
 
 
 def test_le_capital_2014_2015_et_une_liberation_partielle():

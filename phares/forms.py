@@ -1,5 +1,6 @@
 import datetime
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import django_filters
@@ -105,3 +106,45 @@ class DateBorneeFilter(django_filters.DateFilter):
     """Le filtre de date des listes, avec le même champ borné."""
 
     field_class = DateBornee
+
+
+class DecimalFrancais(forms.DecimalField):
+    """Un nombre décimal saisi à la française (« 1 234,50 » comme « 1234.50 ») ; les espaces
+    et le signe € sont ignorés."""
+
+    def __init__(self, *, unite: str = "", **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        messages = {
+            "invalid": f"Saisissez un nombre{unite} (par exemple 1234,50).",
+            "max_decimal_places": "Deux chiffres après la virgule au plus.",
+            "max_digits": "Ce nombre est trop grand.",
+            "max_whole_digits": "Ce nombre est trop grand.",
+        }
+        for cle, sens in (("min_value", "supérieure"), ("max_value", "inférieure")):
+            if kwargs.get(cle) is not None:
+                messages[cle] = (
+                    f"Saisissez une valeur {sens} ou égale à {nombre_lisible(kwargs[cle])}."
+                )
+        kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
+        self.localize = False
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+            value = value.replace("€", "").replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value, "f").replace(".", ",")
+        return value
+
+
+def nombre_lisible(valeur) -> str:
+    """« 2,5 », « 1 », « 0,25 », « 9 999 999 999,99 » : sans zéros inutiles, virgule
+    décimale, espaces entre les milliers."""
+    texte = f"{Decimal(valeur).quantize(Decimal('0.01')):,f}".rstrip("0").rstrip(".")
+    return texte.replace(",", "\u202f").replace(".", ",")

@@ -137,6 +137,12 @@ def _reglements(ctx: DemoContext) -> None:
             par=ctx.acteur,
             le=ligne.facture.date_emission + datetime.timedelta(days=6),
         )
+    # What each invoice still owes after the credit note, read once: each payment below
+    # settles its own invoice and changes no other.
+    restes = {
+        f.pk: selectors.reste(f)
+        for f in selectors.avec_soldes(Facture.objects.filter(pk__in=[f.pk for f in factures]))
+    }
     # Structures that signed a mandate pay by direct debit (below), the others by hand.
     preleves = set(
         MandatSepa.objects.filter(revoque_le__isnull=True).values_list("structure", flat=True)
@@ -156,7 +162,7 @@ def _reglements(ctx: DemoContext) -> None:
         client = f.structure or f.client_externe
         if f.mois.month == 12 and f.structure_id and f.structure_id % 2 == 0:
             continue  # still due: the overdue list has something to chase
-        reste = selectors.reste(selectors.avec_soldes(Facture.objects.filter(pk=f.pk)).get())
+        reste = restes[f.pk]
         if reste <= 0:
             continue
         if f == a_moitie:

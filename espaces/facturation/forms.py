@@ -13,7 +13,7 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from habitants import selectors as habitants_selectors
-from phares.forms import DateBornee, style_form
+from phares.forms import DateBornee, DecimalFrancais, style_form
 from phares.lib import dates
 from phares.lib.money import format_euros
 
@@ -183,12 +183,11 @@ class CooperativeForm(forms.ModelForm):
         return data
 
 
-class MontantField(forms.DecimalField):
-    """Un montant en euros, virgule ou point (« 1 234,50 » comme « 1234.50 »)."""
+class MontantField(DecimalFrancais):
+    """Un montant en euros, au centime, positif (phares.forms.DecimalFrancais : « 1 234,50 »
+    comme « 1234.50 »)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0.01"))
         kwargs.setdefault(
             "error_messages",
@@ -201,14 +200,6 @@ class MontantField(forms.DecimalField):
             },
         )
         super().__init__(**kwargs)
-        self.localize = False
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-            value = value.replace("€", "").replace(",", ".")
-        return super().to_python(value)
 
 
 class PaiementForm(forms.Form):

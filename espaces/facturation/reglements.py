@@ -31,9 +31,9 @@ from .services import (
     FacturationError,
     LotEnCours,
     _abandonner_lot_muet,
-    _exiger_staff,
     _mettre_en_file,
     emettre,
+    exiger_staff,
 )
 
 Origine = LigneFacture.Origine
@@ -41,7 +41,7 @@ Origine = LigneFacture.Origine
 INTERVALLE_RELANCES = datetime.timedelta(hours=20)
 
 
-def _verrouiller(pks) -> None:
+def verrouiller_factures(pks) -> None:
     """Verrouille les factures `pks` dans l'ordre des clés (pas d'interblocage entre deux
     opérations qui en touchent plusieurs)."""
     list(Facture.objects.select_for_update().filter(pk__in=pks).order_by("pk").values("pk"))
@@ -64,10 +64,10 @@ def enregistrer_paiement(
     """Un règlement reçu, imputé sur les `factures` choisies du client, la plus ancienne
     d'abord ; la dernière peut n'être payée qu'en partie. Refusé s'il dépasse ce qu'elles
     doivent encore (un trop-perçu ne s'enregistre pas en paiement)."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     _verifier_saisie(structure, client_externe, factures, date, montant, moyen)
     with transaction.atomic():
-        _verrouiller([f.pk for f in factures])
+        verrouiller_factures([f.pk for f in factures])
         client = Facture.objects.filter(structure=structure, client_externe=client_externe)
         a_regler = list(
             selectors.avec_soldes(client.emises().filter(type=Facture.Type.FACTURE))
@@ -142,7 +142,7 @@ def _verifier_saisie(structure, client_externe, factures, date, montant, moyen) 
 def annuler_paiement(*, paiement: Paiement, motif: str, par: Acteur) -> Paiement:
     """Un paiement saisi par erreur (chèque rejeté, mauvais client) : il reste dans
     l'historique, marqué annulé, et ne règle plus rien."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     motif = (motif or "").strip()
     if not motif:
         raise FacturationError("Dites pourquoi ce paiement est annulé.")
@@ -186,7 +186,7 @@ def emettre_avoir(
     """Corrige une facture émise par un avoir (série A, type 381, qui la cite) reprenant
     les `lignes` choisies en entier. Une ligne ne se corrige qu'une fois. L'avoir est émis
     aussitôt (numéro, PDF Factur-X) : tout ou rien."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     motif = (motif or "").strip()
     if not motif:
         raise FacturationError("Donnez le motif de l'avoir : il est imprimé et transmis.")
@@ -194,7 +194,7 @@ def emettre_avoir(
         raise FacturationError("Choisissez au moins une ligne à corriger.")
     le = le or timezone.localdate()
     with transaction.atomic():
-        _verrouiller([facture.pk])
+        verrouiller_factures([facture.pk])
         f = Facture.objects.select_related("structure", "client_externe").get(pk=facture.pk)
         if not f.est_emise or f.est_avoir:
             raise FacturationError("Seule une facture émise se corrige par un avoir.")
@@ -263,24 +263,25 @@ def emettre_avoir(
 
 
 def destinataires_relance(client) -> list[str]:
-    """Le contact de facturation du client ; à défaut (structure), ses référent·es."""
-    adresses = [getattr(client, "email_facturation", "") or getattr(client, "email", "")]
-    if not adresses[0] and hasattr(client, "email_contact"):
-        adresses = [client.email_contact] if client.email_contact else []
-        if not adresses:
-            adresses = habitants_selectors.emails_des_referents(client)
-    return [a for a in dict.fromkeys(adresses) if a]
+    """Le contact de facturation du client ; à défaut (structure), son contact, puis ses
+    référent·es."""
+    if not hasattr(client, "email_facturation"):  # an outside organisation
+        return [client.email] if client.email else []
+    adresse = client.email_facturation or client.email_contact
+    return [adresse] if adresse else habitants_selectors.emails_des_referents(client)
 
 
 def relancer(*, structure=None, client_externe=None, par: Acteur) -> list[Relance]:
     """Envoie au client un e-mail qui liste ses factures en retard, PDF joints, et le
     note sur chacune. L'envoi fait partie de l'opération : s'il échoue, rien n'est noté."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     client = structure or client_externe
     aujourd_hui = timezone.localdate()
     qs = Facture.objects.filter(structure=structure, client_externe=client_externe)
     with transaction.atomic():
-        _verrouiller(list(selectors.en_retard(qs, aujourd_hui).values_list("pk", flat=True)))
+        verrouiller_factures(
+            list(selectors.en_retard(qs, aujourd_hui).values_list("pk", flat=True))
+        )
         factures = list(
             selectors.en_retard(qs, aujourd_hui)
             .select_related("document")
@@ -367,7 +368,7 @@ def lancer_relances(*, par: Acteur) -> Lot:
     """Relance en tâche de fond chaque client qui a des factures en retard (taches.relancer_lot),
     un e-mail par client ; la page du lot suit l'avancement. Un seul lot de relances à la
     fois : le second clic lève LotEnCours, qui porte le premier."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     nature = Lot.Nature.RELANCES
     with transaction.atomic():
         _abandonner_lot_muet(nature=nature, mois=None, par=par)

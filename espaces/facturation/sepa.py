@@ -47,7 +47,7 @@ from .models import (
     valider_iban,
     valider_rum,
 )
-from .services import FacturationError, _exiger_staff, cooperative_ou_erreur
+from .services import FacturationError, cooperative_ou_erreur, exiger_staff
 
 SCHEMA = "pain.008.001.02"
 SEQUENCE = "RCUR"
@@ -104,7 +104,7 @@ def creer_mandat(
 ) -> MandatSepa:
     """Enregistre le mandat signé par `structure`. Refusé si elle en a déjà un actif, si la
     RUM est prise (majuscules et minuscules confondues) ou hors du jeu de caractères SEPA."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     reference = (reference or "").strip()
     _valider(valider_rum, reference)
     iban = compacter_iban(iban)
@@ -164,7 +164,7 @@ def revoquer_mandat(*, mandat: MandatSepa, par: Acteur) -> MandatSepa:
     """Le mandat ne sert plus à partir d'aujourd'hui ; il reste dans l'historique. Une remise
     déjà générée avec lui n'est pas touchée (la banque la rejettera si la structure a
     révoqué le mandat chez elle : on l'annule alors)."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     with transaction.atomic():
         m = MandatSepa.objects.select_for_update().filter(pk=mandat.pk).first()
         if m is None:
@@ -221,7 +221,7 @@ def generer_remise(
     `factures` sur le compte du mandat actif de sa structure. Tout ou rien : une facture
     qui n'est pas due, déjà présentée ou sans mandat fait tout refuser, avec son numéro.
     (`aujourd_hui` : pour la démonstration, qui rejoue 2015.)"""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     aujourd_hui = aujourd_hui or timezone.localdate()
     if not factures:
         raise FacturationError("Cochez au moins une facture à prélever.")
@@ -235,7 +235,7 @@ def generer_remise(
     with transaction.atomic():
         # The same lock as a payment: a payment, a credit note or another batch on these
         # invoices waits for this one, then sees them presented.
-        reglements._verrouiller(pks)
+        reglements.verrouiller_factures(pks)
         lignes = _lignes_a_prelever(pks)
         ids, xml = fichier_pain008(coop=coop, lignes=lignes, date_prelevement=date_prelevement)
         total = sum((ligne.montant for ligne in lignes), Decimal("0.00"))
@@ -382,7 +382,7 @@ def _remise_verrouillee(remise: Prelevement) -> Prelevement:
 def encaisser_remise(*, remise: Prelevement, par: Acteur) -> list[Paiement]:
     """La banque a crédité la remise : un paiement « prélèvement » par facture, du montant
     prélevé, daté du jour du prélèvement. Tout ou rien."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     with transaction.atomic():
         r = _remise_verrouillee(remise)
         if r.date_prelevement > timezone.localdate():
@@ -419,7 +419,7 @@ def encaisser_remise(*, remise: Prelevement, par: Acteur) -> list[Paiement]:
 def annuler_remise(*, remise: Prelevement, motif: str, par: Acteur) -> Prelevement:
     """La remise n'est pas partie (ou la banque l'a refusée) : ses factures redeviennent
     dues ; aucun paiement n'est écrit. Le fichier reste lisible dans l'historique."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     motif = " ".join((motif or "").split())
     if not motif:
         raise FacturationError("Dites pourquoi cette remise est annulée.")

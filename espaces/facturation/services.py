@@ -50,7 +50,7 @@ class FacturationError(Exception):
     """Refus métier, avec un message destiné à la personne."""
 
 
-def _exiger_staff(par: Acteur) -> Acteur:
+def exiger_staff(par: Acteur) -> Acteur:
     par = exiger(par)
     if not par.est_systeme and not (par.user is not None and is_staff_member(par.user)):
         raise FacturationError("Seules la gestion et la comptabilité facturent.")
@@ -248,7 +248,7 @@ def preparer_mois(*, mois: datetime.date, par: Acteur) -> Bilan:
     """Crée ou reconstruit le brouillon de chaque client pour `mois`, d'après les données
     vivantes. Relancée, elle ne facture rien deux fois. Une quinzaine de requêtes quel que
     soit le nombre de clients : les écritures sont groupées."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     mois = mois.replace(day=1)
     mois_facturable(mois)
     premier, dernier = espaces_selectors.bornes_du_mois(mois)
@@ -412,7 +412,7 @@ def ajouter_ligne(
     par: Acteur,
 ) -> LigneFacture:
     """Une ligne saisie à la main sur un brouillon (la part d'un emploi mutualisé…)."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     if quantite <= 0:
         raise FacturationError("La quantité est positive.")
     if prix_unitaire_ht < 0:
@@ -464,7 +464,7 @@ def ajouter_ligne(
 def retirer_ligne(*, ligne: LigneFacture, par: Acteur) -> None:
     """Retire une ligne manuelle d'un brouillon. Une ligne calculée se corrige à sa source
     (réservation, convention, consommation) puis en relançant la préparation du mois."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     with transaction.atomic():
         f = _brouillon_verrouille(ligne.facture)
         ligne = f.lignes.filter(pk=ligne.pk).first()
@@ -488,7 +488,7 @@ def retirer_ligne(*, ligne: LigneFacture, par: Acteur) -> None:
 
 
 def supprimer_brouillon(*, facture: Facture, par: Acteur) -> None:
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     with transaction.atomic():
         f = _brouillon_verrouille(facture)
         texte = str(f)
@@ -580,7 +580,7 @@ def decouper_adresse(texte: str) -> tuple[str, str, str]:
 def emettre(*, facture: Facture, par: Acteur, le: datetime.date | None = None) -> Facture:
     """Donne à un brouillon son numéro légal, fige son contenu et garde son PDF Factur-X.
     Tout ou rien : si le PDF échoue, aucun numéro n'est consommé."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     le = le or timezone.localdate()
     if le > timezone.localdate():
         raise FacturationError("Une facture ne s'émet pas à une date future.")
@@ -678,7 +678,7 @@ def emettre_brouillons(*, mois: datetime.date, par: Acteur, le: datetime.date | 
     """Émet un à un, tout de suite, les brouillons du mois (chacun dans sa transaction) ;
     rend (émises, erreurs). Les pages passent par lancer_emission_du_mois (tâche de fond) ;
     la démo et le banc d'essai, par ici."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     emises, erreurs = [], []
     for f in Facture.objects.brouillons().filter(mois=mois.replace(day=1)).order_by("pk"):
         emise, erreur = tenter_emission(facture=f, par=par, le=le)
@@ -706,7 +706,7 @@ def lancer_emission_du_mois(*, mois: datetime.date, par: Acteur) -> Lot:
     le second clic lève LotEnCours, qui porte le premier. Un lot resté sans nouvelles
     (processus de fond arrêté en route) est déclaré échoué et remplacé : le nouveau reprend
     les brouillons restants."""
-    par = _exiger_staff(par)
+    par = exiger_staff(par)
     mois = mois.replace(day=1)
     nature = Lot.Nature.EMISSION
     # Committed apart: a silent lot is declared failed even if nothing is left to issue.

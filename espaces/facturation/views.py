@@ -198,10 +198,11 @@ def _page_detail(request, facture, *, ligne_form=None, status=200):
     reglement = {}
     if facture.est_emise and not facture.est_avoir:
         facture = _soldes(facture)
+        reste = selectors.reste(facture)
         reglement = {
             "etat": selectors.etat(facture, timezone.localdate()),
-            "reste": selectors.reste(facture),
-            "trop_percu": -selectors.reste(facture) if selectors.reste(facture) < 0 else None,
+            "reste": reste,
+            "trop_percu": -reste if reste < 0 else None,
             "imputations": selectors.paiements_de(facture),
             "avoirs": facture.avoirs.emises().order_by("rang"),
             "relances": facture.relances.order_by("-envoyee_le")[:5] if staff else (),

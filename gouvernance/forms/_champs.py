@@ -1,9 +1,12 @@
-"""Champs partagés : choisir une personne inscrite, un texte court sur une ligne."""
-
-from decimal import Decimal
+"""Champs partagés : choisir une personne inscrite, un texte court sur une ligne ; les nombres
+à la française viennent de phares.forms."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+
+from phares.forms import DecimalFrancais, nombre_lisible
+
+__all__ = ["DecimalFrancais", "PersonneChoiceField", "ligne", "nombre_lisible", "texte"]
 
 
 class PersonneChoiceField(forms.ModelChoiceField):
@@ -38,45 +41,3 @@ def texte(label: str, max_length: int, *, required: bool = False, **kwargs) -> f
         widget=forms.Textarea(attrs={"rows": 2}),
         **kwargs,
     )
-
-
-class DecimalFrancais(forms.DecimalField):
-    """Un nombre décimal saisi à la française (« 1 234,50 » comme « 1234.50 ») ; les espaces
-    et le signe € sont ignorés."""
-
-    def __init__(self, *, unite: str = "", **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        messages = {
-            "invalid": f"Saisissez un nombre{unite} (par exemple 1234,50).",
-            "max_decimal_places": "Deux chiffres après la virgule au plus.",
-            "max_digits": "Ce nombre est trop grand.",
-            "max_whole_digits": "Ce nombre est trop grand.",
-        }
-        for cle, sens in (("min_value", "supérieure"), ("max_value", "inférieure")):
-            if kwargs.get(cle) is not None:
-                messages[cle] = (
-                    f"Saisissez une valeur {sens} ou égale à {nombre_lisible(kwargs[cle])}."
-                )
-        kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
-        super().__init__(**kwargs)
-        self.localize = False
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-            value = value.replace("€", "").replace(",", ".")
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return format(value, "f").replace(".", ",")
-        return value
-
-
-def nombre_lisible(valeur) -> str:
-    """« 2,5 », « 1 », « 0,25 », « 9 999 999 999,99 » : sans zéros inutiles, virgule
-    décimale, espaces entre les milliers."""
-    texte = f"{Decimal(valeur).quantize(Decimal('0.01')):,f}".rstrip("0").rstrip(".")
-    return texte.replace(",", "\u202f").replace(".", ",")

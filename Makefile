@@ -23,9 +23,12 @@ run: install migrate
 	@$(PY) manage.py demo || echo "(démo non rechargée : la base contient d'autres données ; 'manage.py demo --force' pour l'imposer)"
 	DEBUG=$(DEBUG) bin/servir $(HOST):$(PORT)
 
-## make test : toute la suite (unitaires, vues, permissions, navigateur)
+## make test : toute la suite (unitaires, vues, permissions, navigateur), partagée entre
+## TEST_WORKERS processus (pytest-xdist, un par cœur de la CI ; chacun sa base de test).
+## `make test TEST_WORKERS=0` la fait tourner dans un seul processus.
+TEST_WORKERS ?= 2
 test: install
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

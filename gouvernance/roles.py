@@ -17,7 +17,7 @@ import datetime
 
 from django.utils import timezone
 
-from phares.roles import is_gestion, role_required
+from phares.roles import is_gestion, memo_du_jour, role_required
 
 from . import selectors
 
@@ -40,19 +40,11 @@ cogerant_required = role_required(is_cogerant)
 # --- Séances et décisions -------------------------------------------------------------------
 
 
-def _memo(user, nom: str, calcul) -> bool:
-    """Un rôle lu une fois par requête (la navigation et la vue le demandent toutes deux)."""
-    cle = f"_gouvernance_{nom}_{timezone.localdate():%Y%m%d}"
-    if not hasattr(user, cle):
-        setattr(user, cle, calcul())
-    return getattr(user, cle)
-
-
 def peut_lire(user) -> bool:
     """Séances, décisions, registre : cogérant·es, associé·es et l'équipe de gestion."""
     if not user.is_authenticated:
         return False
-    return _memo(user, "lire", lambda: peut_rediger(user) or is_associe(user))
+    return memo_du_jour(user, "gouvernance_lire", lambda: peut_rediger(user) or is_associe(user))
 
 
 def peut_rediger(user) -> bool:
@@ -60,7 +52,7 @@ def peut_rediger(user) -> bool:
     cours) et équipe de gestion."""
     if not user.is_authenticated:
         return False
-    return _memo(user, "rediger", lambda: is_gestion(user) or is_cogerant(user))
+    return memo_du_jour(user, "gouvernance_rediger", lambda: is_gestion(user) or is_cogerant(user))
 
 
 # The same rights, by the names the register's pages use: whoever writes the minutes keeps

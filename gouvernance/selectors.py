@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
 from habitants.models import Membre
-from phares.lib import dates
+from phares.lib import dates, temps
 from phares.roles import GESTION
 
 from . import decompte, reglages, regles
@@ -681,3 +681,52 @@ def annees_du_registre() -> list[int]:
 def decisions_corrigeables() -> QuerySet[Decision]:
     """Ce qu'une nouvelle décision peut corriger : une décision d'un procès-verbal approuvé."""
     return Decision.objects.filter(reference__isnull=False).order_by("-reference")
+
+
+# --- Pour le rapport annuel --------------------------------------------------------------------
+
+
+def _bornes(annee: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
+
+
+def associes_pendant(*, annee: int) -> list[Associe]:
+    """Les qualités d'associé en cours un jour au moins de l'année (entrées, sorties et
+    effectifs du rapport de gestion) : une requête."""
+    return list(
+        Associe.objects.filter(dates.overlapping(*_bornes(annee), "entree", "sortie"))
+        .select_related("structure", "personne")
+        .order_by("entree", "pk")
+    )
+
+
+def postes_de_l_annee(*, annee: int) -> QuerySet[PosteDedie]:
+    """Les postes dédiés au pôle en cours un jour au moins de l'année."""
+    return postes().filter(dates.overlapping(*_bornes(annee)))
+
+
+def seances_de_l_annee(*, annee: int) -> QuerySet[Seance]:
+    """Les séances tenues pendant l'année (début entre le 1er janvier et le 31 décembre, heure
+    de Paris), par date, chacune avec `nb_inscrits`, `nb_presents`, `nb_representes` et
+    `nb_decisions` (décisions de son procès-verbal approuvé) : une requête."""
+    debut, fin = _bornes(annee)
+    P = Participant.Presence
+    return (
+        Seance.objects.filter(
+            debut__gte=temps.aware(debut, datetime.time(0)),
+            debut__lt=temps.aware(fin + datetime.timedelta(days=1), datetime.time(0)),
+        )
+        .annotate(
+            nb_inscrits=Count("participants", distinct=True),
+            nb_presents=Count(
+                "participants", filter=Q(participants__presence=P.PRESENT), distinct=True
+            ),
+            nb_representes=Count(
+                "participants", filter=Q(participants__presence=P.REPRESENTE), distinct=True
+            ),
+            nb_decisions=Count(
+                "decisions", filter=Q(statut=Seance.Statut.APPROUVEE), distinct=True
+            ),
+        )
+        .order_by("debut", "pk")
+    )

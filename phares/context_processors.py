@@ -13,16 +13,22 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": {}, "PHARES_CONTACT": settings.PHARES_CONTACT}
 
+    mes_structures = SimpleLazyObject(lambda: list(structures_of_member(user)))
+    gouvernance = SimpleLazyObject(lambda: gouvernance_roles.peut_lire(user))
     return {
         "nav": {
             "gestion": roles.is_gestion(user),
             "staff": roles.is_staff_member(user),
             # Read only by pages that show it, once per request.
-            "mes_structures": SimpleLazyObject(lambda: list(structures_of_member(user))),
+            "mes_structures": mes_structures,
             # A référent reads the invoices of their structures.
             "referent": SimpleLazyObject(lambda: structures_du_referent(user).exists()),
             # Associates, cogérant·es and gestion read the SCIC's meetings and decisions.
-            "gouvernance": SimpleLazyObject(lambda: gouvernance_roles.peut_lire(user)),
+            "gouvernance": gouvernance,
+            # The annual report: gestion, the SCIC's cogérant·es and associates, and the
+            # habitants (who read the years made public). From what the navigation reads
+            # anyway: no query of its own.
+            "rapports": SimpleLazyObject(lambda: bool(gouvernance) or bool(mes_structures)),
         },
         "PHARES_CONTACT": settings.PHARES_CONTACT,
     }

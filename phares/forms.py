@@ -61,6 +61,20 @@ def _reencoder(fichier: UploadedFile, format_: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{nom}.{extension}", sortie.getvalue(), content_type=content_type)
 
 
+class CasesACocher(forms.CheckboxSelectMultiple):
+    """Des cases à cocher (plus simples qu'une liste à choix multiples, au clavier comme au
+    téléphone), chacune avec le style d'une case de Bootstrap ; le conteneur n'a pas de
+    classe (une classe de case sur lui écrase la mise en page des libellés)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("class", None)
+        for _groupe, options, _index in context["widget"]["optgroups"]:
+            for option in options:
+                option["attrs"]["class"] = "form-check-input me-2"
+        return context
+
+
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
     """Classes Bootstrap et attributs ARIA sur les widgets d'un formulaire lié ou non."""
     errors = form.errors if form.is_bound else {}

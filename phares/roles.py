@@ -15,6 +15,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 GESTION = "gestion"
 COMPTABILITE = "comptabilité"
@@ -29,6 +30,15 @@ def _groups(user) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._phares_groups = cached
     return cached
+
+
+def memo_du_jour(user, cle: str, calcul) -> bool:
+    """Un rôle daté lu une fois par requête (la navigation et la vue le demandent toutes
+    deux) : gardé sur l'objet `user` de la requête, pour la date du jour."""
+    attribut = f"_role_{cle}_{timezone.localdate():%Y%m%d}"
+    if not hasattr(user, attribut):
+        setattr(user, attribut, calcul())
+    return getattr(user, attribut)
 
 
 def is_gestion(user) -> bool:

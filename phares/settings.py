@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "phares",
     "habitants",
+    "habitants.projets",
     "espaces",
     "espaces.facturation",
     "gouvernance",
@@ -328,6 +329,14 @@ PHARES_CONTACT = {
     "adresse": env_str("PHARES_CONTACT_ADRESSE", "6 rue Arnold Géraux, 93450 L'Île-Saint-Denis"),
 }
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 14)
+
+# Photos de la vie du pôle (habitants/projets/services/photos.py) : poids du fichier envoyé,
+# et pixels une fois décodé (quelques Ko de PNG peuvent se décompresser en gigaoctets).
+PROJETS_PHOTO_MAX_OCTETS = env_int("PROJETS_PHOTO_MAX_OCTETS", 10 * 1024 * 1024)
+PROJETS_PHOTO_MAX_PIXELS = env_int("PROJETS_PHOTO_MAX_PIXELS", 50_000_000)
+# Sous MEDIA_ROOT, ce que seule l'application sert, après avoir vérifié qui le demande : ni la
+# route de développement (phares/urls.py) ni le proxy de production ne servent ces préfixes.
+MEDIA_PREFIXES_PRIVES = ("projets/photos/",)
 
 # Gouvernance de la SCIC : ce que fixent ses statuts (docs/decisions.md, « Gouvernance —
 # séances et décisions »), lu par gouvernance/regles.py qui refuse une valeur mal écrite.

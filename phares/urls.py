@@ -1,8 +1,10 @@
+import posixpath
 import re
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -19,6 +21,8 @@ urlpatterns = [
     path("", include("espaces.urls")),
     path("", include("espaces.facturation.urls")),
     path("", include("gouvernance.urls")),
+    path("", include("habitants.projets.urls")),
+    path("rapports/", include("rapports.urls")),
     path("admin/", admin.site.urls),
 ]
 
@@ -26,6 +30,11 @@ if not settings.PRODUCTION:
     # Uploaded files (logos), served by the proxy in production. Not django's static():
     # it serves nothing with DEBUG off, and `make run` runs with DEBUG off.
     def media(request, path):
+        # Photos are served by their own view, which checks who asks (habitants.projets):
+        # never here, however the path is spelled (the proxy must refuse them too, README).
+        normal = posixpath.normpath(path).lstrip("/") + "/"
+        if normal.startswith(settings.MEDIA_PREFIXES_PRIVES):
+            raise Http404("Fichier introuvable.")
         return serve(request, path, document_root=settings.MEDIA_ROOT)
 
     urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media)]

@@ -2,8 +2,12 @@
 (référent et membre), habitant B, cogérant, associé, anonyme."""
 
 import datetime
+import io
 import logging
 import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,6 +15,7 @@ from django.db import transaction
 from django.test import Client
 
 from habitants.models import Domaine, Membre, Structure
+from habitants.projets.models import Axe
 
 PASSWORD = "mot-de-passe-de-test-42"
 
@@ -46,8 +51,12 @@ def _demo_sans_grand_livre(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_tmp(request, settings, tmp_path):
+    if "demo_2015" in request.fixturenames:
+        # The shared demo's photos live in its own folder, for the whole module.
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_2015").media
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
 
 
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
@@ -271,17 +280,138 @@ def acteur(user):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+def django_db_modify_db_settings(request):
     """Une base de test PostgreSQL par copie du projet : deux copies (branches de travail,
     CI) qui testent en même temps sur le même serveur ne s'effacent pas leur base de test
-    (pytest-django supprime sans demander une base de test du même nom)."""
+    (pytest-django supprime sans demander une base de test du même nom). Et une par
+    processus de pytest-xdist (`make test` en lance plusieurs) : `…_gw0`, `…_gw1`.
+
+    Sans connexions persistantes : le serveur des tests navigateur sert chaque connexion
+    HTTP gardée ouverte par chromium dans un fil, qui garderait aussi la sienne à la base
+    jusqu'après la suppression de celle-ci."""
     import hashlib
     from pathlib import Path
 
     from django.conf import settings
 
     suffixe = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    processus = getattr(request.config, "workerinput", {}).get("workerid")
+    if processus:
+        suffixe += f"_{processus}"
     for reglages in settings.DATABASES.values():
+        reglages["CONN_MAX_AGE"] = 0
         if reglages["ENGINE"] == "django.db.backends.postgresql":
             test = reglages.setdefault("TEST", {})
             test["NAME"] = f"test_{reglages['NAME']}_{suffixe}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with one more step before it is dropped: PostgreSQL
+    refuses to drop a database another session still uses, and pytest-django then fails
+    the run's last test ("is being accessed by other users"). Such a session is a thread
+    a test started (a race, a live server's request handler) whose connection the
+    thread's end did not close; nothing runs on it any more, so ending it is safe, and
+    which it was is logged so that the test can be mended."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 200),"
+            " pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for ligne in cursor.fetchall():
+            logging.getLogger("tests").warning("Session restée ouverte, terminée : %s", ligne)
+    connection.close()
+
+
+AXES = [
+    (1, "Accueillir et soutenir les habitants du PHARES", "Accueillir et soutenir les habitants"),
+    (2, "Encourager des projets issus de la coopération", "Encourager la coopération"),
+    (3, "Être un pôle apprenant et un pôle ressources", "Pôle apprenant et ressources"),
+]
+
+
+def axe(numero: int) -> Axe:
+    """L'axe `numero` : créé par la migration, mais un test transactionnel (navigateur,
+    courses) vide la base derrière lui ; on le recrée alors."""
+    _, titre, court = AXES[numero - 1]
+    return Axe.objects.get_or_create(
+        numero=numero, defaults={"titre": titre, "titre_court": court}
+    )[0]
+
+
+@pytest.fixture
+def axes(db):
+    """Les trois axes (créés par la migration ; les tests transactionnels les effacent,
+    d'où get_or_create)."""
+    return [
+        Axe.objects.get_or_create(numero=n, defaults={"titre": t, "titre_court": c})[0]
+        for n, t, c in AXES
+    ]
+
+
+def code_totp(secret: str) -> str:
+    """The authenticator app's current code, never one about to expire.
+
+    A code typed in the last seconds of its 30-second step reaches the server in the next
+    step, where allauth (no tolerance) refuses it: a test would then fail once in ten runs.
+    """
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    reste = 30 - time.time() % 30
+    if reste < 5:
+        time.sleep(reste + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@dataclass(frozen=True)
+class Demo:
+    sortie: str  # what `manage.py demo` printed
+    media: Path  # MEDIA_ROOT of its generated photos
+
+
+@pytest.fixture(scope="module")
+def demo_2015(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The 2015 demo (without the ledger's PDFs), loaded once for a whole test module.
+
+    Loading it takes 10 to 30 s: a module of tests that only read it shares one load. It is
+    loaded inside a transaction that is rolled back after the module; each test runs in a
+    savepoint inside it (pytest-django's `db`), so what a test writes is gone for the next.
+    A module uses it for all its tests or none (`pytestmark = pytest.mark.usefixtures(
+    "demo_2015")`): a test of the same module without it would still see the demo.
+    """
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    from espaces.facturation import demo as facturation_demo
+
+    media = tmp_path_factory.mktemp("media-demo")
+    sortie = io.StringIO()
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TASKS={"default": {"BACKEND": IMMEDIATE}},
+        ),
+    ):
+        patch.setattr(facturation_demo, "MOIS_EMIS", ())
+        bloc = transaction.atomic()
+        bloc.__enter__()
+        try:
+            call_command("demo", stdout=sortie)
+            # What the command's commit would have run (e-mails, tasks): run it now.
+            connexion = transaction.get_connection()
+            attente, connexion.run_on_commit = connexion.run_on_commit, []
+            for _, func, _robust in attente:
+                func()
+            yield Demo(sortie=sortie.getvalue(), media=media)
+        finally:
+            transaction.set_rollback(True)
+            bloc.__exit__(None, None, None)

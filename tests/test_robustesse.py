@@ -333,6 +333,7 @@ FORMULAIRES = [
     ("gestion", "gouvernance:mandat-terminer", ("$mandat_pk",), {}),
     ("gestion", "gouvernance:poste-nouveau", (), {"intitule": "Accueil", "employeur": "SCIC"}),
     ("gestion", "gouvernance:poste-modifier", ("$poste_pk",), {}),
+    ("gestion", "rapports:textes", ("2015",), {"introduction": "Le PHARES en 2015."}),
     ("referent_a", "account_email", (), {"email": "autre@halage.test", "action_add": ""}),
     ("anonyme", "account_login", (), {"login": "referent@halage.test", "password": PASSWORD}),
     ("anonyme", "account_reset_password", (), {"email": "referent@halage.test"}),

@@ -30,6 +30,7 @@ TARIFS = (
     (C.VELO_HEURE,           D("0.00"), D("20.00")),
     (C.AFFRANCHISSEMENT,     D("0.80"), D("0.00")),  # postage: no VAT
     (C.IMPRESSION,           D("0.05"), D("20.00")),
+    (C.EMPLOI_MUTUALISE,     D("0.00"), D("20.00")),  # staff provision: standard rate
 )  # fmt: skip
 
 # Room hours included each month for every hosted structure.

@@ -4,8 +4,9 @@
   numéro de la structure sur cinq chiffres (S00012), « E » pour une organisation extérieure
   (E00003) ; il ne change pas quand le client change de nom ;
 - le HT de chaque ligne au compte de produits de son tarif (loyers 708300, réservations
-  706000, consommations 708800), sinon à celui de son origine (convention, réservation,
-  consommation, ligne manuelle, correction d'avoir) ; une ligne d'avoir qui corrige une ligne
+  706000, consommations 708800, parts d'emplois mutualisés 708400), sinon à celui de son
+  origine (convention, réservation, consommation, emploi mutualisé, ligne manuelle,
+  correction d'avoir) ; une ligne d'avoir qui corrige une ligne
   va au compte de la ligne corrigée ;
 - la TVA au compte de TVA collectée de son taux (445710 par défaut pour tous).
 
@@ -59,6 +60,7 @@ PREFIXES = {"clients": "41", "tva": "4457", "produits": "7"}
 LOCATIONS = Compte("708300", "Locations diverses")
 PRESTATIONS = Compte("706000", "Prestations de services")
 ANNEXES = Compte("708800", "Autres produits d'activités annexes")
+PERSONNEL = Compte("708400", "Mise à disposition de personnel facturée")
 TVA_COLLECTEE = Compte("445710", "TVA collectée")
 
 # The rates with an account of their own on the page; any other rate (overseas ones) goes
@@ -75,11 +77,13 @@ _PRODUIT_PAR_TARIF = {
     Tarif.Code.VELO_HEURE: PRESTATIONS,
     Tarif.Code.AFFRANCHISSEMENT: ANNEXES,
     Tarif.Code.IMPRESSION: ANNEXES,
+    Tarif.Code.EMPLOI_MUTUALISE: PERSONNEL,
 }
 _PRODUIT_PAR_ORIGINE = {
     Origine.CONVENTION: LOCATIONS,
     Origine.RESERVATION: PRESTATIONS,
     Origine.CONSOMMATION: ANNEXES,
+    Origine.EMPLOI: PERSONNEL,
     Origine.MANUELLE: PRESTATIONS,
     Origine.AVOIR: PRESTATIONS,
 }

@@ -340,6 +340,7 @@ class LigneFacture(models.Model):
         CONVENTION = "convention", "Convention d'occupation"
         RESERVATION = "reservation", "Réservation"
         CONSOMMATION = "consommation", "Consommation"
+        EMPLOI = "emploi", "Emploi mutualisé"
         MANUELLE = "manuelle", "Saisie manuelle"
         AVOIR = "avoir", "Correction (avoir)"
 
@@ -384,6 +385,10 @@ class LigneFacture(models.Model):
     consommation = models.ForeignKey(
         Consommation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The share of a mutualised job it bills (habitants.projets, cited by name), one month.
+    part_emploi = models.ForeignKey(
+        "projets.PartEmploi", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ligne_origine = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
@@ -408,6 +413,12 @@ class LigneFacture(models.Model):
                 "periode_debut",
                 condition=Q(convention__isnull=False),
                 name="ligne_loyer_facture_une_fois_par_mois",
+            ),
+            models.UniqueConstraint(
+                "part_emploi",
+                "periode_debut",
+                condition=Q(part_emploi__isnull=False),
+                name="ligne_part_emploi_facturee_une_fois_par_mois",
             ),
             models.CheckConstraint(
                 condition=Q(montant_ht__gte=0) & Q(montant_tva__gte=0) & Q(quantite__gt=0),

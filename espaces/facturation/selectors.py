@@ -30,6 +30,7 @@ from phares.roles import is_staff_member
 from .models import (
     Facture,
     Imputation,
+    LigneFacture,
     LignePrelevement,
     Lot,
     MandatSepa,
@@ -299,3 +300,25 @@ def lots_a_suivre(nombre: int = 5) -> list[Lot]:
         output_field=IntegerField(),
     )
     return list(Lot.objects.order_by(en_cours, "-cree_le", "-pk")[:nombre])
+
+
+def recettes_par_origine(annee: int) -> dict[str, Decimal]:
+    """Le chiffre d'affaires HT de l'année `annee` par origine des lignes (convention,
+    réservation, consommation, emploi, saisie manuelle) : les factures et avoirs **émis** dont
+    le mois facturé est dans l'année ; une ligne d'avoir compte en moins, à l'origine de la
+    ligne qu'elle corrige. Une requête agrégée, quel que soit le nombre de factures."""
+    lignes = (
+        LigneFacture.objects.filter(facture__statut=Facture.Statut.EMISE, facture__mois__year=annee)
+        .annotate(origine_effective=Coalesce("ligne_origine__origine", "origine"))
+        .values("facture__type", "origine_effective")
+        .annotate(total=Sum("montant_ht"))
+        .order_by()
+    )
+    recettes: dict[str, Decimal] = {}
+    for r in lignes:
+        signe = -1 if r["facture__type"] == Facture.Type.AVOIR else 1
+        origine = r["origine_effective"]
+        # SQLite sums decimals as floats: back to the cent.
+        montant = Decimal(str(r["total"])).quantize(Decimal("0.01"))
+        recettes[origine] = recettes.get(origine, Decimal("0.00")) + signe * montant
+    return recettes

@@ -29,6 +29,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from espaces import selectors as espaces_selectors
+from espaces.models import Tarif
+from habitants.projets import selectors as projets_selectors
 from phares.lib import dates, journal, numerotation, temps
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.money import Montant, format_euros, format_nombre, format_prix_unitaire
@@ -86,6 +88,7 @@ class LigneCalculee:
     convention_id: int | None = None
     reservation_id: int | None = None
     consommation_id: int | None = None
+    part_emploi_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,9 +195,56 @@ def _ligne_consommation(c) -> LigneCalculee:
     )
 
 
+# A share of a mutualised job re-billed by the cooperative is, in principle, a provision of
+# staff subject to VAT at the standard rate. A dated tariff "emploi_mutualise" (espaces, page
+# des tarifs) sets another rate, e.g. 0 % with its legal basis for an exempt pooling of means
+# (art. 261 B du CGI); its amount is not read: the price is the share of the position.
+TAUX_EMPLOI_PAR_DEFAUT = Decimal("20.00")
+
+
+def _ligne_emploi(p, tarif: Tarif | None) -> LigneCalculee:
+    """Une part d'un emploi mutualisé pour un mois (projets_selectors.PartAFacturer)."""
+    emploi = p.emploi
+    libelle = f"Emploi mutualisé — {emploi.intitule} ({format_nombre(p.part.pourcentage)} %)"
+    if not p.mois_entier:
+        libelle += (
+            f" — du {dates.date_courte(p.debut)} au {dates.date_courte(p.fin)} "
+            f"({p.jours} j sur {p.jours_du_mois}, coût mensuel "
+            f"{format_euros(emploi.cout_mensuel)} HT)"
+        )
+    taux = tarif.taux_tva if tarif is not None else TAUX_EMPLOI_PAR_DEFAUT
+    return LigneCalculee(
+        origine=Origine.EMPLOI,
+        libelle=libelle[:300],
+        quantite=Decimal(1),
+        unite=Unite.MOIS if p.mois_entier else Unite.UNITE,
+        prix_unitaire_ht=p.montant,
+        montant=Montant.depuis_ht(p.montant, taux),
+        code_tarif=Tarif.Code.EMPLOI_MUTUALISE,
+        exoneration=tarif.mention_exoneration if tarif is not None else "",
+        periode_debut=p.debut,
+        periode_fin=p.fin,
+        part_emploi_id=p.part.pk,
+    )
+
+
+def _lignes_emplois(mois: datetime.date) -> list[tuple[int, LigneCalculee]]:
+    """(structure, ligne) de chaque part d'emploi refacturée du mois ; le tarif de TVA est lu
+    une fois par premier jour facturé (le 1er du mois, sauf poste commencé en cours de mois)."""
+    tarifs: dict[datetime.date, Tarif | None] = {}
+    lignes = []
+    for p in projets_selectors.parts_a_facturer(mois):
+        if p.debut not in tarifs:
+            tarifs[p.debut] = espaces_selectors.tarif_en_vigueur(
+                Tarif.Code.EMPLOI_MUTUALISE, p.debut
+            )
+        lignes.append((p.structure_id, _ligne_emploi(p, tarifs[p.debut])))
+    return lignes
+
+
 def lignes_du_mois(mois: datetime.date) -> dict[tuple[str, int], list[LigneCalculee]]:
     """Ce que chaque client doit pour le mois, d'après les données vivantes : clé
-    ("structure", pk) ou ("externe", pk). Quatre requêtes, quel que soit le nombre de
+    ("structure", pk) ou ("externe", pk). Six requêtes environ, quel que soit le nombre de
     clients. N'écrit rien."""
     par_client: dict[tuple[str, int], list[LigneCalculee]] = defaultdict(list)
     tarifs = espaces_selectors.tarifs_loyer(mois)
@@ -209,6 +259,8 @@ def lignes_du_mois(mois: datetime.date) -> dict[tuple[str, int], list[LigneCalcu
             par_client[("structure", r.structure_id)].append(_ligne_reservation(r))
     for c in espaces_selectors.consommations_du_mois(mois):
         par_client[("structure", c.structure_id)].append(_ligne_consommation(c))
+    for structure_id, ligne in _lignes_emplois(mois):
+        par_client[("structure", structure_id)].append(ligne)
     return par_client
 
 
@@ -232,15 +284,22 @@ def _deja_facturees(mois: datetime.date, sauf_factures: set[int]):
             "consommation_id", flat=True
         )
     )
-    return conventions, reservations, consommations
+    # A share is billed once a month, whatever the first day billed (dates changed since).
+    parts_emplois = set(
+        lignes.filter(
+            part_emploi__isnull=False, periode_debut__gte=premier, periode_debut__lte=dernier
+        ).values_list("part_emploi_id", flat=True)
+    )
+    return conventions, reservations, consommations, parts_emplois
 
 
 def _nouvelle(ligne: LigneCalculee, deja) -> bool:
-    conventions, reservations, consommations = deja
+    conventions, reservations, consommations, parts_emplois = deja
     return not (
         (ligne.convention_id and ligne.convention_id in conventions)
         or (ligne.reservation_id and ligne.reservation_id in reservations)
         or (ligne.consommation_id and ligne.consommation_id in consommations)
+        or (ligne.part_emploi_id and ligne.part_emploi_id in parts_emplois)
     )
 
 
@@ -348,6 +407,7 @@ def _inserer(lignes: list[tuple[Facture, int, LigneCalculee]]) -> None:
             convention_id=ligne.convention_id,
             reservation_id=ligne.reservation_id,
             consommation_id=ligne.consommation_id,
+            part_emploi_id=ligne.part_emploi_id,
         )
         for facture, rang, ligne in lignes
     ]

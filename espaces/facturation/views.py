@@ -213,7 +213,7 @@ def _page_detail(request, facture, *, ligne_form=None, status=200):
         "facturation/facture_detail.html",
         {
             "facture": facture,
-            "lignes": facture.lignes.all(),
+            "lignes": facture.lignes.select_related("part_emploi"),
             "staff": staff,
             **reglement,
             "ligne_form": (ligne_form or LigneForm()) if modifiable else None,

@@ -34,6 +34,11 @@ class Tarif(models.Model):
         VELO_HEURE = "velo_heure", "Vélo, à l'heure"
         AFFRANCHISSEMENT = "affranchissement", "Affranchissement, à l'unité"
         IMPRESSION = "impression", "Impression, à la page"
+        # Only its VAT rate (and exemption) is read: the price is each share of the position.
+        EMPLOI_MUTUALISE = (
+            "emploi_mutualise",
+            "Emploi mutualisé refacturé (TVA seulement : le prix est la part du poste)",
+        )
 
     code = models.CharField("tarif", max_length=30, choices=Code.choices)
     ressource = models.ForeignKey(

@@ -114,3 +114,38 @@ def compte_espaces() -> dict[str, int]:
         or 0
     )
     return counts
+
+
+# --- Pour le rapport annuel ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EspaceInventorie:
+    pk: int
+    nom: str
+    type: str
+    nb_postes: int
+    surface_m2: Decimal | None
+
+
+def inventaire() -> list[EspaceInventorie]:
+    """Les espaces non archivés, par étage puis par nom (une requête). Les espaces n'ont pas
+    de dates : un espace archivé sort de tous les rapports, un espace ajouté y entre."""
+    return [
+        EspaceInventorie(pk, nom, type_, nb_postes or 0, surface)
+        for pk, nom, type_, nb_postes, surface in Espace.objects.filter(archive=False)
+        .order_by("etage__niveau", "nom")
+        .values_list("pk", "nom", "type", "nb_postes", "surface_m2")
+    ]
+
+
+def conventions_entre(
+    debut: datetime.date, fin: datetime.date
+) -> list[tuple[int, int, datetime.date, datetime.date | None]]:
+    """(espace, poste, début, fin) des conventions en cours un jour au moins de [debut, fin]
+    (bornes incluses ; une requête, quelle que soit la période)."""
+    return list(
+        Convention.objects.filter(dates.overlapping(debut, fin)).values_list(
+            "espace_id", "poste", "debut", "fin"
+        )
+    )

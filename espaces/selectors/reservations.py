@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
+from phares.lib import temps
 
 from ..models import Reservation, Ressource
 
@@ -131,3 +132,32 @@ def apercu_annulation(
         garder = r.dans_le_preavis(now) and not sans_preavis
         (apercu.gardees if garder else apercu.annulees).append(r)
     return apercu
+
+
+@dataclass(frozen=True)
+class HeuresReservees:
+    salle: str
+    habitant: bool  # booked for a hosted structure (else: an outside organisation)
+    minutes: int
+
+
+def heures_reservees(debut: datetime.date, fin: datetime.date) -> list[HeuresReservees]:
+    """Les minutes réservées (confirmées) de chaque salle, par type d'usager, pour les
+    réservations qui commencent un jour de [debut, fin] (jours de Paris, inclus). Une seule
+    requête agrégée : elle ne grandit pas avec le nombre de réservations."""
+    lignes = (
+        Reservation.objects.filter(
+            statut=Reservation.Statut.CONFIRMEE,
+            ressource__categorie=Ressource.Categorie.SALLE,
+            debut__gte=temps.aware(debut, datetime.time(0)),
+            debut__lt=temps.aware(fin + datetime.timedelta(days=1), datetime.time(0)),
+        )
+        .annotate(habitant=ExpressionWrapper(Q(structure__isnull=False), BooleanField()))
+        .values("ressource__nom", "habitant")
+        .annotate(duree=Sum(ExpressionWrapper(F("fin") - F("debut"), DurationField())))
+        .order_by("ressource__nom", "habitant")
+    )
+    return [
+        HeuresReservees(r["ressource__nom"], bool(r["habitant"]), temps.minutes(r["duree"]))
+        for r in lignes
+    ]

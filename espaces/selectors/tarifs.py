@@ -429,3 +429,13 @@ def estimer_velo(debut: datetime.datetime, fin: datetime.datetime) -> Estimation
     libre du parc : un vélo peut avoir son propre tarif), ou None s'il n'y en a aucun."""
     libres = velos_libres(debut, fin)
     return estimer_reservation(libres[0], debut, fin) if libres else None
+
+
+def tarifs_loyers_de_l_annee(annee: int) -> dict[str, Tarif]:
+    """Pour le rapport : le tarif général du bureau (au m² et par mois) et du poste de
+    co-travail (par mois) en vigueur à la fin de l'année `annee` — le dernier qui commence
+    dans l'année ou avant et court encore le 31 décembre (`_en_vigueur`, une requête)."""
+    dernier = datetime.date(annee, 12, 31)
+    codes = (Tarif.Code.BUREAU_M2_MOIS, Tarif.Code.POSTE_COTRAVAIL_MOIS)
+    tarifs = _tarifs(codes, dernier, dernier, None)
+    return {code: t for code in codes if (t := _en_vigueur(tarifs, code, dernier))}

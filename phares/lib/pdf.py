@@ -1,6 +1,7 @@
 """PDF imprimés par WeasyPrint depuis un gabarit HTML (procès-verbaux, registres) : les
 fichiers statiques (polices Inter) sont lus dans `static/`, les polices chargées une fois par
-fil. La facture a son propre rendu (PDF/A-3 Factur-X, espaces/facturation/rendu.py)."""
+fil. La facture a son propre rendu (PDF/A-3 Factur-X, espaces/facturation/rendu.py) ; le
+rapport annuel passe aussi par ici, en PDF/UA-1 (balisé pour les lecteurs d'écran)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ def _polices():
     return _local.polices
 
 
-def depuis_gabarit(gabarit: str, contexte: dict) -> bytes:
-    """Le PDF (PDF/A-2b : archivable, polices embarquées) du gabarit rendu avec `contexte`."""
+def depuis_gabarit(gabarit: str, contexte: dict, *, variante: str = "pdf/a-2b") -> bytes:
+    """Le PDF du gabarit rendu avec `contexte` ; polices embarquées, par défaut PDF/A-2b
+    (archivable)."""
     import weasyprint  # heavy: imported when a PDF is made, not at start-up
 
     html = render_to_string(gabarit, contexte)
     page = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR / "static"))
-    return page.write_pdf(font_config=_polices(), pdf_variant="pdf/a-2b")
+    return page.write_pdf(font_config=_polices(), pdf_variant=variante)

@@ -31,6 +31,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database and so stopped before
+    it: a test that asks for `live_server` before `db` would otherwise leave the server's
+    connection open while the database is dropped ("being accessed by other users")."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
 

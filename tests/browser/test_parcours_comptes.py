@@ -2,16 +2,14 @@
 au mot de passe et à la double authentification, chaque page dans la mise en page du site."""
 
 import re
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from tests.browser.conftest import field, login
 from tests.browser.test_accessibilite import audit
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, code_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,7 +72,7 @@ def test_habitant_trouve_mot_de_passe_et_double_authentification(page, live_serv
     expect(page.get_by_role("img", name=secret)).to_be_visible()  # the QR code
     code = field(page, "Code de l'authentificateur")
     expect(code).to_be_visible()
-    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    code.fill(code_totp(secret))
     page.get_by_role("button", name="Activer").click()
 
     # allauth then shows the recovery codes, still inside the site's layout.

@@ -1,17 +1,13 @@
-import time
-
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import client_as
+from tests.conftest import client_as, code_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +57,8 @@ def root_totp(root):
     return secret
 
 
-def _code(secret):
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+def _code(secret: str) -> str:
+    return code_totp(secret)
 
 
 def test_la_connexion_de_l_administration_est_celle_du_site(db):

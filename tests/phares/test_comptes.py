@@ -2,16 +2,14 @@
 changement d'e-mail, pas d'inscription libre, double authentification TOTP."""
 
 import re
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, code_totp
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -96,7 +94,7 @@ def test_pas_d_inscription_libre(db):
 
 
 def _code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return code_totp(secret)
 
 
 def test_l_equipe_active_la_double_authentification(gestion):

@@ -17,7 +17,14 @@ from habitants.models import Structure
 from phares.lib.demo import DemoContext
 
 # Dependency order: each loader may read what the previous ones put in the context.
-LOADERS = ["habitants.demo", "gouvernance.demo", "espaces.demo", "espaces.facturation.demo"]
+LOADERS = [
+    "habitants.demo",
+    "gouvernance.demo",
+    "espaces.demo",
+    "habitants.projets.demo",
+    "espaces.facturation.demo",
+    "rapports.demo",
+]
 
 
 class Command(BaseCommand):

@@ -60,6 +60,11 @@ urlpatterns = [
         name="reservation-modifier",
     ),
     path(
+        "reservations/<int:pk>/deplacer/",
+        suivi.reservation_deplacer,
+        name="reservation-deplacer",
+    ),
+    path(
         "reservations/<int:pk>/decider/",
         suivi.reservation_decider,
         name="reservation-decider",

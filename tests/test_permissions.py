@@ -365,6 +365,21 @@ ROWS = [
         expected={**members_of_a(302), "gestion": 302, "comptable": 403},
         label="reservation-modifier-annulee",
     ),
+    # Moving on the planning grid (drag and drop): the same rights; another structure's
+    # booking is a 404 for the service, not merely a hidden handle. Without data: the page
+    # says why (302 back), nothing moves.
+    Row(
+        "espaces:reservation-deplacer",
+        ("$reservation_a_pk",),
+        method="post",
+        expected={**members_of_a(302), "gestion": 302, "comptable": 403},
+    ),
+    Row(
+        "espaces:reservation-deplacer",
+        ("$reservation_a_pk",),
+        expected=signed_in(405),
+        label="reservation-deplacer-get",
+    ),
     # A pending outside request: gestion moves it (then accepts it).
     Row(
         "espaces:reservation-modifier",

@@ -170,6 +170,19 @@ class ModificationForm(CreneauForm):
         }
 
 
+class DeplacementForm(forms.Form):
+    """Le nouveau début d'une réservation déplacée sur la grille ; la durée ne change pas."""
+
+    date = DateBornee(label="Date")
+    heure_debut = forms.TimeField(label="Nouvelle heure de début", widget=TIME)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date") and cleaned.get("heure_debut"):
+            cleaned["debut"] = temps.aware(cleaned["date"], cleaned["heure_debut"])
+        return cleaned
+
+
 class PrixAccepteForm(forms.Form):
     """Le montant TTC que porte le bouton « Confirmer (X € TTC) » : la personne l'a vu et
     accepté. Illisible ou absent : la page redemande la confirmation."""

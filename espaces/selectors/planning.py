@@ -90,6 +90,11 @@ class Journee:
     # Pending outside requests of the day: shown to the staff, they hold nothing.
     demandes: list[Reservation] = field(default_factory=list)
 
+    @property
+    def prochain_libre(self) -> Bloc | None:
+        """Le premier créneau libre qu'on peut réserver (« la prochaine heure libre »)."""
+        return next((b for b in self.blocs if b.libre and b.fin_suggeree), None)
+
 
 def _journee(ressource, jour, reservations, demandes, now) -> Journee:
     return Journee(

@@ -39,12 +39,16 @@ def structures_presentes():
 
 
 def initial_creneau(request) -> dict:
-    """Le créneau qu'apporte un lien de planning (date, heures) ; ce qui ne se lit pas est
+    """Le créneau qu'apporte un lien de planning (date, heures, et l'objet que propose
+    « Réserver la prochaine heure libre » sur un téléphone) ; ce qui ne se lit pas est
     laissé de côté."""
     initial = {"date": parse_date(request.GET.get("date"), None)}
     for key in ("heure_debut", "heure_fin"):
         with contextlib.suppress(ValueError):
             initial[key] = datetime.time.fromisoformat(request.GET.get(key, ""))
+    titre = request.GET.get("titre", "").strip()
+    if titre and len(titre) <= 200:
+        initial["titre"] = titre
     return {k: v for k, v in initial.items() if v is not None}
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from phares.lib import temps
@@ -11,27 +12,35 @@ from phares.roles import is_gestion, is_staff_member
 
 from .. import selectors
 from ..forms._champs import parse_date
-from ._acces import peut_reserver, salle_ou_404
+from ..selectors import grille as grilles
+from ._acces import peut_annuler, peut_reserver, salle_ou_404
+from ._rendu_grille import corps
 
 
 @login_required
 def jour(request):
     le = parse_date(request.GET.get("date"), timezone.localdate())
     staff = is_staff_member(request.user)
+    # Pending outside requests hold nothing: the staff see them, habitants a free slot.
+    lignes = selectors.jour_toutes_salles(le, avec_demandes=staff)
+    miennes = selectors.structures_du_membre_ids(request.user)
+    grille = _preparer(request.user, grilles.grille_jour(lignes, le), miennes)
+    reserver = peut_reserver(request.user)
     return render(
         request,
         "espaces/jour.html",
         {
             "le": le,
-            # Pending outside requests hold nothing: the staff see them, habitants a free slot.
-            "lignes": selectors.jour_toutes_salles(le, avec_demandes=staff),
+            "lignes": lignes,
+            "grille": grille,
+            "corps_grille": corps(grille, peut_reserver=reserver, voir_tout=staff),
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
             "voir_tout": staff,
             # What one sees follows the detail page's rule (member today, even of a structure
             # that has left); booking needs a structure present today.
-            "mes_structures": selectors.structures_du_membre_ids(request.user),
-            "peut_reserver": peut_reserver(request.user),
+            "mes_structures": miennes,
+            "peut_reserver": reserver,
             # Bookings for an outside organisation: gestion only, rooms open to them.
             "gestion": is_gestion(request.user),
         },
@@ -43,19 +52,56 @@ def semaine(request, slug):
     salle = salle_ou_404(slug)
     lundi = temps.monday_of(parse_date(request.GET.get("semaine"), timezone.localdate()))
     staff = is_staff_member(request.user)
+    jours = selectors.semaine(salle, lundi, avec_demandes=staff)
+    miennes = selectors.structures_du_membre_ids(request.user)
+    grille = _preparer(request.user, grilles.grille_semaine(salle, jours), miennes)
+    reserver = peut_reserver(request.user)
     return render(
         request,
         "espaces/semaine.html",
         {
             "salle": salle,
             "lundi": lundi,
-            "jours": selectors.semaine(salle, lundi, avec_demandes=staff),
+            "jours": jours,
+            "grille": grille,
+            "corps_grille": corps(grille, peut_reserver=reserver, voir_tout=staff),
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),
             "voir_tout": staff,
-            "mes_structures": selectors.structures_du_membre_ids(request.user),
-            "peut_reserver": peut_reserver(request.user),
+            "mes_structures": miennes,
+            "peut_reserver": reserver,
             "gestion": is_gestion(request.user),
             "salles": selectors.salles(),
         },
     )
+
+
+def _preparer(user, grille: grilles.Grille, miennes: set[int]) -> grilles.Grille:
+    """Ce que la page montre de chaque réservation et ce qu'on peut en faire, décidé ici une
+    fois : le détail (l'équipe, ou sa structure ; « occupé » sinon) et le déplacement (les
+    réservations confirmées de sa structure, toutes pour la gestion ; le service redit les
+    règles). Les adresses d'une colonne sont calculées une fois, pas une par case."""
+    staff, gestion = is_staff_member(user), is_gestion(user)
+    deplace = peut_annuler(user)
+    now = timezone.now()
+    urls = {}
+    for c in grille.colonnes:
+        if c.ressource.slug not in urls:
+            urls[c.ressource.slug] = (
+                reverse("espaces:reserver", args=[c.ressource.slug]),
+                reverse("espaces:semaine", args=[c.ressource.slug]),
+            )
+        c.reserver_url, c.semaine_url = urls[c.ressource.slug]
+    for ligne in grille.lignes:
+        for _, case in ligne.cases:
+            if case is None or case.etat != grilles.PRISE:
+                continue
+            r = case.reservation
+            a_nous = r.structure_id in miennes
+            case.lisible = staff or a_nous
+            case.detail_url = (
+                reverse("espaces:reservation-detail", args=[r.pk]) if case.lisible else ""
+            )
+            if deplace and (gestion or a_nous) and r.debut > now:
+                case.deplacer_url = reverse("espaces:reservation-deplacer", args=[r.pk])
+    return grille

@@ -4,16 +4,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phares.lib import temps
 from phares.roles import gestion_required, is_gestion
 
 from .. import selectors, services
-from ..forms.reservations import AnnulationForm, ModificationForm, PrixAccepteForm
+from ..forms.reservations import (
+    AnnulationForm,
+    DeplacementForm,
+    ModificationForm,
+    PrixAccepteForm,
+)
 from ..models import Reservation
 from ._acces import ce_mois, peut_annuler, reservation_visible
 
@@ -207,6 +214,73 @@ def _modifier(request, r, form, context):
             f"{quoi} : {modifiee.ressource}, "
             f"{temps.creneau_lisible(modifiee.debut, modifiee.fin)}.",
         )
+    return redirect("espaces:reservation-detail", r.pk)
+
+
+@login_required
+@require_POST
+def reservation_deplacer(request, pk):
+    """Déplacer une réservation sur la grille (glisser-déposer, ou au clavier) : le même
+    service et les mêmes règles que « Modifier », la durée gardée. Un déplacement qui coûte
+    plus est refusé ici : le formulaire « Modifier » montre le prix et le fait confirmer.
+    Le JavaScript de la grille demande du JSON (refus dit sur place, la réservation reste où
+    elle était) ; sans lui, retour à `suivant` avec le message."""
+    r = reservation_visible(request.user, pk)  # another structure's booking: 404
+    if not peut_annuler(request.user):
+        raise PermissionDenied
+    if r.statut == Reservation.Statut.EN_ATTENTE and not is_gestion(request.user):
+        raise PermissionDenied
+    form = DeplacementForm(request.POST)
+    if not form.is_valid():
+        erreurs = [e for liste in form.errors.values() for e in liste]
+        return _reponse_deplacement(request, r, False, " ".join(erreurs), status=400)
+    debut = form.cleaned_data["debut"]
+    try:
+        deplacee = services.modifier_reservation(
+            reservation=r,
+            debut=debut,
+            fin=debut + (r.fin - r.debut),
+            titre=r.titre,
+            nb_personnes=r.nb_personnes,
+            par=request.acteur,
+            prix_accepte=r.montant.ttc,
+        )
+    except services.PrixError:
+        message = (
+            "Ce déplacement coûte plus que la réservation actuelle : passez par « Modifier » "
+            "pour voir le nouveau prix et le confirmer. La réservation n'a pas bougé."
+        )
+        return _reponse_deplacement(request, r, False, message, status=409)
+    except services.EspacesError as exc:
+        message = f"{exc} La réservation n'a pas bougé."
+        return _reponse_deplacement(request, r, False, message, status=409)
+    if deplacee.sequence == r.sequence:
+        return _reponse_deplacement(request, r, True, "Rien n'a changé.")
+    message = (
+        f"Réservation déplacée : {deplacee.ressource}, "
+        f"{temps.creneau_lisible(deplacee.debut, deplacee.fin)}."
+    )
+    return _reponse_deplacement(request, deplacee, True, message)
+
+
+def _reponse_deplacement(request, r, ok: bool, message: str, *, status: int = 200):
+    if "application/json" in request.headers.get("Accept", ""):
+        if ok:  # the grid reloads: the message waits for the next page
+            messages.success(request, message)
+        return JsonResponse(
+            {
+                "ok": ok,
+                "message": message,
+                "modifier": reverse("espaces:reservation-modifier", args=[r.pk]),
+            },
+            status=status,
+        )
+    (messages.success if ok else messages.error)(request, message)
+    suivant = request.POST.get("suivant", "")
+    if url_has_allowed_host_and_scheme(
+        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(suivant)
     return redirect("espaces:reservation-detail", r.pk)
 
 

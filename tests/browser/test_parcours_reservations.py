@@ -212,11 +212,12 @@ def test_une_demande_exterieure_ne_retient_pas_la_salle(
 
     login(page, live_server.url, gestion.email, PASSWORD)
     page.goto(f"{live_server.url}/reservations/jour/?date={mardi.isoformat()}")
-    salle_a = page.get_by_role("region", name="Salle A")
-    expect(salle_a.get_by_role("listitem").filter(has_text="demande en attente")).to_contain_text(
+    # Under the grid: the pending requests of the day, which hold nothing.
+    demandes = page.get_by_role("region", name="Demandes extérieures en attente")
+    expect(demandes.get_by_role("listitem").filter(has_text="Salle A")).to_contain_text(
         "09:00–12:00"
     )
-    salle_a.get_by_role("link", name="Assemblée générale de la fédération").click()
+    demandes.get_by_role("link", name="Assemblée générale de la fédération").click()
     page.get_by_role("button", name="Accepter la demande").click()
 
     expect(page.get_by_role("status")).to_contain_text(

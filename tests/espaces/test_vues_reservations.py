@@ -261,12 +261,18 @@ def test_planning_de_l_equipe(deux_reservations, personas, url, persona):
     assert "occupé" not in response.text
 
 
+def grille_et_liste(response) -> list[str]:
+    """La grille (écran) et la liste (téléphone) d'un planning : la page porte les deux."""
+    grille, liste = response.text.split('<div class="planning-liste">')
+    return [grille, liste]
+
+
 @pytest.mark.parametrize("url", PLANNINGS)
 def test_planning_d_une_personne_sans_structure(deux_reservations, associe, url):
     response = client_as(associe).get(url)
 
     assert response.status_code == 200
-    assert response.text.count("occupé") == 2
+    assert [vue.count("occupé") for vue in grille_et_liste(response)] == [2, 2]
     assert "Atelier Halage" not in response.text
     # Not allowed to book: no booking link.
     assert RESERVER_A + "?" not in response.text
@@ -288,7 +294,8 @@ def test_le_membre_d_une_structure_partie_voit_ses_reservations(
     detail = reverse("espaces:reservation-detail", args=[own.pk])
     assert client.get(detail).status_code == 200
     assert detail in response.text and contient(response, "Atelier Halage")
-    assert response.text.count("occupé") == 1  # the other structure's meeting only
+    # The other structure's meeting only, in the grid and in the phone's list.
+    assert [vue.count("occupé") for vue in grille_et_liste(response)] == [1, 1]
     assert RESERVER_A + "?" not in response.text
 
 

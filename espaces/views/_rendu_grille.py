@@ -1,0 +1,85 @@
+"""Le corps du tableau de la grille, écrit ici plutôt que dans un gabarit : une journée de 30
+salles fait 1 440 cases, et le moteur de gabarits y passait 400 ms (bench/grille.py) là où
+ces chaînes prennent quelques millisecondes. Ce qui varie d'une case à l'autre est échappé.
+
+Seule la première case d'un temps libre porte un lien (« Réserver Salle A le mar. 10 mars
+2026 à partir de 10:00 », nom composé par `aria-labelledby` des en-têtes de sa colonne et
+de sa ligne, écrits une fois) : sans JavaScript on réserve par lui puis on ajuste l'heure
+dans le formulaire, au clavier on passe d'un temps libre au suivant (et non de quart d'heure
+en quart d'heure, 1 440 arrêts pour 30 salles) ; avec JavaScript, un clic sur n'importe
+quelle case libre ouvre le formulaire à son heure. La page reste légère (une case libre
+sans lien : une vingtaine d'octets)."""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from phares.lib import temps
+
+from ..selectors import grille as grilles
+
+
+def _prise(i: int, case: grilles.Case, voir_tout: bool) -> str:
+    r = case.reservation
+    classes = "prise" + (" lisible" if case.lisible else "")
+    attributs = f'data-lignes="{case.lignes}"'
+    if case.deplacer_url:
+        classes += " deplacable"
+        attributs += f' data-deplacer="{escape(case.deplacer_url)}" data-titre="{escape(r.titre)}"'
+    horaire = f"{temps.paris(r.debut):%H:%M}–{temps.paris(r.fin):%H:%M}"
+    if case.lisible:
+        quoi = f'<a href="{escape(case.detail_url)}">{escape(r.titre)}</a>'
+        if voir_tout:
+            qui = f"{r.structure.nom}" if r.structure else f"{r.externe.nom} (extérieur)"
+            quoi += f'<span class="qui"> · {escape(qui)}</span>'
+    else:
+        quoi = "occupé"
+    return (
+        f'<td rowspan="{case.lignes}" class="{classes}" {attributs}>'
+        f'<span class="horaire">{horaire}</span> {quoi}</td>'
+    )
+
+
+def corps(grille: grilles.Grille, *, peut_reserver: bool, voir_tout: bool) -> SafeString:
+    liens = [
+        f"{escape(c.reserver_url)}?date={c.jour.isoformat()}&amp;heure_debut="
+        for c in grille.colonnes
+    ]
+    html = []
+    for n, ligne in enumerate(grille.lignes):
+        h = f"{ligne.heure:%H:%M}"
+        classes = ("heure-pleine" if ligne.pleine else "") + (
+            " maintenant" if ligne.maintenant else ""
+        )
+        cache = "" if ligne.pleine else ' class="visually-hidden"'
+        libelle = f'<span id="gr{n}"{cache}>{h}</span>'
+        if ligne.maintenant:
+            libelle += '<span class="maintenant-libelle"> maintenant</span>'
+        html.append(f'<tr class="{classes.strip()}" data-heure="{h}">')
+        html.append(f'<th scope="row" class="heure">{libelle}</th>')
+        for i, (_, case) in enumerate(ligne.cases):
+            if case is None:
+                continue
+            etat = case.etat
+            if etat == grilles.LIBRE:
+                if peut_reserver and case.premiere and case.fin_suggeree:
+                    fin = f"{temps.paris(case.fin_suggeree):%H:%M}"
+                    html.append(
+                        f'<td class="libre"><a class="case-lien" '
+                        f'href="{liens[i]}{h}&amp;heure_fin={fin}" '
+                        f'aria-labelledby="gc{i} gr{n}"></a></td>'
+                    )
+                else:
+                    html.append('<td class="libre"></td>')
+            elif etat == grilles.PRISE:
+                html.append(_prise(i, case, voir_tout))
+            elif etat == grilles.BATTEMENT:
+                html.append(
+                    f'<td rowspan="{case.lignes}" class="battement">'
+                    '<span class="battement-libelle">battement</span></td>'
+                )
+            elif etat == grilles.FERME:
+                html.append('<td class="ferme"><span class="visually-hidden">fermé</span></td>')
+            else:
+                html.append('<td class="passe"></td>')
+        html.append("</tr>")
+    return mark_safe("".join(html))

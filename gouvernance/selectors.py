@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
 from habitants.models import Membre
-from phares.lib import dates, temps
+from phares.lib import dates, recherche, temps
 from phares.roles import GESTION
 
 from . import decompte, reglages, regles
@@ -730,3 +730,14 @@ def seances_de_l_annee(*, annee: int) -> QuerySet[Seance]:
         )
         .order_by("debut", "pk")
     )
+
+
+def rechercher_decisions(q: str, *, limite: int) -> recherche.Trouves:
+    """Les décisions du registre (procès-verbaux approuvés) par référence (« 2015-06-D01 »)
+    ou intitulé, les plus récentes d'abord : les premières et leur nombre, en une requête."""
+    qs = recherche.chercher(
+        Decision.objects.filter(seance__statut=Seance.Statut.APPROUVEE).select_related("seance"),
+        q,
+        {"reference": "reference", "titre": "titre"},
+    )
+    return recherche.premiers(qs.order_by("-seance__debut", "-rang_mois", "-pk"), limite)

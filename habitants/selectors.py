@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
+
+from phares.lib import recherche
 
 from .models import (
     ANNEE_MAX,
@@ -189,3 +192,34 @@ def annees_declarables(structure: Structure, today: datetime.date | None = None)
         return range(0)
     first = max(min(first, last), ANNEE_MIN)
     return range(last, first - 1, -1)
+
+
+# --- Recherche de l'équipe (phares.recherche) --------------------------------------------
+
+
+def rechercher_structures(q: str, *, limite: int) -> recherche.Trouves:
+    """Structures (archivées comprises) par nom, nom développé, SIREN ou SIRET : les
+    `limite` premières par nom et leur nombre, en une requête. Pour l'équipe."""
+    qs = recherche.chercher(
+        Structure.objects.select_related("domaine"),
+        q,
+        {"nom": "nom", "sigle": "sigle_developpe", "siren": "siren", "siret": "siret"},
+    )
+    return recherche.premiers(qs.order_by("archivee", "nom", "pk"), limite)
+
+
+def rechercher_personnes(q: str, *, limite: int) -> recherche.Trouves:
+    """Appartenances dont la personne a ce prénom, ce nom (dans un ordre ou l'autre) ou cette
+    adresse : une ligne par structure, les appartenances en cours d'abord. Pour l'équipe."""
+    prenom, nom = F("user__first_name"), F("user__last_name")
+    qs = recherche.chercher(
+        Membre.objects.select_related("user", "structure"),
+        q,
+        {
+            "prenom_nom": Concat(prenom, Value(" "), nom),
+            "nom_prenom": Concat(nom, Value(" "), prenom),
+            "email": "user__email",
+        },
+    )
+    ordre = (F("fin").desc(nulls_first=True), "user__last_name", "user__first_name", "pk")
+    return recherche.premiers(qs.order_by(*ordre), limite)

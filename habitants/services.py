@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from phares.lib import emails, journal
+from phares.lib import annulables, emails, journal
 from phares.lib.acteur import Acteur, exiger
 from phares.lib.slugs import slug_libre
 
@@ -122,11 +122,13 @@ def archiver_structure(*, structure: Structure, par: Acteur) -> Structure:
         structure = Structure.objects.select_for_update().get(pk=structure.pk)
         if structure.archivee:
             raise HabitantsError("Cette structure est déjà archivée.")
+        now = timezone.now()
         structure.archivee = True
-        structure.archivee_le = timezone.now()
+        structure.archivee_le = now
         structure.save(update_fields=["archivee", "archivee_le", "modifiee_le"])
+        # The same instant on both: undoing the archiving finds these invitations by it.
         annulees = Invitation.objects.filter(structure=structure).en_attente()
-        n = annulees.update(annulee_le=timezone.now())
+        n = annulees.update(annulee_le=now)
         journal.journaliser(
             par=par,
             operation="structure.archiver",
@@ -156,6 +158,55 @@ def restaurer_structure(*, structure: Structure, par: Acteur) -> Structure:
             structure=structure,
             changements={"archivée": ("oui", "non")},
         )
+    return structure
+
+
+ARCHIVAGE = "structure.archiver"
+
+
+def proposer_restauration(*, structure: Structure, par: Acteur) -> annulables.Offre:
+    """Après `archiver_structure` : le bouton qui la défait pendant quelques minutes."""
+    return annulables.proposer(
+        par=par,
+        operation=ARCHIVAGE,
+        donnees={"structure": structure.pk, "archivee_le": structure.archivee_le.isoformat()},
+    )
+
+
+def annuler_archivage(*, operation, par: Acteur) -> Structure:
+    """Défait un archivage (`operation` : l'offre de `proposer_restauration`) : la structure
+    redevient active et les invitations que l'archivage avait annulées, encore valables,
+    attendent de nouveau. Refusé si la structure a été restaurée (ou réarchivée) depuis."""
+    par = exiger(par)
+    now = timezone.now()
+    with transaction.atomic():
+        op = annulables.prendre(operation, attendue=ARCHIVAGE, par=par, now=now)
+        structure = Structure.objects.select_for_update().get(pk=op.donnees["structure"])
+        archivee_le = datetime.datetime.fromisoformat(op.donnees["archivee_le"])
+        if not structure.archivee or structure.archivee_le != archivee_le:
+            raise HabitantsError(
+                f"« {structure.nom} » a changé depuis (restaurée ou archivée de nouveau) : "
+                "rien n'a changé."
+            )
+        structure.archivee = False
+        structure.archivee_le = None
+        structure.save(update_fields=["archivee", "archivee_le", "modifiee_le"])
+        n = Invitation.objects.filter(
+            structure=structure,
+            annulee_le=archivee_le,
+            acceptee_le__isnull=True,
+            expire_le__gt=now,
+        ).update(annulee_le=None)
+        journal.journaliser(
+            par=par,
+            operation="structure.restaurer",
+            libelle=f"Archivage annulé, structure de nouveau active : {structure.nom}"
+            + (f" ({n} invitation{'s' * (n > 1)} de nouveau en attente)" if n else ""),
+            objet=structure,
+            structure=structure,
+            changements={"archivée": ("oui", "non")},
+        )
+        annulables.marquer_defaite(op, par=par, now=now)
     return structure
 
 
@@ -369,7 +420,21 @@ def accepter_invitation_compte_existant(*, invitation: Invitation, par: Acteur) 
 # --- Membres ----------------------------------------------------------------------------
 
 
-def retirer_membre(*, membre: Membre, par: Acteur) -> None:
+@dataclass(frozen=True)
+class Retrait:
+    """Ce que `retirer_membre` a fait, de quoi le défaire."""
+
+    membre_id: int | None  # None: the membership began that day and was deleted
+    user_id: int
+    structure_id: int
+    role: str
+    fonction: str
+    debut: datetime.date
+    fin_avant: datetime.date | None
+    nom: str
+
+
+def retirer_membre(*, membre: Membre, par: Acteur) -> Retrait:
     """Met fin à l'appartenance (hier inclus : l'accès cesse tout de suite)."""
     par = exiger(par)
     today = timezone.localdate()
@@ -389,6 +454,16 @@ def retirer_membre(*, membre: Membre, par: Acteur) -> None:
                     "C'est le dernier référent de la structure : nommez-en un autre avant."
                 )
         nom = membre.user.display_name
+        retrait = Retrait(
+            membre_id=None if membre.debut >= today else membre.pk,
+            user_id=membre.user_id,
+            structure_id=structure.pk,
+            role=membre.role,
+            fonction=membre.fonction,
+            debut=membre.debut,
+            fin_avant=membre.fin,
+            nom=nom,
+        )
         if membre.debut >= today:
             # Joined today: no full day of history to keep.
             changements = {}
@@ -406,6 +481,86 @@ def retirer_membre(*, membre: Membre, par: Acteur) -> None:
             structure=structure,
             changements=changements,
         )
+    return retrait
+
+
+RETRAIT = "membre.retirer"
+
+
+def proposer_reintegration(*, retrait: Retrait, par: Acteur) -> annulables.Offre:
+    """Après `retirer_membre` : le bouton qui défait le retrait pendant quelques minutes."""
+    return annulables.proposer(
+        par=par,
+        operation=RETRAIT,
+        donnees={
+            "membre": retrait.membre_id,
+            "user": retrait.user_id,
+            "structure": retrait.structure_id,
+            "role": retrait.role,
+            "fonction": retrait.fonction,
+            "debut": retrait.debut.isoformat(),
+            "fin": retrait.fin_avant.isoformat() if retrait.fin_avant else None,
+        },
+    )
+
+
+def reintegrer_membre(*, operation, par: Acteur) -> Membre:
+    """Défait un retrait (`operation` : l'offre de `proposer_reintegration`) : l'appartenance
+    reprend comme avant (même début, même rôle, même fin prévue). Refusé si la personne est
+    revenue entre-temps (invitation acceptée) ou si la structure est archivée."""
+    par = exiger(par)
+    with transaction.atomic():
+        op = annulables.prendre(operation, attendue=RETRAIT, par=par)
+        d = op.donnees
+        structure = Structure.objects.select_for_update().get(pk=d["structure"])
+        user = User.objects.get(pk=d["user"])
+        if structure.archivee:
+            raise HabitantsError(f"« {structure.nom} » est archivée : rien n'a changé.")
+        if Membre.objects.actifs().filter(user=user, structure=structure).exists():
+            raise HabitantsError(
+                f"{user.display_name} fait déjà de nouveau partie de {structure.nom} : "
+                "rien n'a changé."
+            )
+        fin = datetime.date.fromisoformat(d["fin"]) if d["fin"] else None
+        try:
+            with transaction.atomic():
+                membre, changements = _rouvrir(d, user, structure, fin)
+        except (IntegrityError, Membre.DoesNotExist) as exc:
+            raise HabitantsError(
+                f"L'appartenance de {user.display_name} à {structure.nom} a changé depuis : "
+                "rien n'a changé."
+            ) from exc
+        journal.journaliser(
+            par=par,
+            operation="membre.reintegrer",
+            libelle=f"Retrait annulé : {user.display_name} fait de nouveau partie de "
+            f"{structure.nom} ({membre.get_role_display().lower()})",
+            objet=membre,
+            structure=structure,
+            changements=changements,
+        )
+        annulables.marquer_defaite(op, par=par)
+    return membre
+
+
+def _rouvrir(d: dict, user, structure: Structure, fin: datetime.date | None):
+    """L'appartenance d'avant le retrait : la même ligne rouverte, ou recréée si le retrait
+    l'avait effacée (commencée le jour même) ; avec ses changements pour le journal."""
+    if d["membre"] is None:
+        membre = Membre.objects.create(
+            user=user,
+            structure=structure,
+            role=d["role"],
+            fonction=d["fonction"],
+            debut=datetime.date.fromisoformat(d["debut"]),
+            fin=fin,
+        )
+        return membre, journal.creation(membre, ["role", "debut", "fin"])
+    membre = Membre.objects.select_for_update().get(pk=d["membre"], user=user, structure=structure)
+    avant = journal.instantane(membre, ["fin"])
+    membre.fin = fin
+    membre.save(update_fields=["fin"])
+    return membre, journal.ecarts(avant, journal.instantane(membre, ["fin"]))
 
 
 # --- Chiffres annuels -------------------------------------------------------------------

@@ -191,12 +191,15 @@ def structure_archiver(request, slug):
             },
         )
     try:
-        services.archiver_structure(structure=structure, par=request.acteur)
+        structure = services.archiver_structure(structure=structure, par=request.acteur)
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
+        offre = services.proposer_restauration(structure=structure, par=request.acteur)
         messages.success(
-            request, f"« {structure.nom} » est archivée : son historique est conservé."
+            request,
+            f"« {structure.nom} » est archivée : son historique est conservé. {offre.phrase}",
+            extra_tags=offre.tags,
         )
     return redirect("habitants:structure-detail", structure.slug)
 
@@ -273,11 +276,16 @@ def _retirer(request, structure, pk, retour):
             },
         )
     try:
-        services.retirer_membre(membre=membre, par=request.acteur)
+        retrait = services.retirer_membre(membre=membre, par=request.acteur)
     except services.HabitantsError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{membre.user} ne fait plus partie de {structure.nom}.")
+        offre = services.proposer_reintegration(retrait=retrait, par=request.acteur)
+        messages.success(
+            request,
+            f"{membre.user} ne fait plus partie de {structure.nom}. {offre.phrase}",
+            extra_tags=offre.tags,
+        )
         if membre.user_id == request.user.pk and not is_gestion(request.user):
             return redirect("home")  # "Mon espace" of that structure is no longer theirs
     return redirect(retour)

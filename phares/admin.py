@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Compteur, EntreeJournal, User
+from .models import Compteur, EntreeJournal, OperationAnnulable, User
 
 
 class LectureSeule:
@@ -47,3 +47,12 @@ class CompteurAdmin(LectureSeule, admin.ModelAdmin):
     """Lecture seule : un numéro se prend en émettant un document, jamais à la main."""
 
     list_display = ["serie", "annee", "dernier"]
+
+
+@admin.register(OperationAnnulable)
+class OperationAnnulableAdmin(LectureSeule, admin.ModelAdmin):
+    """Lecture seule : une offre « Annuler » naît de son opération et se défait par son bouton."""
+
+    list_display = ["le", "operation", "par", "expire_le", "defaite_le"]
+    list_filter = ["operation"]
+    date_hierarchy = "le"

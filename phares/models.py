@@ -148,3 +148,44 @@ class EntreeJournal(models.Model):
 
     def delete(self, *args, **kwargs):
         raise JournalImmuable("Le journal ne s'efface pas.")
+
+
+class OperationAnnulable(models.Model):
+    """Une opération qu'on peut défaire quelques minutes (le bouton « Annuler » de son message) :
+    annuler une réservation, retirer un membre, archiver une structure.
+
+    Écrite par phares.lib.annulables.proposer juste après l'opération ; défaite une seule fois
+    (`defaite_le`), par qui l'a faite ou par la gestion, avant `expire_le`. Ce que l'app doit
+    savoir pour défaire (identifiants, valeurs d'avant) est dans `donnees`. Le bouton porte
+    la clé signée (django.core.signing) : une clé inventée ou retouchée n'atteint rien.
+    """
+
+    operation = models.CharField("opération", max_length=80)
+    donnees = models.JSONField("données pour défaire", default=dict)
+    par = models.ForeignKey(
+        "User", verbose_name="faite par", on_delete=models.PROTECT, related_name="+"
+    )
+    le = models.DateTimeField("faite le", default=timezone.now)
+    expire_le = models.DateTimeField("annulable jusqu'au")
+    defaite_le = models.DateTimeField("défaite le", null=True, blank=True)
+    defaite_par = models.ForeignKey(
+        "User",
+        verbose_name="défaite par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "opération annulable"
+        verbose_name_plural = "opérations annulables"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expire_le__gt=models.F("le")),
+                name="operation_annulable_delai_positif",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.operation} ({self.le:%d/%m/%Y %H:%M})"

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from phares import views
+from phares import annulations, recherche, views
 
 # The admin signs in through allauth like everyone else: same form, TOTP step, rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,6 +17,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("journal/", include("phares.journal.urls")),
+    path("recherche/", recherche.recherche, name="recherche"),
+    path(
+        "operations/<str:jeton>/annuler/",
+        annulations.annuler_operation,
+        name="operation-annuler",
+    ),
     path("", include("habitants.urls")),
     path("", include("espaces.urls")),
     path("", include("espaces.facturation.urls")),

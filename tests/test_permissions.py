@@ -53,6 +53,24 @@ ROWS = [
     Row("account_reset_password", expected=everyone(200)),
     Row("account_email", expected=signed_in(200)),
     Row("mfa_index", expected=signed_in(200)),
+    # The staff's search: gestion and accounting; habitants never (403), whatever they type.
+    Row("recherche", expected=staff_read(200)),
+    Row("recherche", query="?q=halage", expected=staff_read(200), label="recherche-halage"),
+    Row(
+        # An exact invoice number found alone: straight to the invoice.
+        "recherche",
+        query="?q=F2015-0001",
+        expected=staff_read(302),
+        label="recherche-numero-facture",
+    ),
+    # "Annuler" in the message after cancelling a booking: whoever cancelled it (Halage's
+    # référent) or gestion; the button does not exist for anyone else (404).
+    Row(
+        "operation-annuler",
+        ("$jeton_annulation",),
+        method="post",
+        expected=signed_in(404, referent_a=302, gestion=302),
+    ),
     # --- annuaire: any signed-in person -----------------------------------------
     Row("habitants:annuaire", expected=signed_in(200)),
     Row("habitants:annuaire-detail", ("$slug_a",), expected=signed_in(200)),
@@ -1039,6 +1057,9 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         "tarif_termine_pk": tarif_termine.pk,
         "jeton_valide": services.nouveau_jeton(par=acteur(personas["membre_a"])),
         "jeton_revoque": jeton_revoque,
+        "jeton_annulation": services.proposer_retablissement(
+            reservation=annulee, par=acteur(personas["referent_a"])
+        ).jeton,
         "slug_a": structure_a.slug,
         "slug_b": structure_b.slug,
         "slug_archivee": archivee.slug,
@@ -1333,6 +1354,8 @@ def test_every_url_is_in_the_table():
         )
     }
     names.add("home")
+    # The shell's own pages (search, the messages' undo button).
+    names |= {"recherche", "operation-annuler"}
     assert len(names) > 45
     assert names - {row.name for row in ROWS} == set()
 

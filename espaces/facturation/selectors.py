@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,9 +23,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from habitants import selectors as habitants_selectors
+from phares.lib import recherche
 from phares.roles import is_staff_member
 
 from .models import (
@@ -322,3 +325,33 @@ def recettes_par_origine(annee: int) -> dict[str, Decimal]:
         montant = Decimal(str(r["total"])).quantize(Decimal("0.01"))
         recettes[origine] = recettes.get(origine, Decimal("0.00")) + signe * montant
     return recettes
+
+
+# « F2015-12 », « f 2015 0012 » : an invoice (F) or credit note (A) number, however typed.
+NUMERO = re.compile(r"^([FA])\s*(\d{4})\s*[-/ ]?\s*(\d{1,6})$", re.IGNORECASE)
+
+
+def numero_normalise(q: str) -> str | None:
+    """Le numéro tel que la facture le porte (« F2015-0012 »), ou None."""
+    m = NUMERO.match(q.strip())
+    return f"{m.group(1).upper()}{m.group(2)}-{int(m.group(3)):04d}" if m else None
+
+
+def rechercher(q: str, *, user, limite: int) -> recherche.Trouves:
+    """Les factures et avoirs que `user` voit (tout pour l'équipe, brouillons compris) par
+    numéro ou par client (nom de la structure, de l'organisation, ou nom figé à l'émission),
+    les plus récents d'abord. Une requête."""
+    numero = numero_normalise(q)
+    qs = recherche.chercher(
+        factures_visibles(user),
+        q,
+        {
+            "numero": "numero",
+            "structure": "structure__nom",
+            "externe": "client_externe__nom",
+            "acheteur": KT("acheteur__nom"),
+        },
+        ou=models.Q(numero=numero) if numero else None,
+    )
+    ordre = (models.F("date_emission").desc(nulls_first=True), "-pk")
+    return recherche.premiers(qs.order_by(*ordre), limite)

@@ -32,6 +32,7 @@ from .calendriers import (
     user_for,
 )
 from .planning import Bloc, Journee, jour_toutes_salles, journee, semaine
+from .recherche import numero_de_reservation, rechercher_espaces, rechercher_reservations
 from .reservations import (
     ApercuAnnulation,
     apercu_annulation,
@@ -106,9 +107,12 @@ __all__ = [
     "jour_toutes_salles",
     "journee",
     "minutes_consommees",
+    "numero_de_reservation",
     "occupation",
     "occurrences_a_annuler",
     "prix_reservation",
+    "rechercher_espaces",
+    "rechercher_reservations",
     "reservations_entre",
     "reservations_payantes_du_mois",
     "reservations_visibles",

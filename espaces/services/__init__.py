@@ -29,7 +29,13 @@ from .espaces import (
     enregistrer_regles,
     enregistrer_regles_velos,
 )
-from .modifications import annuler, modifier_reservation
+from .modifications import (
+    ANNULATION,
+    annuler,
+    modifier_reservation,
+    proposer_retablissement,
+    retablir,
+)
 from .reservations import (
     Organisation,
     reserver,
@@ -56,6 +62,7 @@ from .tarifs import (
 )
 
 __all__ = [
+    "ANNULATION",
     "DELAI_DEMANDE",
     "DEMANDES_MAX_EN_ATTENTE",
     "DEMANDES_MAX_PAR_EMAIL",
@@ -85,11 +92,13 @@ __all__ = [
     "nouveau_jeton",
     "occurrences",
     "planifier_serie",
+    "proposer_retablissement",
     "remplacer_tarif",
     "reserver",
     "reserver_pour_externe",
     "reserver_serie",
     "reserver_velo",
+    "retablir",
     "revoquer",
     "salles",
     "structures_reservantes",

@@ -12,19 +12,22 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from phares.lib import journal, temps
+from phares.lib import annulables, journal, temps
 from phares.lib.acteur import Acteur, exiger
+from phares.lib.money import format_euros
 
 from ..models import Reservation
 from ._erreurs import ConflitError, EspacesError, enregistrer
 from .reservations import (
     Situation,
+    creneau_tenu,
     decrire,
     est_gestion,
     fin_bloquee,
     message_conflit,
     prevenir,
     titre_valide,
+    verifier_beneficiaire,
     verifier_capacite,
     verifier_droit,
     verifier_presence,
@@ -99,6 +102,103 @@ def annuler(*, reservation: Reservation, par: Acteur, now=None) -> Reservation:
         )
         prevenir(r, "annulee")
     return r
+
+
+# --- Revenir sur une annulation (bouton « Annuler » du message) -------------------------
+
+ANNULATION = "reservation.annuler"
+
+
+def proposer_retablissement(*, reservation: Reservation, par: Acteur) -> annulables.Offre:
+    """Après `annuler` : le bouton qui rétablit la réservation pendant quelques minutes."""
+    return annulables.proposer(
+        par=par, operation=ANNULATION, donnees={"reservation": reservation.pk}
+    )
+
+
+def retablir(*, operation, par: Acteur, now=None) -> Reservation:
+    """Défait l'annulation d'une réservation (`operation` : l'offre de `proposer_retablissement`)
+    si son créneau est encore libre : la règle de la double réservation tient (même verrou,
+    même vérification, la contrainte de la base en dernier). Son prix est revu comme à la
+    réservation (le forfait du mois a pu être entamé entre-temps) : s'il a monté, rien n'est
+    rétabli. Les règles de réservation (délai, horaires) ne sont pas revues : c'est la même
+    réservation, pas une nouvelle. Un e-mail redonne l'événement aux agendas."""
+    par = exiger(par)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # First: a second click waits here, then finds the operation already undone.
+        op = annulables.prendre(operation, attendue=ANNULATION, par=par, now=now)
+        r = Reservation.objects.select_related("ressource", "structure", "externe").get(
+            pk=op.donnees["reservation"]
+        )
+        verifier_droit_d_annuler(par, r)
+        # The locks of a booking, in the same order (forfaits, resource, then the row).
+        situation = Situation.lire(
+            r.ressource,
+            [(r.debut, r.fin)],
+            structure=r.structure,
+            externe=r.externe_id is not None,
+            exclure_pk=r.pk,
+        )
+        r = (
+            Reservation.objects.select_for_update(of=("self",))
+            .select_related("ressource", "structure", "externe", "par")
+            .get(pk=r.pk)
+        )
+        _verifier_retablissable(r, situation, now)
+        prix = situation.tarification.prix(r.debut, r.fin)
+        if prix.montant.ttc > r.montant.ttc:
+            raise EspacesError(
+                "La réservation reste annulée : le forfait du mois a été entamé entre-temps, "
+                f"elle coûterait maintenant {format_euros(prix.montant.ttc)} TTC. "
+                "Réservez de nouveau pour voir le prix."
+            )
+        avant = r.get_statut_display()
+        r.statut, r.annulee_le, r.annulee_par = Reservation.Statut.CONFIRMEE, None, None
+        r.tarif, r.minutes_facturables = prix.tarif, prix.minutes_facturables
+        r.montant_ht, r.taux_tva = prix.montant.ht, prix.montant.taux_tva
+        r.sequence += 1
+        # PostgreSQL: a booking committed after the check above (exclusion constraint).
+        enregistrer(
+            r,
+            f"La réservation reste annulée : {message_conflit(r.ressource, None)}",
+            update_fields=[
+                "statut",
+                "annulee_le",
+                "annulee_par",
+                "tarif",
+                "minutes_facturables",
+                "montant_ht",
+                "taux_tva",
+                "sequence",
+            ],
+        )
+        journal.journaliser(
+            par=par,
+            operation="reservation.retablir",
+            libelle=f"Annulation défaite, réservation rétablie : {decrire(r)}",
+            objet=r,
+            structure=r.structure,
+            changements={"statut": (avant, r.get_statut_display())},
+        )
+        annulables.marquer_defaite(op, par=par, now=now)
+        prevenir(r, "confirmee")
+    return r
+
+
+def _verifier_retablissable(r: Reservation, situation: Situation, now) -> None:
+    if r.statut != Reservation.Statut.ANNULEE:
+        raise EspacesError("Cette réservation n'est plus annulée : rien n'a changé.")
+    if r.fin <= now:
+        raise EspacesError("Ce créneau est passé : la réservation reste annulée.")
+    verifier_beneficiaire(r.structure, r.externe)
+    verifier_presence(r.structure, temps.jour(r.debut))
+    other = situation.occupation.conflit(r.debut, r.fin_bloquee)
+    if other is not None:
+        raise ConflitError(
+            f"La réservation reste annulée : {r.ressource} a été réservée "
+            f"{creneau_tenu(other)} entre-temps."
+        )
 
 
 # --- Modification -------------------------------------------------------------------------

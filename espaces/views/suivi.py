@@ -118,10 +118,11 @@ def reservation_annuler(request, pk):
         portee = "une"
     if request.method == "GET":
         return _confirmation_annulation(request, r, portee)
-    bloquees = []
+    bloquees, offre = [], None
     try:
         if portee == "une":
             annulees = [services.annuler(reservation=r, par=request.acteur)]
+            offre = services.proposer_retablissement(reservation=r, par=request.acteur)
         else:
             result = services.annuler_serie(
                 reservation=r, a_partir=portee == "suivantes", par=request.acteur
@@ -131,7 +132,12 @@ def reservation_annuler(request, pk):
         messages.error(request, str(exc))
         return redirect("espaces:reservation-detail", r.pk)
     n = len(annulees)
-    messages.success(request, "Réservation annulée." if n == 1 else f"{n} réservations annulées.")
+    if offre is not None:  # a whole series comes back by booking it again
+        messages.success(request, f"Réservation annulée. {offre.phrase}", extra_tags=offre.tags)
+    else:
+        messages.success(
+            request, "Réservation annulée." if n == 1 else f"{n} réservations annulées."
+        )
     for b in bloquees:
         messages.warning(
             request,

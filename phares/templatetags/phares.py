@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from phares.forms import style_form
-from phares.lib import dates, temps
+from phares.lib import annulables, dates, temps
 from phares.lib.money import format_euros, format_prix_unitaire
 
 register = template.Library()
@@ -26,6 +26,12 @@ def euros(value):
 def prix_unitaire(value):
     """{{ tarif.montant_ht|prix_unitaire }} -> « 0,045 € » (sans arrondir au centime)."""
     return format_prix_unitaire(value)
+
+
+@register.filter
+def jeton_annulable(message):
+    """{{ message|jeton_annulable }} : la clé du bouton « Annuler » d'un message, ou ""."""
+    return annulables.jeton_du_message(message)
 
 
 @register.simple_tag(takes_context=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("journal/", include("phares.journal.urls")),
+    path("imports/", include("phares.echanges.urls")),
     path("", include("habitants.urls")),
     path("", include("espaces.urls")),
     path("", include("espaces.facturation.urls")),

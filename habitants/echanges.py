@@ -433,7 +433,9 @@ class _AnalyseMembres:
         else:
             membre = next((m for m in existants if m.debut == lu["debut"]), None)
         champs = ["role", "fonction", "fin"] if membre else ["debut", "role", "fonction", "fin"]
-        nouveau = copy.copy(membre) if membre else Membre(structure=structure, user=user)
+        nouveau = copy.copy(membre) if membre else Membre()
+        # Objects already read: no query per row to reach them (the journal names both).
+        nouveau.structure, nouveau.user = structure, user
         avant = journal.instantane(membre, champs) if membre else {}
         nouveau.debut = membre.debut if membre else (lu["debut"] or self.aujourdhui)
         nouveau.role = lu["role"] if "role" in self.colonnes else nouveau.role

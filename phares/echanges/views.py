@@ -42,8 +42,8 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def importer(request, type):
     echange = _echange(type)
-    form = FichierForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = FichierForm(request.POST, request.FILES) if request.method == "POST" else FichierForm()
+    if form.is_bound and form.is_valid():
         attente = _analyser_et_garder(request, echange, form)
         return redirect("imports:apercu", echange.type, attente.jeton)
     return render(request, "phares/echanges/importer.html", {"echange": echange, "form": form})

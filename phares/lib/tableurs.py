@@ -210,7 +210,8 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
         feuille = classeur.worksheets[0]
         feuille.reset_dimensions()  # a bogus dimension (A1:XFD1048576) must not pad rows
         tableau = Tableau([], [], "XLSX (première feuille)")
-        for numero, cellules in enumerate(feuille.iter_rows(max_col=COLONNES_MAX + 1), 1):
+        # Without a dimension, rows come as stored (not padded): the width is checked per row.
+        for numero, cellules in enumerate(feuille.iter_rows(), 1):
             _ajouter(tableau, numero, cellules, _cellule_xlsx, csv_=False)
     except TableurError:
         raise

@@ -47,7 +47,7 @@ def test_importer_des_structures_corriger_puis_confirmer(page, live_server, gest
     fichier.write_bytes(CORRIGE)
     page.get_by_label("Fichier CSV ou XLSX").set_input_files(fichier)
     page.get_by_role("button", name="Envoyer le fichier corrigé").click()
-    expect(page.get_by_text("2 à créer")).to_be_visible()
+    expect(page.get_by_text("2 à créer", exact=True)).to_be_visible()
     changements = page.get_by_role("table", name=re.compile("Ce qui changera"))
     expect(changements.get_by_role("row").filter(has_text="Recyclo")).to_contain_text("à créer")
     page.get_by_role("button", name="Confirmer l'import").click()

@@ -265,19 +265,41 @@ def test_doublons_dans_le_fichier(client_gestion):
     assert len(messages) == 3
 
 
-def test_la_confirmation_reanalyse_dans_la_transaction(client_gestion):
-    """Entre l'aperçu et la confirmation, une structure du même nom est créée : rien n'est
-    importé, et l'aperçu montre la nouvelle erreur."""
-    contenu = b"nom;SIRET\nNouvelle;\nAutre;73282932000074\n"
+def test_la_confirmation_reanalyse_dans_la_transaction(client_gestion, structure_a):
+    """Entre l'aperçu et la confirmation, la structure que le fichier modifie est archivée :
+    rien n'est importé (pas même la ligne qui crée), et l'aperçu montre la nouvelle erreur."""
+    contenu = b"nom;e-mail de contact\nHalage;nouveau@halage.test\nNouvelle;\n"
     _, attente = apercu_de(client_gestion, "structures", contenu)
     assert attente.apercu["erreurs_total"] == 0
-    Structure.objects.create(nom="Tierce", slug="tierce", siret="73282932000074")
+    Structure.objects.filter(pk=structure_a.pk).update(archivee=True)
     response = confirmer(client_gestion, attente)
     assert response.status_code == 200
     assert "les données ont changé depuis l" in response.text
-    assert "Ce SIRET est déjà celui de Tierce" in response.text
-    assert not Structure.objects.filter(nom__in=["Nouvelle", "Autre"]).exists()
+    assert "Halage est archivée : restaurez-la d&#x27;abord." in response.text
+    assert not Structure.objects.filter(nom="Nouvelle").exists()
+    assert Structure.objects.get(pk=structure_a.pk).email_contact == "contact@halage.test"
     assert not EntreeJournal.objects.filter(operation__startswith="import").exists()
+    assert ImportEnAttente.objects.get().apercu["erreurs_total"] == 1
+
+
+def test_une_course_perdue_a_l_ecriture_annule_tout(client_gestion, monkeypatch):
+    """La base refuse une écriture (une structure du même nom enregistrée juste avant) :
+    rien n'est écrit, le message le dit."""
+    from habitants import echanges as habitants_echanges
+
+    _, attente = apercu_de(client_gestion, "structures", b"nom\nPremiere\nSeconde\n")
+    analyser = habitants_echanges._AnalyseStructures.analyser
+
+    def puis_une_course(self, lignes):
+        plan = analyser(self, lignes)
+        Structure.objects.create(nom="Seconde", slug="seconde-concurrente")
+        return plan
+
+    monkeypatch.setattr(habitants_echanges._AnalyseStructures, "analyser", puis_une_course)
+    response = confirmer(client_gestion, attente)
+    assert response.status_code == 200
+    assert "Rien n&#x27;a été importé" in response.text
+    assert not Structure.objects.exists()
 
 
 def test_aperçu_d_une_autre_personne_ou_perime_introuvable(client_gestion, gestion):

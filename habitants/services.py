@@ -639,3 +639,141 @@ def valider_chiffres(
             changements=journal.ecarts(avant, _chiffres_snapshot(chiffres)),
         )
     return chiffres
+
+
+# --- Imports (habitants.echanges analyse, ces services écrivent) -------------------------
+
+PAQUET = 500
+
+
+def importer_structures(
+    *,
+    creations: list[Structure],
+    modifications: list[tuple[Structure, dict]],
+    champs: list[str],
+    par: Acteur,
+) -> None:
+    """Écrit les structures d'un import analysé (habitants.echanges) : créations et
+    modifications par paquets, une entrée du journal par structure. Une course perdue
+    (même nom ou SIRET enregistré entre-temps) annule tout."""
+    par = exiger(par)
+    with transaction.atomic():
+        pris = set(Structure.objects.values_list("slug", flat=True))
+        for structure in creations:
+            structure.slug = slug_libre(structure.nom, defaut="structure", pris=pris.__contains__)
+            pris.add(structure.slug)
+        maintenant = timezone.now()
+        for structure, _ in modifications:
+            structure.modifiee_le = maintenant
+        try:
+            with transaction.atomic():
+                Structure.objects.bulk_create(creations, batch_size=PAQUET)
+                Structure.objects.bulk_update(
+                    [s for s, _ in modifications], [*champs, "modifiee_le"], batch_size=PAQUET
+                )
+        except IntegrityError as exc:
+            raise HabitantsError(
+                "Une structure porte déjà l'un de ces noms ou SIRET (enregistrée pendant "
+                "l'import ?) : relancez l'import."
+            ) from exc
+        entrees = [
+            {
+                "operation": "structure.creer",
+                "libelle": f"Structure créée par import : {s.nom}",
+                "objet": s,
+                "structure": s,
+                "changements": journal.creation(s, champs),
+            }
+            for s in creations
+        ] + [
+            {
+                "operation": "structure.modifier",
+                "libelle": f"Fiche de {s.nom} modifiée par import",
+                "objet": s,
+                "structure": s,
+                "changements": changements,
+            }
+            for s, changements in modifications
+        ]
+        journal.journaliser_lot(par=par, entrees=entrees)
+
+
+def importer_membres(
+    *,
+    personnes: list,
+    personnes_modifiees: list,
+    nouveaux: list[Membre],
+    modifies: list[tuple[Membre, dict]],
+    par: Acteur,
+) -> None:
+    """Écrit les personnes et appartenances d'un import analysé (habitants.echanges). Une
+    personne nouvelle reçoit un compte sans mot de passe utilisable et son adresse non
+    vérifiée : « Mot de passe oublié » lui fait choisir le sien. Aucun e-mail ne part."""
+    par = exiger(par)
+    with transaction.atomic():
+        for user in personnes:
+            user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                User.objects.bulk_create(personnes, batch_size=PAQUET)
+                EmailAddress.objects.bulk_create(
+                    [
+                        EmailAddress(user=u, email=u.email, verified=False, primary=True)
+                        for u in personnes
+                    ],
+                    batch_size=PAQUET,
+                )
+                User.objects.bulk_update(
+                    personnes_modifiees, ["first_name", "last_name"], batch_size=PAQUET
+                )
+                Membre.objects.bulk_create(nouveaux, batch_size=PAQUET)
+                Membre.objects.bulk_update(
+                    [m for m, _ in modifies], ["role", "fonction", "fin"], batch_size=PAQUET
+                )
+        except IntegrityError as exc:
+            raise HabitantsError(
+                "Une de ces personnes ou appartenances a été enregistrée pendant l'import : "
+                "relancez l'import."
+            ) from exc
+        champs = ("debut", "role", "fonction", "fin")
+        entrees = (
+            [
+                {
+                    "operation": "personne.creer",
+                    "libelle": f"Compte créé par import : {u.email}",
+                    "objet": u,
+                }
+                for u in personnes
+            ]
+            + [
+                {
+                    "operation": "personne.modifier",
+                    "libelle": f"Nom de {u.email} modifié par import : {u.get_full_name()}",
+                    "objet": u,
+                }
+                for u in personnes_modifiees
+            ]
+            + [
+                {
+                    "operation": "membre.ajouter",
+                    "libelle": f"{m.user.email} rejoint {m.structure.nom} "
+                    f"({m.get_role_display().lower()}) par import",
+                    "objet": m,
+                    "structure": m.structure,
+                    "changements": journal.creation(m, champs),
+                }
+                for m in nouveaux
+            ]
+            + [
+                {
+                    "operation": "membre.modifier",
+                    "libelle": f"Appartenance de {m.user.email} à {m.structure.nom} modifiée par "
+                    "import",
+                    "objet": m,
+                    "structure": m.structure,
+                    "changements": changements,
+                }
+                for m, changements in modifies
+            ]
+        )
+        journal.journaliser_lot(par=par, entrees=entrees)

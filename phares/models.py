@@ -189,3 +189,34 @@ class OperationAnnulable(models.Model):
 
     def __str__(self):
         return f"{self.operation} ({self.le:%d/%m/%Y %H:%M})"
+
+
+class ImportEnAttente(models.Model):
+    """Un fichier téléversé, lu et analysé, qui attend d'être confirmé : l'aperçu se relit
+    sans renvoyer le fichier. Une personne en a au plus un par type de liste (un nouvel envoi
+    remplace le précédent) ; il s'efface à la confirmation, ou au bout d'un jour
+    (phares.echanges.views). Sa taille suit celle du fichier, bornée par
+    phares.lib.tableurs.TAILLE_MAX et LIGNES_MAX."""
+
+    jeton = models.CharField(max_length=64, unique=True)
+    type = models.CharField("liste", max_length=40)
+    par = models.ForeignKey("User", on_delete=models.CASCADE, related_name="+")
+    cree_le = models.DateTimeField("téléversé le", default=timezone.now)
+    nom_fichier = models.CharField("fichier", max_length=200)
+    format = models.CharField("format lu", max_length=100)
+    colonnes = models.JSONField("colonnes présentes", default=list)
+    # [[row number, {column key: text}], …]: what the confirmation analyses again.
+    lignes = models.JSONField("lignes", default=list)
+    # Erreurs de lecture (formules, en-têtes) : elles ne se recalculent pas sans le fichier.
+    erreurs_lecture = models.JSONField("erreurs de lecture", default=list)
+    apercu = models.JSONField("aperçu", default=dict)
+
+    class Meta:
+        verbose_name = "import en attente"
+        verbose_name_plural = "imports en attente"
+        constraints = [
+            models.UniqueConstraint(fields=["par", "type"], name="import_un_par_personne_et_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.nom_fichier} ({self.type})"

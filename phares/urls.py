@@ -23,6 +23,7 @@ urlpatterns = [
         annulations.annuler_operation,
         name="operation-annuler",
     ),
+    path("imports/", include("phares.echanges.urls")),
     path("", include("habitants.urls")),
     path("", include("espaces.urls")),
     path("", include("espaces.facturation.urls")),

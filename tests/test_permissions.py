@@ -36,6 +36,7 @@ from tests.matrice import (
     signed_in,
     staff_read,
 )
+from tests.phares import matrice_imports
 from tests.projets import (
     matrice_emplois,
     matrice_evenements,
@@ -977,6 +978,8 @@ for _matrice in MATRICES_PROJETS:
     ROWS += _matrice.ROWS
 # The annual report (rapports), with its own part of `world`.
 ROWS += matrice_rapports.ROWS
+# Imports and exports of lists (/imports/), with their part of `world`.
+ROWS += matrice_imports.ROWS
 
 
 @pytest.fixture
@@ -1079,6 +1082,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
             for k, v in m.monde(personas, structure_a, structure_b).items()
         },
         **matrice_rapports.monde(personas, structure_a, structure_b),
+        **matrice_imports.monde(personas),
     }
 
 
@@ -1344,13 +1348,21 @@ def _names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_table():
-    """A new page in habitants, espaces, facturation, gouvernance, projets or rapports (or the
-    home page) must get its row above."""
+    """A new page in habitants, espaces, facturation, gouvernance, projets, rapports or the
+    imports (or the home page) must get its row above."""
     names = {
         n
         for n in _names(get_resolver().url_patterns)
         if n.startswith(
-            ("habitants:", "espaces:", "facturation:", "gouvernance:", "projets:", "rapports:")
+            (
+                "habitants:",
+                "espaces:",
+                "facturation:",
+                "gouvernance:",
+                "projets:",
+                "rapports:",
+                "imports:",
+            )
         )
     }
     names.add("home")

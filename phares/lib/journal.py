@@ -49,20 +49,53 @@ def journaliser(
         # Outside a transaction the entry could survive an operation that fails after it.
         raise RuntimeError("journaliser() s'appelle dans la transaction de l'opération.")
     return EntreeJournal.objects.create(
-        le=timezone.now(),
-        par=par.user,
-        par_libelle=par.libelle[:200],
-        origine=par.origine[:40],
-        request_id=par.request_id[:64],
-        operation=operation[:80],
-        libelle=" ".join(libelle.split())[:300],
-        objet_type=objet._meta.label_lower if objet is not None else "",
-        objet_id=str(objet.pk) if objet is not None and objet.pk is not None else "",
-        objet_repr=str(objet)[:200] if objet is not None else "",
-        structure_id=getattr(structure, "pk", None),
-        structure_nom=str(structure)[:200] if structure is not None else "",
-        changements={k: [a, b] for k, (a, b) in (changements or {}).items()},
+        **_champs(par, operation, libelle, objet, structure, changements)
     )
+
+
+def _champs(par, operation, libelle, objet, structure, changements) -> dict:
+    return {
+        "le": timezone.now(),
+        "par": par.user,
+        "par_libelle": par.libelle[:200],
+        "origine": par.origine[:40],
+        "request_id": par.request_id[:64],
+        "operation": operation[:80],
+        "libelle": " ".join(libelle.split())[:300],
+        "objet_type": objet._meta.label_lower if objet is not None else "",
+        "objet_id": str(objet.pk) if objet is not None and objet.pk is not None else "",
+        "objet_repr": str(objet)[:200] if objet is not None else "",
+        "structure_id": getattr(structure, "pk", None),
+        "structure_nom": str(structure)[:200] if structure is not None else "",
+        "changements": {k: [a, b] for k, (a, b) in (changements or {}).items()},
+    }
+
+
+def journaliser_lot(*, par: acteurs.Acteur, entrees: Iterable[dict[str, Any]]) -> int:
+    """Plusieurs entrées d'un coup, insérées par paquets (un import de 50 000 lignes : une
+    entrée par objet créé ou modifié). Chaque entrée a les arguments de journaliser()
+    (`operation`, `libelle`, `objet`, `structure`, `changements`). Même règle : dans la
+    transaction de l'opération."""
+    from phares.models import EntreeJournal
+
+    par = acteurs.exiger(par)
+    if not connection.in_atomic_block:
+        raise RuntimeError("journaliser_lot() s'appelle dans la transaction de l'opération.")
+    objets = [
+        EntreeJournal(
+            **_champs(
+                par,
+                e["operation"],
+                e["libelle"],
+                e.get("objet"),
+                e.get("structure"),
+                e.get("changements"),
+            )
+        )
+        for e in entrees
+    ]
+    EntreeJournal.objects.bulk_create(objets, batch_size=500)
+    return len(objets)
 
 
 def affichable(valeur: Any) -> str:

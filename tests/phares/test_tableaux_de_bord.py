@@ -517,6 +517,8 @@ def test_une_suite_hors_du_site_revient_a_la_demande(monde, gestion):
 def test_les_listes_voir_tout_sont_filtrees(monde, gestion, comptable):
     conventions = client_as(gestion).get(reverse("espaces:convention-liste") + "?echeance=90")
     assert [c.poste for c in conventions.context["page"]] == [1]
+    inconnue = client_as(gestion).get(reverse("espaces:convention-liste") + "?echeance=%00x")
+    assert inconnue.status_code == 200  # an unknown choice is a form error, not a 500
     partielles = client_as(comptable).get(reverse("facturation:liste") + "?paiement=partielles")
     assert [f.numero for f in partielles.context["page"]] == ["F2026-0003"]
 

@@ -6,6 +6,7 @@ from habitants import selectors as habitants_selectors
 from phares.forms import DateBorneeFilter
 from phares.lib import dates, temps
 
+from . import selectors
 from .models import (
     TYPES_OCCUPES,
     Consommation,
@@ -16,6 +17,8 @@ from .models import (
     Ressource,
     TypeEspace,
 )
+
+JOURS_ECHEANCE = "90"
 
 
 def _toutes_structures(request):
@@ -75,6 +78,13 @@ class ConventionFilter(django_filters.FilterSet):
         empty_label="Tous",
     )
     active_le = DateBorneeFilter(label="En cours le", method="filter_active")
+    # The dashboard's "voir tout": the agreements to renew or let go.
+    echeance = django_filters.ChoiceFilter(
+        label="Échéance",
+        choices=[(JOURS_ECHEANCE, f"Se terminent dans les {JOURS_ECHEANCE} jours, sans suite")],
+        empty_label="Toutes",
+        method="filter_echeance",
+    )
 
     class Meta:
         model = Convention
@@ -82,6 +92,12 @@ class ConventionFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(dates.active_on(value))
+
+    def filter_echeance(self, queryset, name, value):
+        proches = selectors.conventions_se_terminant(
+            le=timezone.localdate(), jours=int(JOURS_ECHEANCE)
+        )
+        return queryset.filter(pk__in=proches.values("pk"))
 
 
 class ConsommationFilter(django_filters.FilterSet):

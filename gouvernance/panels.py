@@ -1,6 +1,8 @@
-"""Les encarts de la gouvernance (phares/lib/panels.py) : sur le tableau de bord, la
-prochaine séance et les actions de suivi en retard, pour qui lit la gouvernance ; sur la fiche
-d'une structure, « Associée de la SCIC » (habitants n'importe pas gouvernance)."""
+"""Les encarts de la gouvernance (phares/lib/panels.py) : sur le tableau de bord, ce qui
+attend chacun — pour qui rédige (cogérant·es, gestion) la prochaine séance et son ordre du
+jour, les actions de suivi en retard, les décisions dont le procès-verbal reste à approuver ;
+pour un·e associé·e, la prochaine assemblée et les dernières décisions du registre. Sur la
+fiche d'une structure, « Associée de la SCIC » (habitants n'importe pas gouvernance)."""
 
 from __future__ import annotations
 
@@ -10,19 +12,49 @@ from phares.lib.panels import Panel
 
 from . import roles, selectors
 
+# A dashboard card lists this many items at most, then links to the whole list.
+LIMITE = 5
+
 
 def tableau_de_bord(*, user) -> Panel | None:
+    """Un nombre fixe de requêtes, quel que soit le nombre de séances, d'actions ou de
+    décisions : chaque liste est coupée à LIMITE et comptée à part."""
     if not roles.peut_lire(user):
         return None
-    aujourd_hui = timezone.localdate()
-    en_retard = selectors.actions_en_retard(le=aujourd_hui).order_by("echeance", "pk")
+    if not roles.peut_rediger(user):
+        return _associe()
+    maintenant = timezone.now()
+    en_retard = selectors.actions_en_retard(le=timezone.localdate()).order_by("echeance", "pk")
+    en_attente = selectors.seances_en_attente_de_pv(avant=maintenant)
+    prochaine = selectors.prochaine_seance(apres=maintenant)
     return Panel(
         "gouvernance/_panel_tableau_de_bord.html",
         {
-            "prochaine": selectors.prochaine_seance(),
-            "en_retard": list(en_retard[:8]),
+            "prochaine": prochaine,
+            "points": _points(prochaine),
+            "limite": LIMITE,
+            "en_retard": list(en_retard[:LIMITE]),
             "nb_en_retard": en_retard.count(),
-            "peut_rediger": roles.peut_rediger(user),
+            "en_attente": list(en_attente[:LIMITE]),
+            "nb_en_attente": en_attente.count(),
+        },
+    )
+
+
+def _points(seance) -> list:
+    # One more than shown: enough to say that the agenda goes on.
+    return list(selectors.ordre_du_jour(seance)[: LIMITE + 1]) if seance else []
+
+
+def _associe() -> Panel:
+    prochaine = selectors.prochaine_assemblee()
+    return Panel(
+        "gouvernance/_panel_tableau_de_bord_associe.html",
+        {
+            "prochaine": prochaine,
+            "points": _points(prochaine),
+            "limite": LIMITE,
+            "decisions": list(selectors.registre_des_decisions()[:LIMITE]),
         },
     )
 

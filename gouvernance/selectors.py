@@ -646,6 +646,36 @@ def prochaine_seance(*, apres: datetime.datetime | None = None) -> Seance | None
     return Seance.objects.filter(debut__gte=apres).order_by("debut", "pk").first()
 
 
+ASSEMBLEES = (Seance.Type.AGO, Seance.Type.AGE)
+
+
+def prochaine_assemblee(*, apres: datetime.datetime | None = None) -> Seance | None:
+    """La prochaine assemblée générale (ordinaire ou extraordinaire) : celle des associé·es."""
+    apres = apres or timezone.now()
+    return (
+        Seance.objects.filter(debut__gte=apres, type__in=ASSEMBLEES).order_by("debut", "pk").first()
+    )
+
+
+def ordre_du_jour(seance: Seance) -> QuerySet[Point]:
+    """Les points d'une séance, dans l'ordre."""
+    return seance.points.order_by("rang", "pk")
+
+
+def seances_en_attente_de_pv(*, avant: datetime.datetime | None = None) -> QuerySet[Seance]:
+    """Les séances tenues (commencées avant `avant`) dont le procès-verbal est encore en
+    cours, la plus ancienne d'abord, chacune avec `nb_decisions` : leurs décisions
+    n'entreront au registre qu'à l'approbation. Pour qui rédige (un procès-verbal en cours
+    n'est lu que par lui)."""
+    avant = avant or timezone.now()
+    return (
+        Seance.objects.brouillons()
+        .filter(debut__lt=avant)
+        .annotate(nb_decisions=Count("decisions"))
+        .order_by("debut", "pk")
+    )
+
+
 def actions_ouvertes() -> QuerySet[Action]:
     return Action.objects.filter(statut=Action.Statut.A_FAIRE).select_related(
         "responsable", "seance", "decision"

@@ -147,6 +147,13 @@ def avancement_chiffres(*, annee: int) -> dict[str, int]:
     )
 
 
+def structures_sans_chiffres(*, annee: int) -> QuerySet[Structure]:
+    """Structures présentes un jour au moins de l'année `annee` (la règle du rapport) qui
+    n'ont encore rien déclaré pour elle, par nom : celles à relancer, ou dont l'équipe
+    saisit les chiffres (une structure archivée depuis compte encore dans le rapport)."""
+    return structures_presentes_pendant(annee=annee).exclude(chiffres__annee=annee).order_by("nom")
+
+
 def premiere_annee() -> int | None:
     """Année de la plus ancienne arrivée enregistrée."""
     first = Structure.objects.aggregate(first=Min("arrivee"))["first"]

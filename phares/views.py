@@ -4,11 +4,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 
-from espaces import selectors as espaces_selectors
-from gouvernance import roles as gouvernance_roles
 from habitants import selectors as habitants_selectors
-from phares import roles
-from phares.lib import panels
+from phares import tableau_de_bord
 
 
 def home(request):
@@ -18,35 +15,7 @@ def home(request):
         return render(
             request, "phares/public.html", {"groupes": habitants_selectors.par_domaine(structures)}
         )
-    return render(request, "phares/dashboard.html", _dashboard_context(request.user))
-
-
-def _dashboard_context(user):
-    # "Mes structures" come from the navigation context (nav.mes_structures): one query.
-    today = timezone.localdate()
-    context = {
-        "is_staff_member": roles.is_staff_member(user),
-        "is_gestion": roles.is_gestion(user),
-        # Comptabilité reads bookings; only gestion and members of a present structure book.
-        "peut_reserver": roles.is_gestion(user)
-        or espaces_selectors.structures_reservantes(user, le=today).exists(),
-        "is_cogerant": gouvernance_roles.is_cogerant(user),
-        "is_associe": gouvernance_roles.is_associe(user),
-        # What other apps add to the dashboard (governance: next meeting, overdue actions).
-        "panels": panels.collect("tableau_de_bord", user=user),
-    }
-    if context["is_staff_member"]:
-        annee = today.year - 1
-        context.update(
-            {
-                "nb_presentes": habitants_selectors.structures_presentes(le=today).count(),
-                "nb_invitations": habitants_selectors.invitations_en_attente().count(),
-                "nb_demandes": espaces_selectors.demandes_en_attente().count(),
-                "annee_chiffres": annee,
-                "chiffres": habitants_selectors.avancement_chiffres(annee=annee),
-            }
-        )
-    return context
+    return render(request, "phares/dashboard.html", tableau_de_bord.contexte(request.user))
 
 
 def error_403(request, exception=None):

@@ -24,7 +24,12 @@ class FactureFilter(django_filters.FilterSet):
     mois = MoisFilter(label="Mois facturé", method="filtrer_mois")
     paiement = django_filters.ChoiceFilter(
         label="Paiement",
-        choices=[("dues", "Restant dues"), ("en_retard", "En retard"), ("payees", "Réglées")],
+        choices=[
+            ("dues", "Restant dues"),
+            ("en_retard", "En retard"),
+            ("partielles", "Partiellement payées"),
+            ("payees", "Réglées"),
+        ],
         empty_label="Réglées ou non",
         method="filtrer_paiement",
     )
@@ -55,6 +60,9 @@ class FactureFilter(django_filters.FilterSet):
         if value == "payees":
             return factures.filter(reste__lte=DEMI_CENTIME)
         factures = factures.filter(reste__gt=DEMI_CENTIME)
+        if value == "partielles":
+            # As the dashboard: a payment received, a rest to match (not being debited).
+            return factures.filter(paye__gt=DEMI_CENTIME, presentee=False)
         if value == "en_retard":
             # As the overdue list: an invoice being collected by direct debit is not chased.
             return factures.filter(date_echeance__lt=timezone.localdate(), presentee=False)

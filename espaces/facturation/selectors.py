@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -17,6 +18,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -27,7 +29,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from habitants import selectors as habitants_selectors
-from phares.lib import recherche
+from phares.lib import dates, recherche
 from phares.roles import is_staff_member
 
 from .models import (
@@ -249,6 +251,90 @@ def a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> dict[str, Dec
     return {"du": du, "en_retard": en_retard_total, "presente": presente}
 
 
+def _au_centime(valeur) -> Decimal:
+    # SQLite sums decimals as floats: back to the cent (None: nothing to sum).
+    return Decimal(str(valeur or 0)).quantize(ZERO)
+
+
+@dataclass(frozen=True)
+class TotauxARegler:
+    """Ce qui reste à encaisser, en nombre de factures et en euros : dû en tout, et dedans en
+    retard (échéance passée, pas au prélèvement) et présenté au prélèvement."""
+
+    nb_dues: int
+    du: Decimal
+    nb_en_retard: int
+    en_retard: Decimal
+    nb_presentees: int
+    presente: Decimal
+
+
+def totaux_a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> TotauxARegler:
+    """Les totaux de `a_regler` en une requête agrégée, sans lire les factures une à une :
+    le tableau de bord ne grandit pas avec le nombre de factures dues."""
+    retard = Q(date_echeance__lt=aujourd_hui, presentee=False)
+    presentee = Q(presentee=True)
+    t = dues(qs).aggregate(
+        nb_dues=Count("pk"),
+        du=Sum("reste"),
+        nb_en_retard=Count("pk", filter=retard),
+        en_retard=Sum("reste", filter=retard),
+        nb_presentees=Count("pk", filter=presentee),
+        presente=Sum("reste", filter=presentee),
+    )
+    return TotauxARegler(
+        nb_dues=t["nb_dues"],
+        du=_au_centime(t["du"]),
+        nb_en_retard=t["nb_en_retard"],
+        en_retard=_au_centime(t["en_retard"]),
+        nb_presentees=t["nb_presentees"],
+        presente=_au_centime(t["presente"]),
+    )
+
+
+def partiellement_payees(qs: QuerySet[Facture]) -> QuerySet[Facture]:
+    """Les factures dues qui ont déjà reçu un paiement (ni soldées, ni au prélèvement) : un
+    reste à rapprocher d'un prochain versement, ou à relancer."""
+    return dues(qs).filter(paye__gt=DEMI_CENTIME, presentee=False)
+
+
+@dataclass(frozen=True)
+class AvancementDuMois:
+    """Où en est la facturation du mois `mois` : brouillons préparés, factures émises, et
+    l'émission en tâche de fond si elle tourne."""
+
+    mois: datetime.date
+    brouillons: int
+    total_brouillons: Decimal
+    emises: int
+    lot: Lot | None
+
+    @property
+    def pas_commencee(self) -> bool:
+        return not self.brouillons and not self.emises and self.lot is None
+
+    @property
+    def nom_du_mois(self) -> str:
+        return dates.mois_annee(self.mois)
+
+
+def avancement_du_mois(mois: datetime.date) -> AvancementDuMois:
+    """Deux requêtes, quel que soit le nombre de factures du mois."""
+    t = Facture.objects.filter(mois=mois, type=Facture.Type.FACTURE).aggregate(
+        brouillons=Count("pk", filter=Q(statut=Facture.Statut.BROUILLON)),
+        total_brouillons=Sum("total_ttc", filter=Q(statut=Facture.Statut.BROUILLON)),
+        emises=Count("pk", filter=Q(statut=Facture.Statut.EMISE)),
+    )
+    lot = Lot.objects.en_cours().filter(nature=Lot.Nature.EMISSION, mois=mois).first()
+    return AvancementDuMois(
+        mois=mois,
+        brouillons=t["brouillons"],
+        total_brouillons=_au_centime(t["total_brouillons"]),
+        emises=t["emises"],
+        lot=lot,
+    )
+
+
 # --- Prélèvement SEPA ---------------------------------------------------------------------
 
 
@@ -285,6 +371,14 @@ def prelevables() -> QuerySet[Facture]:
         dues(qs.defer("vendeur", "acheteur"))
         .filter(presentee=False)
         .order_by("structure__nom", "date_emission", "rang")
+    )
+
+
+def remises_a_encaisser() -> QuerySet[Prelevement]:
+    """Les remises générées, ni encaissées ni annulées : à rapprocher du relevé de la banque,
+    la plus ancienne échéance d'abord."""
+    return Prelevement.objects.filter(statut=Prelevement.Statut.GENEREE).order_by(
+        "date_prelevement", "pk"
     )
 
 

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Sum
 
 from phares.lib import dates
 
@@ -19,6 +19,24 @@ def batiment() -> Batiment | None:
 
 def conventions_actives(*, le: datetime.date) -> QuerySet[Convention]:
     return Convention.objects.filter(dates.active_on(le)).select_related("structure", "espace")
+
+
+def conventions_se_terminant(*, le: datetime.date, jours: int = 90) -> QuerySet[Convention]:
+    """Les conventions qui prennent fin entre `le` et `jours` jours plus tard (inclus), la plus
+    proche d'abord, sauf celles qui ont déjà une suite : une convention de la même structure
+    sur le même bureau ou poste commence après leur fin (une prolongation)."""
+    suite = Convention.objects.filter(
+        structure=OuterRef("structure"),
+        espace=OuterRef("espace"),
+        poste=OuterRef("poste"),
+        debut__gt=OuterRef("fin"),
+    )
+    return (
+        Convention.objects.filter(fin__gte=le, fin__lte=le + datetime.timedelta(days=jours))
+        .exclude(Exists(suite))
+        .select_related("structure", "espace")
+        .order_by("fin", F("espace__nom"), "poste", "pk")
+    )
 
 
 @dataclass

@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -42,6 +51,55 @@ def velos_libres(debut, fin) -> list[Ressource]:
 def demandes_en_attente() -> QuerySet[Reservation]:
     """Demandes extérieures que l'équipe doit accepter ou refuser."""
     return Reservation.objects.demandes_en_attente(timezone.now())
+
+
+def demandes_a_decider() -> QuerySet[Reservation]:
+    """Les demandes en attente, la plus pressée d'abord (celle qui expire la première), avec
+    ce que leur ligne montre : le tableau de bord de la gestion les décide sur place."""
+    return demandes_en_attente().select_related("ressource", "externe").order_by("expire_le", "pk")
+
+
+def reservations_du_jour(jour: datetime.date) -> QuerySet[Reservation]:
+    """Les salles réservées (confirmées) le jour `jour` de Paris, par salle puis par heure :
+    ce qui se passe aujourd'hui dans le lieu."""
+    debut, fin = temps.day_bounds(jour)
+    return (
+        Reservation.objects.confirmees()
+        .filter(ressource__categorie=Ressource.Categorie.SALLE, debut__lt=fin, fin__gt=debut)
+        .select_related("ressource", "structure", "externe")
+        .order_by("ressource__espace__etage__niveau", "ressource__nom", "debut", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SalleDuJour:
+    nom: str
+    slug: str
+    nombre: int  # confirmed bookings that day
+
+
+def salles_du_jour(jour: datetime.date) -> list[SalleDuJour]:
+    """Les salles réservées le jour `jour` et leur nombre de réservations, dans l'ordre des
+    étages : une requête agrégée, quel que soit le nombre de réservations."""
+    lignes = (
+        reservations_du_jour(jour)
+        .order_by()
+        .values("ressource__nom", "ressource__slug", "ressource__espace__etage__niveau")
+        .annotate(nombre=Count("pk"))
+        .order_by("ressource__espace__etage__niveau", "ressource__nom")
+    )
+    return [SalleDuJour(r["ressource__nom"], r["ressource__slug"], r["nombre"]) for r in lignes]
+
+
+def prochaines_reservations(structure_ids, *, now: datetime.datetime) -> QuerySet[Reservation]:
+    """Les réservations actives et pas encore finies des structures `structure_ids`, la plus
+    proche d'abord (une réunion en cours est encore à venir)."""
+    return (
+        Reservation.objects.actives()
+        .filter(structure_id__in=structure_ids, fin__gt=now)
+        .select_related("ressource", "structure")
+        .order_by("debut", "pk")
+    )
 
 
 def reservations_entre(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
@@ -165,6 +165,44 @@ def forfait_du_mois(structure, jour: datetime.date, *, exclure_pk=None) -> Forfa
         heures_incluses=_heures_incluses(_forfaits(structure, jour, jour), jour),
         minutes_utilisees=minutes_consommees(structure, jour, exclude_pk=exclure_pk),
     )
+
+
+def forfaits_du_mois(structures, jour: datetime.date) -> dict[int, ForfaitDuMois]:
+    """`forfait_du_mois` de plusieurs structures à la fois, par clé de structure : deux
+    requêtes quel que soit leur nombre (le tableau de bord d'une personne de plusieurs
+    structures). Mêmes règles : le forfait en vigueur le jour `jour`, les minutes des
+    réservations confirmées de salle qui commencent dans le mois (jours de Paris)."""
+    ids = [s.pk for s in structures]
+    premier = jour.replace(day=1)
+    dernier = premier.replace(day=calendar.monthrange(premier.year, premier.month)[1])
+    debut, _ = temps.day_bounds(premier)
+    _, fin = temps.day_bounds(dernier)
+    forfaits: dict[int, list[ForfaitSalles]] = defaultdict(list)
+    for f in ForfaitSalles.objects.filter(dates.active_on(jour), structure_id__in=ids).order_by(
+        "-debut"
+    ):
+        forfaits[f.structure_id].append(f)
+    durees = dict(
+        Reservation.objects.filter(
+            structure_id__in=ids,
+            ressource__categorie=Ressource.Categorie.SALLE,
+            statut=Reservation.Statut.CONFIRMEE,
+            debut__gte=debut,
+            debut__lt=fin,
+        )
+        .values("structure_id")
+        .annotate(duree=Sum(ExpressionWrapper(F("fin") - F("debut"), DurationField())))
+        .order_by()
+        .values_list("structure_id", "duree")
+    )
+    return {
+        pk: ForfaitDuMois(
+            mois=premier,
+            heures_incluses=_heures_incluses(forfaits[pk], jour),
+            minutes_utilisees=temps.minutes(durees[pk]) if durees.get(pk) else 0,
+        )
+        for pk in ids
+    }
 
 
 # --- Prix d'une réservation -------------------------------------------------------------

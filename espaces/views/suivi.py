@@ -290,15 +290,38 @@ def _reponse_deplacement(request, r, ok: bool, message: str, *, status: int = 20
     return redirect("espaces:reservation-detail", r.pk)
 
 
+def _suite(request) -> str | None:
+    """La page d'où vient la décision (le tableau de bord), si elle est de ce site."""
+    suite = request.POST.get("suite", "")
+    if suite and url_has_allowed_host_and_scheme(
+        suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return suite
+    return None
+
+
 @gestion_required
 @require_POST
 def reservation_decider(request, pk):
+    """Accepter ou refuser une demande, depuis sa fiche ou sur place depuis le tableau de
+    bord : sans JavaScript, retour à la page d'où vient le formulaire (`suite`) avec un
+    message ; avec htmx, la réponse est le seul élément de la demande, décidée ou non."""
     r = reservation_visible(request.user, pk)
     accepter = request.POST.get("decision") == "accepter"
+    erreur = False
     try:
         r = services.decider_demande(reservation=r, accepter=accepter, par=request.acteur)
     except services.EspacesError as exc:
-        messages.error(request, str(exc))
+        annonce, erreur = str(exc), True
+        r.refresh_from_db()
     else:
-        messages.success(request, "Demande acceptée." if accepter else "Demande refusée.")
-    return redirect("espaces:reservation-detail", r.pk)
+        quoi = "acceptée" if accepter else "refusée"
+        annonce = f"Demande {quoi}. {r.ressource.nom}, {temps.creneau_lisible(r.debut, r.fin)}."
+    if request.htmx:
+        return render(
+            request,
+            "espaces/_demande_a_decider.html",
+            {"r": r, "suite": _suite(request), "annonce": annonce, "erreur": erreur},
+        )
+    (messages.error if erreur else messages.success)(request, annonce)
+    return redirect(_suite(request) or reverse("espaces:reservation-detail", args=[r.pk]))

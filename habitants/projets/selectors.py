@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from phares.lib import dates
 from phares.lib.money import CENT, round_cents
@@ -76,6 +76,27 @@ def projets_de_la_structure(structure) -> QuerySet[Projet]:
         .annotate(role_structure=F("participations__role"))
         .select_related("axe")
         .order_by("-debut", "nom")
+    )
+
+
+def projets_en_cours_des_structures(structure_ids, *, le: datetime.date) -> QuerySet[Projet]:
+    """Les projets en cours auxquels l'une des structures `structure_ids` participe, chacun
+    avec sa prochaine étape datée (`prochaine_date`, `prochaine_etape` : la première à partir
+    de `le`, vides s'il n'y en a pas), la plus proche d'abord. Une requête, sans doublon
+    quand plusieurs de ces structures participent au même projet."""
+    prochaines = Jalon.objects.filter(projet=OuterRef("pk"), date__gte=le).order_by("date", "pk")
+    return (
+        Projet.objects.filter(
+            Exists(
+                Participation.objects.filter(projet=OuterRef("pk"), structure_id__in=structure_ids)
+            ),
+            statut=Projet.Statut.EN_COURS,
+        )
+        .annotate(
+            prochaine_date=Subquery(prochaines.values("date")[:1]),
+            prochaine_etape=Subquery(prochaines.values("titre")[:1]),
+        )
+        .order_by(F("prochaine_date").asc(nulls_last=True), "nom", "pk")
     )
 
 

@@ -1,0 +1,186 @@
+"""Le tableau de bord : à chacun·e, « qu'est-ce qui m'attend aujourd'hui ? ».
+
+Une carte par question, selon les rôles de la personne (elle peut en avoir plusieurs) :
+
+- gestion : demandes de salle à décider (sur place), salles réservées aujourd'hui, factures
+  en retard, conventions qui se terminent, bureaux et postes libres, chiffres annuels pas
+  encore déclarés ;
+- comptabilité : facturation du mois, factures en retard et sommes dues, paiements à
+  rapprocher (remises de prélèvement à encaisser, factures partiellement payées) ;
+- habitant : nos prochaines réservations, nos heures de salle du mois, nos factures à
+  régler (référent·es seulement), nos projets en cours et leur prochaine étape ;
+- cogérant·e, associé·e, et les subventions pour l'équipe : les encarts que les apps
+  inscrivent au registre (phares/lib/panels.py, « tableau_de_bord »).
+
+Chaque liste est coupée à LIMITE éléments et comptée à part : le nombre de requêtes dépend
+des rôles, jamais de la quantité de données (tests/phares/test_tableaux_de_bord.py le
+mesure). Coquille du projet : ce module lit les apps par leurs sélecteurs seulement.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from espaces import selectors as espaces_selectors
+from espaces.facturation import selectors as facturation_selectors
+from gouvernance import roles as gouvernance_roles
+from habitants import selectors as habitants_selectors
+from habitants.projets import selectors as projets_selectors
+from phares import roles
+from phares.lib import panels
+
+# A card lists this many items at most, then links to the whole (filtered) list.
+LIMITE = 5
+
+
+@dataclass(frozen=True)
+class Extrait:
+    """Les premiers éléments d'une liste, et combien elle en compte en tout."""
+
+    elements: list
+    total: int
+
+    @property
+    def autres(self) -> int:
+        return self.total - len(self.elements)
+
+
+def extrait(qs, limite: int = LIMITE) -> Extrait:
+    # Always counted, even when the slice is short: the same queries whatever the data.
+    return Extrait(list(qs[:limite]), qs.count())
+
+
+def contexte(user) -> dict:
+    aujourd_hui = timezone.localdate()
+    maintenant = timezone.now()
+    gestion = roles.is_gestion(user)
+    staff = roles.is_staff_member(user)
+    context = {
+        "aujourd_hui": aujourd_hui,
+        "is_staff_member": staff,
+        "is_gestion": gestion,
+        # Comptabilité reads bookings; only gestion and members of a present structure book.
+        "peut_reserver": gestion
+        or espaces_selectors.structures_reservantes(user, le=aujourd_hui).exists(),
+        "is_cogerant": gouvernance_roles.is_cogerant(user),
+        "is_associe": gouvernance_roles.is_associe(user),
+        # What other apps add: governance (meetings, actions, decisions), grants ending.
+        "panels": panels.collect("tableau_de_bord", user=user),
+    }
+    if staff:
+        # The team sees every invoice, drafts included (the selectors keep to issued ones).
+        factures = facturation_selectors.factures_visibles(user)
+        context.update(_lieu(aujourd_hui))
+        context["impayes"] = _impayes(factures, aujourd_hui)
+        if gestion:
+            context.update(_gestion(aujourd_hui))
+        if roles.is_comptable(user):
+            context.update(_comptabilite(factures, aujourd_hui))
+    # "Mes structures" (nav.mes_structures) are read again here: the navigation's list is
+    # lazy and belongs to the template.
+    structures = list(habitants_selectors.structures_of_member(user))
+    if structures:
+        context.update(_habitant(user, structures, aujourd_hui, maintenant))
+    return context
+
+
+# --- L'équipe --------------------------------------------------------------------------------
+
+
+def _lieu(aujourd_hui: datetime.date) -> dict:
+    return {
+        "nb_presentes": habitants_selectors.structures_presentes(le=aujourd_hui).count(),
+        "nb_invitations": habitants_selectors.invitations_en_attente().count(),
+    }
+
+
+def _gestion(aujourd_hui: datetime.date) -> dict:
+    demandes = extrait(espaces_selectors.demandes_a_decider())
+    occupation = espaces_selectors.occupation(le=aujourd_hui)
+    bureaux_libres = occupation.bureaux_libres
+    # The figures of last year are the ones being declared (and the report's next edition).
+    annee = aujourd_hui.year - 1
+    return {
+        "demandes": demandes,
+        "nb_demandes": demandes.total,
+        "salles_du_jour": espaces_selectors.salles_du_jour(aujourd_hui),
+        "reservations_du_jour": extrait(
+            espaces_selectors.reservations_du_jour(aujourd_hui).filter(fin__gt=timezone.now())
+        ),
+        "conventions_fin": extrait(espaces_selectors.conventions_se_terminant(le=aujourd_hui)),
+        "fin_conventions": aujourd_hui + datetime.timedelta(days=90),
+        "bureaux_libres": Extrait(bureaux_libres[:LIMITE], len(bureaux_libres)),
+        "postes_libres": occupation.postes - occupation.postes_occupes,
+        "nb_cotravail": len(occupation.cotravail),
+        "annee_chiffres": annee,
+        "chiffres": habitants_selectors.avancement_chiffres(annee=annee),
+        "sans_chiffres": extrait(habitants_selectors.structures_sans_chiffres(annee=annee)),
+    }
+
+
+def _impayes(factures, aujourd_hui: datetime.date) -> dict:
+    """Les totaux de ce qui reste dû sur `factures`, et les plus anciennes en retard."""
+    en_retard = list(
+        facturation_selectors.en_retard(factures, aujourd_hui).order_by(
+            "date_echeance", "rang", "pk"
+        )[:LIMITE]
+    )
+    for f in en_retard:
+        f.reste_du = facturation_selectors.reste(f)
+        f.jours = facturation_selectors.jours_de_retard(f, aujourd_hui)
+    return {
+        "totaux": facturation_selectors.totaux_a_regler(factures, aujourd_hui),
+        "en_retard": en_retard,
+    }
+
+
+def _comptabilite(factures, aujourd_hui: datetime.date) -> dict:
+    partielles = extrait(
+        facturation_selectors.partiellement_payees(factures).order_by("date_echeance", "rang", "pk")
+    )
+    for f in partielles.elements:
+        f.reste_du = facturation_selectors.reste(f)
+    return {
+        "facturation_du_mois": facturation_selectors.avancement_du_mois(aujourd_hui.replace(day=1)),
+        "remises": extrait(facturation_selectors.remises_a_encaisser()),
+        "partielles": partielles,
+    }
+
+
+# --- Les habitants ---------------------------------------------------------------------------
+
+
+def _habitant(user, structures, aujourd_hui: datetime.date, maintenant) -> dict:
+    """Ce qui regarde les structures de `user`, et elles seules."""
+    ids = [s.pk for s in structures]
+    presentes = [s for s in structures if s.est_presente(aujourd_hui)]
+    forfaits = espaces_selectors.forfaits_du_mois(presentes, aujourd_hui) if presentes else {}
+    context = {
+        "mes_structures": structures,
+        "mes_reservations": extrait(espaces_selectors.prochaines_reservations(ids, now=maintenant)),
+        "mes_forfaits": [(s, forfaits[s.pk]) for s in presentes],
+        "mes_projets": extrait(
+            projets_selectors.projets_en_cours_des_structures(ids, le=aujourd_hui)
+        ),
+        # One structure: the "see all" links filter on it.
+        "ma_structure": structures[0] if len(structures) == 1 else None,
+    }
+    # Billing is the référents' business (a plain member sees no invoice); a référent may
+    # also start a project (habitants.projets.roles).
+    context["peut_creer_projet"] = referent = facturation_selectors.est_referent(user)
+    if referent:
+        factures = facturation_selectors.factures_visibles(user)
+        dues = list(
+            facturation_selectors.dues(factures).order_by("date_echeance", "rang", "pk")[:LIMITE]
+        )
+        for f in dues:
+            f.reste_du = facturation_selectors.reste(f)
+            f.etat = facturation_selectors.etat(f, aujourd_hui)
+        context["mes_factures"] = {
+            "totaux": facturation_selectors.totaux_a_regler(factures, aujourd_hui),
+            "dues": dues,
+        }
+    return context

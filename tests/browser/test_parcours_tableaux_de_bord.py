@@ -58,6 +58,10 @@ def test_la_gestion_decide_des_demandes_depuis_son_tableau_de_bord(
     demandes = page.get_by_role("region", name="Demandes de salle à traiter")
     expect(demandes).to_contain_text("2 demandes extérieures en attente")
     assert not (problemes := audit(page, "tableau de bord de la gestion")), problemes
+    # The staff's menu (more links, the search box) wraps rather than overflowing a laptop.
+    for largeur in (1280, 1024):
+        page.set_viewport_size({"width": largeur, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= largeur
 
     demandes.get_by_role(
         "button", name="Accepter la demande « Assemblée de la fédération »"

@@ -1,10 +1,11 @@
 """Imports et exports de 50 000 lignes, par les pages (client de test de Django) : envoi du
 fichier et aperçu, relecture de l'aperçu, confirmation, second import du même fichier
-(rien ne change), exports CSV et XLSX. Imprime le temps, les lignes par seconde et la
-mémoire maximale du processus.
+(rien ne change), exports CSV et XLSX. Puis 2 000 conventions et 2 000 tarifs, écrits ligne
+à ligne par les services d'espaces. Imprime le temps, les lignes par seconde et la mémoire
+maximale du processus.
 
     .venv/bin/python bench/imports.py                 # SQLite, base jetable
-    BENCH_LIGNES=10000 .venv/bin/python bench/imports.py
+    BENCH_LIGNES=10000 BENCH_ESPACES=500 .venv/bin/python bench/imports.py
     DATABASE_URL=postgres://… .venv/bin/python bench/imports.py
 """
 
@@ -33,11 +34,15 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from espaces.models import Batiment, Convention, Espace, Etage, Tarif, TypeEspace  # noqa: E402
 from habitants.models import Membre, Structure  # noqa: E402
 from phares.lib import tableurs  # noqa: E402
 from phares.models import EntreeJournal, ImportEnAttente, User  # noqa: E402
 
 N = int(os.environ.get("BENCH_LIGNES", "50000"))
+# Agreements and tariffs are written one by one by the services: tens or hundreds of rows in
+# real life, a few thousand here.
+NE = min(N, int(os.environ.get("BENCH_ESPACES", "2000")))
 
 
 def mo_max() -> float:
@@ -77,24 +82,65 @@ def membres_csv() -> bytes:
     return tableurs.ecrire_csv(entetes, rangees)
 
 
-def importer(client: Client, type_: str, contenu: bytes, nom: str, *, attendu: str):
+def conventions_csv() -> bytes:
+    rangees = ([f"structure-{i:05d}", f"b-{i}", "", "01/01/2016", "", "450,50", "", ""]
+               for i in range(NE))  # fmt: skip
+    entetes = ["structure", "espace", "poste", "début", "fin", "loyer mensuel HT",
+               "taux de TVA (%)", "notes"]  # fmt: skip
+    return tableurs.ecrire_csv(entetes, rangees)
+
+
+def tarifs_csv() -> bytes:
+    # One tariff a month per code, without overlap: NE rows over the ten codes.
+    codes = [code for code, _ in Tarif.Code.choices]
+    rangees = []
+    for i in range(NE):
+        annee, mois = 2000 + i // len(codes) // 12, 1 + i // len(codes) % 12
+        rangees.append([codes[i % len(codes)], "", "12,3456", "20", "",
+                        f"01/{mois:02d}/{annee}", f"28/{mois:02d}/{annee}"])  # fmt: skip
+    entetes = ["tarif", "ressource", "montant HT", "taux de TVA (%)", "mention d'exonération",
+               "début", "fin"]  # fmt: skip
+    return tableurs.ecrire_csv(entetes, rangees)
+
+
+def importer(client: Client, type_: str, contenu: bytes, nom: str, *, attendu: str, n=N):
     def envoyer():
         fichier = SimpleUploadedFile(nom, contenu)
         response = client.post(f"/imports/{type_}/", {"fichier": fichier})
         assert response.status_code == 302, response.content[:500]
         return response.url
 
-    url = mesure(f"{type_} {nom} : envoi, lecture et aperçu", N, envoyer)
+    url = mesure(f"{type_} {nom} : envoi, lecture et aperçu", n, envoyer)
     attente = ImportEnAttente.objects.get(type=type_)
     assert attente.apercu["erreurs_total"] == 0, attente.apercu["erreurs"][:5]
-    assert attente.apercu["resume"][attendu] == N, attente.apercu["resume"]
-    mesure(f"{type_} {nom} : relire l'aperçu", N, lambda: client.get(url))
+    assert attente.apercu["resume"][attendu] == n, attente.apercu["resume"]
+    mesure(f"{type_} {nom} : relire l'aperçu", n, lambda: client.get(url))
 
     def confirmer():
         response = client.post(url)
         assert response.status_code == 302, response.content[:500]
 
-    mesure(f"{type_} {nom} : confirmer ({attendu})", N, confirmer)
+    mesure(f"{type_} {nom} : confirmer ({attendu})", n, confirmer)
+
+
+def espaces(client: Client) -> None:
+    etage = Etage.objects.create(
+        batiment=Batiment.objects.create(nom="Banc", surface_m2=100000), niveau=0, nom="RDC"
+    )
+    Espace.objects.bulk_create(
+        Espace(etage=etage, nom=f"Bureau {i}", slug=f"b-{i}", type=TypeEspace.BUREAU)
+        for i in range(NE)
+    )
+    importer(client, "conventions", conventions_csv(), "conventions.csv", attendu="creer", n=NE)
+    assert Convention.objects.count() == NE
+    importer(client, "conventions", conventions_csv(), "conventions.csv", attendu="inchange",
+             n=NE)  # fmt: skip
+    export = mesure("exporter les conventions en XLSX", NE,
+                    lambda: client.get("/imports/conventions/export.xlsx").content)  # fmt: skip
+    importer(client, "conventions", export, "conventions.xlsx", attendu="inchange", n=NE)
+    importer(client, "tarifs", tarifs_csv(), "tarifs.csv", attendu="creer", n=NE)
+    assert Tarif.objects.count() == NE
+    importer(client, "tarifs", tarifs_csv(), "tarifs.csv", attendu="inchange", n=NE)
 
 
 def main() -> None:
@@ -125,6 +171,7 @@ def main() -> None:
     importer(client, "membres", membres_csv(), "membres.csv", attendu="creer")
     assert Membre.objects.count() == N
     importer(client, "membres", membres_csv(), "membres.csv", attendu="inchange")
+    espaces(client)
     print(f"Journal : {EntreeJournal.objects.count()} entrées")
 
 

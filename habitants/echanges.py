@@ -38,9 +38,9 @@ from phares.lib.echanges import (
     Operation,
     Plan,
 )
-from phares.lib.tableurs import lire_date
+from phares.lib.tableurs import lire_choix, lire_date
 
-from . import services
+from . import selectors, services
 from .models import Domaine, FormeJuridique, Membre, Structure
 
 User = get_user_model()
@@ -48,26 +48,6 @@ DATE = "31/12/2015, 2015-12-31 ou 31-12-2015"
 # Read once: an enum's .choices is rebuilt on every access.
 FORMES = FormeJuridique.choices
 ROLES = Membre.Role.choices
-
-
-def _choix(texte: str, choices, quoi: str) -> str:
-    """Un choix par son code ou son libellé, sans tenir compte des majuscules."""
-    t = texte.strip().casefold()
-    for code, libelle in choices:
-        if t in (code.casefold(), str(libelle).casefold()):
-            return code
-    valeurs = ", ".join(f"« {libelle} »" for _, libelle in choices)
-    raise ValueError(f"{quoi} inconnu·e « {texte[:40]} » : {valeurs}.")
-
-
-def _structure_du_fichier(texte: str, par_slug: dict, par_nom: dict) -> Structure:
-    t = texte.strip()
-    structure = par_slug.get(t) or par_nom.get(t.casefold())
-    if structure is None:
-        raise ValueError(f"Structure inconnue « {t[:60]} » : son identifiant ou son nom.")
-    if structure.archivee:
-        raise ValueError(f"{structure.nom} est archivée : restaurez-la d'abord.")
-    return structure
 
 
 # --- Structures ---------------------------------------------------------------------------
@@ -217,7 +197,7 @@ class _AnalyseStructures:
         if cle == "forme_juridique":
             if not texte:
                 return FormeJuridique.AUTRE
-            return _choix(texte, FORMES, "Forme juridique")
+            return lire_choix(texte, FORMES, "Forme juridique")
         # domaine
         if not texte:
             return None
@@ -269,7 +249,9 @@ COLONNES_MEMBRE = (
     Colonne("email", "e-mail", obligatoire=True, alias=("adresse e-mail", "courriel")),
     Colonne("prenom", "prénom"),
     Colonne("nom", "nom"),
-    Colonne("structure", "structure", obligatoire=True, aide="son identifiant ou son nom"),
+    Colonne(
+        "structure", "structure", obligatoire=True, aide="son identifiant, son SIRET ou son nom"
+    ),
     Colonne("role", "rôle", aide="Référent·e ou Membre"),
     Colonne("fonction", "fonction"),
     Colonne("debut", "début", aide=DATE + " ; vide : aujourd'hui"),
@@ -325,9 +307,7 @@ class _AnalyseMembres:
         self.echange = echange
         self.colonnes = colonnes
         self.aujourdhui = timezone.localdate()
-        structures = list(Structure.objects.all())
-        self.par_slug = {s.slug: s for s in structures}
-        self.par_nom = {s.nom.casefold(): s for s in structures}
+        self.structures = selectors.repertoire_structures()
         self.users = {
             u.email.casefold(): u
             for u in User.objects.only("pk", "email", "first_name", "last_name")
@@ -366,8 +346,8 @@ class _AnalyseMembres:
         except ValidationError:
             self.erreur(numero, "email", f"Adresse e-mail invalide « {email[:60]} ».")
         lecteurs = {
-            "structure": lambda t: _structure_du_fichier(t, self.par_slug, self.par_nom),
-            "role": lambda t: _choix(t, ROLES, "Rôle") if t else "membre",
+            "structure": self.structures.exiger,
+            "role": lambda t: lire_choix(t, ROLES, "Rôle") if t else "membre",
             "debut": lambda t: lire_date(t) if t else None,
             "fin": lambda t: lire_date(t) if t else None,
         }

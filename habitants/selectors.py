@@ -175,6 +175,44 @@ def toutes_structures() -> QuerySet[Structure]:
     return Structure.objects.all()
 
 
+class RepertoireStructures:
+    """Toutes les structures, lues en une requête, retrouvées d'après une cellule de tableur
+    comme l'import des structures les retrouve : leur identifiant (slug), sinon leur SIRET,
+    sinon leur nom sans tenir compte des majuscules. Pour les imports qui désignent une
+    structure (membres, conventions) sans une requête par ligne."""
+
+    def __init__(self, structures):
+        structures = list(structures)
+        self.par_pk = {s.pk: s for s in structures}
+        self.par_slug = {s.slug: s for s in structures}
+        self.par_siret = {s.siret: s for s in structures if s.siret}
+        self.par_nom = {s.nom.casefold(): s for s in structures}
+
+    def trouver(self, texte: str) -> Structure | None:
+        t = texte.strip()
+        return (
+            self.par_slug.get(t)
+            or self.par_siret.get(t.replace(" ", ""))
+            or self.par_nom.get(t.casefold())
+        )
+
+    def exiger(self, texte: str) -> Structure:
+        """La structure de la cellule, non archivée ; sinon ValueError, dite à la personne."""
+        structure = self.trouver(texte)
+        if structure is None:
+            raise ValueError(
+                f"Structure inconnue « {texte.strip()[:60]} » : son identifiant, son SIRET ou "
+                "son nom."
+            )
+        if structure.archivee:
+            raise ValueError(f"{structure.nom} est archivée : restaurez-la d'abord.")
+        return structure
+
+
+def repertoire_structures() -> RepertoireStructures:
+    return RepertoireStructures(Structure.objects.all())
+
+
 def structures_presentes_du_membre(user, *, le: datetime.date) -> QuerySet[Structure]:
     """Structures dont `user` est membre actif le jour `le` et qui sont hébergées ce jour-là,
     par nom."""

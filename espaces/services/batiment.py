@@ -35,7 +35,7 @@ def loyer_du_tarif(espace: Espace, tarif: Tarif) -> Decimal:
     return round_cents(tarif.montant_ht)
 
 
-def _verifier_loyer_calculable(espace: Espace, tarif: Tarif | None) -> None:
+def verifier_loyer_calculable(espace: Espace, tarif: Tarif | None) -> None:
     if espace.type == TypeEspace.BUREAU and (tarif is None or espace.surface_m2 is None):
         raise EspacesError(
             "Indiquez le loyer : aucun tarif au m² n'est en vigueur à cette date, "
@@ -52,7 +52,7 @@ def _occupants(espace: Espace, debut: datetime.date, fin: datetime.date | None):
     return Convention.objects.filter(dates.overlapping(debut, fin), espace=espace)
 
 
-def _verifier_presence(structure, debut: datetime.date, fin: datetime.date | None) -> None:
+def verifier_presence(structure, debut: datetime.date, fin: datetime.date | None) -> None:
     """Une convention tient dans la présence de la structure (arrivée ≤ début, fin ≤ départ) :
     le rapport compte les occupants d'après elle."""
     if structure.arrivee is None or debut < structure.arrivee:
@@ -66,6 +66,66 @@ def _verifier_presence(structure, debut: datetime.date, fin: datetime.date | Non
             f"{structure.nom} quitte le lieu le {dates.date_courte(structure.depart)} : la "
             "convention se termine au plus tard ce jour-là."
         )
+
+
+def verifier_espace_louable(espace: Espace) -> None:
+    if not espace.est_occupe_par_convention:
+        raise EspacesError(
+            "Seuls les bureaux privatifs et les postes de co-travail se louent par convention."
+        )
+    if espace.archive:
+        raise EspacesError("Cet espace est archivé.")
+
+
+def verifier_convention(
+    *, structure, espace: Espace, debut: datetime.date, fin: datetime.date | None
+) -> None:
+    """Les règles d'une nouvelle convention qui se vérifient sans lire la base (l'import des
+    conventions les applique à l'aperçu, sans une requête par ligne) : un bureau ou le
+    co-travail, ni archivé ni pour une structure archivée, fin après début, dans la
+    présence de la structure."""
+    verifier_espace_louable(espace)
+    if structure.archivee:
+        raise EspacesError("Cette structure est archivée.")
+    if fin is not None and fin < debut:
+        raise EspacesError("La fin ne peut pas précéder le début.")
+    verifier_presence(structure, debut, fin)
+
+
+def loyer_et_taux(
+    espace: Espace, tarif: Tarif | None, montant: Decimal | None, taux: Decimal | None
+) -> tuple[Decimal, Decimal]:
+    """Le loyer mensuel HT et le taux de TVA d'une nouvelle convention : ceux donnés, sinon
+    ceux du tarif en vigueur à son début (`tarif`)."""
+    if montant is None:
+        verifier_loyer_calculable(espace, tarif)
+        montant = loyer_du_tarif(espace, tarif)
+    if taux is None:
+        taux = tarif.taux_tva if tarif else Convention._meta.get_field("taux_tva").default
+    return round_cents(montant), taux
+
+
+def message_occupe(poste: int, holder: Convention) -> str:
+    quoi = "Ce bureau" if poste == 0 else f"Le poste {poste}"
+    return (
+        f"{quoi} est déjà occupé par {holder.structure} sur cette période "
+        f"({dates.periode(holder.debut, holder.fin)})."
+    )
+
+
+def verifier_poste(espace: Espace, poste: int) -> int:
+    nb = espace.nb_postes or 0
+    if not 1 <= poste <= nb:
+        raise EspacesError(f"Cet espace de co-travail compte {nb} postes (de 1 à {nb}).")
+    return poste
+
+
+def premier_poste_libre(espace: Espace, pris: set[int]) -> int:
+    nb = espace.nb_postes or 0
+    for candidate in range(1, nb + 1):
+        if candidate not in pris:
+            return candidate
+    raise ConflitError(f"Les {nb} postes du co-travail sont tous occupés sur cette période.")
 
 
 def creer_convention(
@@ -82,17 +142,7 @@ def creer_convention(
 ) -> Convention:
     """Attribue un bureau, ou un poste du co-travail (le premier libre si `poste` est vide)."""
     par = exiger(par)
-    if not espace.est_occupe_par_convention:
-        raise EspacesError(
-            "Seuls les bureaux privatifs et les postes de co-travail se louent par convention."
-        )
-    if espace.archive:
-        raise EspacesError("Cet espace est archivé.")
-    if structure.archivee:
-        raise EspacesError("Cette structure est archivée.")
-    if fin is not None and fin < debut:
-        raise EspacesError("La fin ne peut pas précéder le début.")
-    _verifier_presence(structure, debut, fin)
+    verifier_convention(structure=structure, espace=espace, debut=debut, fin=fin)
     with transaction.atomic():
         espace = Espace.objects.select_for_update().get(pk=espace.pk)
         libre_choisi = poste is None and espace.type != TypeEspace.BUREAU
@@ -107,17 +157,10 @@ def creer_convention(
             .first()
         )
         if holder:
-            quoi = "Ce bureau" if poste == 0 else f"Le poste {poste}"
-            raise ConflitError(
-                f"{quoi} est déjà occupé par {holder.structure} sur cette période "
-                f"({dates.periode(holder.debut, holder.fin)})."
-            )
-        tarif = tarif_en_vigueur(code_loyer(espace), debut)
-        if montant_mensuel_ht is None:
-            _verifier_loyer_calculable(espace, tarif)
-            montant_mensuel_ht = loyer_du_tarif(espace, tarif)
-        if taux_tva is None:
-            taux_tva = tarif.taux_tva if tarif else Convention._meta.get_field("taux_tva").default
+            raise ConflitError(message_occupe(poste, holder))
+        montant_mensuel_ht, taux_tva = loyer_et_taux(
+            espace, tarif_en_vigueur(code_loyer(espace), debut), montant_mensuel_ht, taux_tva
+        )
         convention = inserer(
             Convention,
             "Cet espace vient d'être attribué à une autre structure.",
@@ -126,7 +169,7 @@ def creer_convention(
             poste=poste,
             debut=debut,
             fin=fin,
-            montant_mensuel_ht=round_cents(montant_mensuel_ht),
+            montant_mensuel_ht=montant_mensuel_ht,
             taux_tva=taux_tva,
             notes=notes,
             cree_par=par.user,
@@ -168,16 +211,25 @@ def _periode(debut: datetime.date, fin: datetime.date | None) -> str:
 
 
 def _choisir_poste(espace: Espace, debut, fin, poste: int | None) -> int:
-    nb = espace.nb_postes or 0
     if poste is not None:
-        if not 1 <= poste <= nb:
-            raise EspacesError(f"Cet espace de co-travail compte {nb} postes (de 1 à {nb}).")
-        return poste
-    pris = set(_occupants(espace, debut, fin).values_list("poste", flat=True))
-    for candidate in range(1, nb + 1):
-        if candidate not in pris:
-            return candidate
-    raise ConflitError(f"Les {nb} postes du co-travail sont tous occupés sur cette période.")
+        return verifier_poste(espace, poste)
+    return premier_poste_libre(
+        espace, set(_occupants(espace, debut, fin).values_list("poste", flat=True))
+    )
+
+
+def verifier_fin_convention(convention: Convention, fin: datetime.date | None) -> None:
+    """On avance la fin d'une convention (dernier jour inclus), on ne la repousse pas ; vide
+    (sans terme) ne se remet pas."""
+    prolonger = "Pour prolonger une convention terminée, créez-en une nouvelle."
+    if fin is None:
+        raise EspacesError(prolonger)
+    if fin < convention.debut:
+        raise EspacesError("La fin ne peut pas précéder le début de la convention.")
+    if convention.fin is not None and convention.fin < fin:
+        raise EspacesError(prolonger)
+    if convention.fin == fin:
+        raise EspacesError(f"Cette convention se termine déjà le {fin:%d/%m/%Y}.")
 
 
 def terminer_convention(*, convention: Convention, fin: datetime.date, par: Acteur) -> Convention:
@@ -189,12 +241,7 @@ def terminer_convention(*, convention: Convention, fin: datetime.date, par: Acte
             .select_related("structure", "espace")
             .get(pk=convention.pk)
         )
-        if fin < convention.debut:
-            raise EspacesError("La fin ne peut pas précéder le début de la convention.")
-        if convention.fin is not None and convention.fin < fin:
-            raise EspacesError("Pour prolonger une convention terminée, créez-en une nouvelle.")
-        if convention.fin == fin:
-            raise EspacesError(f"Cette convention se termine déjà le {fin:%d/%m/%Y}.")
+        verifier_fin_convention(convention, fin)
         avant = journal.instantane(convention, ["fin"])
         convention.fin = fin
         convention.save(update_fields=["fin"])

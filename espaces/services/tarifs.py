@@ -82,6 +82,20 @@ def enregistrer_tarif(*, tarif: Tarif, par: Acteur) -> Tarif:
     return tarif
 
 
+def verifier_fin_tarif(tarif: Tarif, fin: datetime.date | None) -> None:
+    """On avance la fin d'un tarif (dernier jour inclus), on ne la repousse pas ; vide (en
+    cours) ne se remet pas."""
+    if fin is not None and fin < tarif.debut:
+        raise EspacesError(
+            f"La fin ne peut pas précéder le début du tarif ({tarif.debut:%d/%m/%Y})."
+        )
+    if tarif.fin is not None and (fin is None or tarif.fin <= fin):
+        raise EspacesError(
+            f"Ce tarif se termine déjà le {tarif.fin:%d/%m/%Y} : pour le prolonger, "
+            "ajoutez un nouveau tarif."
+        )
+
+
 def terminer_tarif(*, tarif: Tarif, fin: datetime.date, par: Acteur) -> Tarif:
     """Dernier jour (inclus) d'un tarif. Les prix déjà figés (réservations, consommations,
     conventions) ne changent pas ; on avance une fin, on ne la repousse pas."""
@@ -92,15 +106,7 @@ def terminer_tarif(*, tarif: Tarif, fin: datetime.date, par: Acteur) -> Tarif:
             .select_related("ressource")
             .get(pk=tarif.pk)
         )
-        if fin < tarif.debut:
-            raise EspacesError(
-                f"La fin ne peut pas précéder le début du tarif ({tarif.debut:%d/%m/%Y})."
-            )
-        if tarif.fin is not None and tarif.fin <= fin:
-            raise EspacesError(
-                f"Ce tarif se termine déjà le {tarif.fin:%d/%m/%Y} : pour le prolonger, "
-                "ajoutez un nouveau tarif."
-            )
+        verifier_fin_tarif(tarif, fin)
         avant = journal.instantane(tarif, ["fin"])
         tarif.fin = fin
         tarif.save(update_fields=["fin"])

@@ -290,6 +290,17 @@ def lire_decimal(texte: str, *, decimales: int = 2) -> Decimal:
     return valeur.quantize(Decimal(1).scaleb(-decimales)) if decimales else valeur
 
 
+def lire_choix(texte: str, choices, quoi: str) -> str:
+    """Un choix (`TextChoices.choices`) par son code ou son libellé, sans tenir compte des
+    majuscules : « SCOP » ou « scop », « Salle, à l'heure » ou « salle_heure »."""
+    t = texte.strip().casefold()
+    for code, libelle in choices:
+        if t in (code.casefold(), str(libelle).casefold()):
+            return code
+    valeurs = ", ".join(f"« {libelle} »" for _, libelle in choices)
+    raise ValueError(f"{quoi} inconnu·e « {texte[:40]} » : {valeurs}.")
+
+
 def lire_entier(texte: str) -> int:
     nettoye = texte.strip()
     if not re.fullmatch(r"\d{1,9}", nettoye):

@@ -4,7 +4,7 @@ n'est lu et confirmé que par la personne qui a envoyé le fichier."""
 from phares.models import ImportEnAttente
 from tests.matrice import Row, gestion_only
 
-TYPES = ("structures", "membres")
+TYPES = ("structures", "membres", "conventions", "tarifs")
 
 ROWS: list[Row] = [
     Row("imports:index", expected=gestion_only(200)),

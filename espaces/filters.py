@@ -4,11 +4,12 @@ from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
 from phares.forms import DateBorneeFilter
-from phares.lib import dates, temps
+from phares.lib import dates, recherche, temps
 
 from . import selectors
 from .models import (
     TYPES_OCCUPES,
+    ClientExterne,
     Consommation,
     Convention,
     Espace,
@@ -175,3 +176,40 @@ class ReservationFilter(django_filters.FilterSet):
 
     def filter_au(self, queryset, name, value):
         return queryset.filter(debut__lt=temps.day_bounds(value)[1])
+
+
+class ClientExterneFilter(django_filters.FilterSet):
+    """La liste des organisations extérieures : chercher par nom, contact ou e-mail ; ne
+    garder que celles qu'une demande ou une réservation à venir occupe."""
+
+    q = django_filters.CharFilter(label="Nom, contact ou e-mail", method="filter_q", max_length=100)
+    activite = django_filters.ChoiceFilter(
+        label="Activité",
+        choices=[
+            ("demande", "Une demande en attente"),
+            ("a_venir", "Une réservation à venir"),
+        ],
+        empty_label="Toutes",
+        method="filter_activite",
+    )
+
+    class Meta:
+        model = ClientExterne
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        """Accents et casse ignorés, comme la recherche de l'équipe (« federation » trouve
+        « Fédération »)."""
+        if not value.strip():
+            return queryset
+        return recherche.chercher(
+            queryset, value, {"nom": "nom", "contact": "contact", "email": "email"}
+        )
+
+    def filter_activite(self, queryset, name, value):
+        now = timezone.now()
+        if value == "demande":
+            return selectors.avec_demande_en_attente(queryset, now)
+        if value == "a_venir":
+            return selectors.avec_reservation_a_venir(queryset, now)
+        return queryset

@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 
 from phares.lib import dates, emails, liens, temps
 
@@ -35,11 +36,14 @@ def envoyer(
     *,
     serie: list[Reservation] | None = None,
     avant: tuple[datetime.datetime, datetime.datetime] | None = None,
+    texte: str | None = None,
 ) -> None:
     """Un e-mail à qui a réservé (et à l'organisation extérieure). `serie` : toutes les
     occurrences concernées, pour que l'agenda qui a importé la série les retire toutes ;
-    `avant` : le créneau (début, fin) d'avant une modification. Le .ics porte la version
-    (SEQUENCE) de chaque réservation : l'agenda remplace l'événement qu'il avait déjà."""
+    `avant` : le créneau (début, fin) d'avant une modification ; `texte` : le corps écrit
+    par l'équipe (réponse à une demande) au lieu du gabarit, l'objet et le .ics restant
+    ceux de l'événement. Le .ics porte la version (SEQUENCE) de chaque réservation :
+    l'agenda remplace l'événement qu'il avait déjà."""
     to = destinataires(r)
     if not to:
         return
@@ -56,10 +60,35 @@ def envoyer(
         "url": liens.vers("espaces:reservation-detail", r.pk) if r.structure_id else "",
     }
     subject, body = emails.rendre("espaces/email/reservation", context)
+    if texte is not None:
+        body = texte
     message = EmailMessage(subject=subject, body=body, to=to)
     # Django adds the charset itself: writing it here too gave the header two.
     message.attach("reservation.ics", ics.invitation(reservations), "text/calendar; method=PUBLISH")
     message.send()
+
+
+# In the drafts of the answers to a request: replaced, when the staff send it, by the
+# reason they typed (refusal) or the slot they chose (proposal). Deleting it is allowed.
+MARQUE_MOTIF = "[motif]"
+MARQUE_CRENEAU = "[créneau proposé]"
+REPONSES = ("accepter", "refuser", "proposer")
+
+
+def brouillons_de_reponse(r: Reservation) -> dict[str, str]:
+    """Les e-mails que la fiche d'une demande propose à l'équipe pour chaque réponse
+    (accepter, refuser, proposer un autre créneau), à relire et modifier avant l'envoi."""
+    context = {
+        "r": r,
+        "creneau": temps.creneau_lisible(r.debut, r.fin),
+        "contact": settings.PHARES_CONTACT,
+        "marque_motif": MARQUE_MOTIF,
+        "marque_creneau": MARQUE_CRENEAU,
+    }
+    return {
+        quoi: render_to_string(f"espaces/email/reponse_{quoi}.txt", context).strip() + "\n"
+        for quoi in REPONSES
+    }
 
 
 def prevenir_equipe(r: Reservation) -> None:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import batiment, calendriers, demandes, planning, reservations, suivi, tarifs
+from .views import (
+    batiment,
+    calendriers,
+    clients,
+    demandes,
+    planning,
+    reservations,
+    suivi,
+    tarifs,
+)
 
 app_name = "espaces"
 urlpatterns = [
@@ -23,7 +32,15 @@ urlpatterns = [
     path("espaces/fiche/<slug:slug>/", batiment.espace_detail, name="espace-detail"),
     path("espaces/fiche/<slug:slug>/modifier/", batiment.espace_modifier, name="espace-modifier"),
     path("espaces/fiche/<slug:slug>/regles/", batiment.espace_regles, name="espace-regles"),
+    path("espaces/clients/", clients.client_liste, name="client-liste"),
+    path("espaces/clients/<int:pk>/", clients.client_detail, name="client-detail"),
+    path("espaces/clients/<int:pk>/modifier/", clients.client_modifier, name="client-modifier"),
     path("salles/demande/", demandes.demande_publique, name="demande-publique"),
+    path(
+        "salles/demande/disponibilites/",
+        demandes.demande_disponibilites,
+        name="demande-disponibilites",
+    ),
     path("reservations/", reservations.reservation_liste, name="reservation-liste"),
     path("reservations/jour/", planning.jour, name="jour"),
     path("reservations/velos/", reservations.velos, name="velos"),
@@ -69,4 +86,8 @@ urlpatterns = [
         suivi.reservation_decider,
         name="reservation-decider",
     ),
+    # Answering a request from its page, each with an e-mail the staff wrote.
+    path("reservations/<int:pk>/accepter/", suivi.demande_accepter, name="demande-accepter"),
+    path("reservations/<int:pk>/refuser/", suivi.demande_refuser, name="demande-refuser"),
+    path("reservations/<int:pk>/proposer/", suivi.demande_proposer, name="demande-proposer"),
 ]

@@ -406,8 +406,68 @@ ROWS = [
         expected=signed_in(404, gestion=200, comptable=403),
         label="reservation-modifier-demande",
     ),
+    # Answering a request from its page (accept, refuse, propose another slot), each with
+    # an e-mail: gestion only, POST only; without data the page comes back with the errors.
+    *[
+        row
+        for nom in ("demande-accepter", "demande-refuser", "demande-proposer")
+        for row in (
+            Row(f"espaces:{nom}", ("$demande_pk",), method="post", expected=gestion_only(200)),
+            Row(
+                f"espaces:{nom}",
+                ("$demande_pk",),
+                expected=gestion_only(405),
+                label=f"{nom}-get",
+            ),
+            Row(
+                f"espaces:{nom}",
+                ("$reservation_a_pk",),
+                method="post",
+                expected=gestion_only(200),
+                label=f"{nom}-reservation",
+            ),
+        )
+    ],
+    # --- espaces: the outside organisations (clients), for the staff ---------------------
+    Row("espaces:client-liste", expected=staff_read(200)),
+    Row(
+        "espaces:client-liste",
+        query="?q=federation&activite=demande",
+        expected=staff_read(200),
+        label="client-liste-recherche",
+    ),
+    Row("espaces:client-detail", ("$client_externe_pk",), expected=staff_read(200)),
+    Row(
+        "espaces:client-detail",
+        (2**40,),
+        expected=staff_read(404),
+        label="client-detail-inconnu",
+    ),
+    Row("espaces:client-modifier", ("$client_externe_pk",), expected=gestion_only(200)),
+    Row(
+        "espaces:client-modifier",
+        ("$client_externe_pk",),
+        method="post",
+        expected=gestion_only(200),
+        label="client-modifier-post",
+    ),
     # --- espaces: public request form and calendar feeds (the token is the credential) ---
     Row("espaces:demande-publique", expected=everyone(200)),
+    # What the public form shows of a room's day (htmx fragment): anyone, read only; a
+    # POST is refused.
+    Row("espaces:demande-disponibilites", expected=everyone(200)),
+    Row(
+        "espaces:demande-disponibilites",
+        query="?salle=$salle_a_pk&date=2026-03-10&heure_debut=09:00&heure_fin=12:00",
+        expected=everyone(200),
+        label="demande-disponibilites-salle-a",
+    ),
+    Row(
+        "espaces:demande-disponibilites",
+        method="post",
+        expected=everyone(405),
+        label="demande-disponibilites-post",
+    ),
     Row("espaces:ics-personne", ("$jeton_valide",), expected=everyone(200)),
     Row(
         "espaces:ics-personne",
@@ -1056,6 +1116,8 @@ def world(personas, domaine, structure_a, structure_b, gestion):
         "structure_a_pk": structure_a.pk,
         "structure_b_pk": structure_b.pk,
         "demande_pk": demande.pk,
+        "client_externe_pk": client_externe.pk,
+        "salle_a_pk": lieu.salle_a.pk,
         "tarif_pk": lieu.tarifs[Tarif.Code.IMPRESSION].pk,
         "tarif_termine_pk": tarif_termine.pk,
         "jeton_valide": services.nouveau_jeton(par=acteur(personas["membre_a"])),

@@ -277,6 +277,7 @@ FORMULAIRES = [
     ("referent_a", "espaces:reservation-modifier", ("$reservation_a_pk",), {}),
     ("gestion", "espaces:reservation-modifier", ("$demande_pk",), {}),
     ("anonyme", "espaces:demande-publique", (), externe_data()),
+    ("gestion", "espaces:client-modifier", ("$client_externe_pk",), {"adresse_facturation": "Pau"}),
     (
         "cogerant",
         "gouvernance:seance-nouvelle",

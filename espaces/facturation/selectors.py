@@ -208,6 +208,19 @@ def factures_dues_du_client(*, structure=None, client_externe=None) -> list[Fact
     return list(dues(qs).order_by("date_emission", "rang"))
 
 
+def factures_du_client_externe(client_externe, aujourd_hui: datetime.date) -> list[Facture]:
+    """Les factures et avoirs d'une organisation extérieure (brouillons compris : la fiche
+    est celle de l'équipe), les plus récents d'abord, avec leur état de paiement : une
+    requête."""
+    qs = avec_soldes(
+        Facture.objects.filter(client_externe=client_externe).defer("vendeur", "acheteur")
+    ).order_by("-mois", "statut", "-rang", "-pk")
+    factures = list(qs)
+    for f in factures:
+        f.etat = etat(f, aujourd_hui)
+    return factures
+
+
 def paiements_de(f: Facture) -> QuerySet[Imputation]:
     return (
         Imputation.objects.filter(facture=f)

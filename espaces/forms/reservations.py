@@ -1,16 +1,19 @@
 """Formulaires des réservations : règles des ressources, créneaux, réservations de salle
 (seule ou en série), de vélo, extérieures, demande publique, annulation."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator
 
 from phares.forms import DateBornee
-from phares.lib import temps
+from phares.lib import dates, temps
 
-from ..models import ClientExterne, Ressource, SerieReservations
+from ..models import ClientExterne, Reservation, Ressource, SerieReservations
+from ..notifications import MARQUE_CRENEAU, MARQUE_MOTIF
 from ..services import Organisation
+from ..services.demandes import MOTIF_MAX, REPONSE_MAX
 from ..services.espaces import CHAMPS_REGLES
 from ._champs import TIME
 
@@ -204,11 +207,9 @@ class VeloForm(CreneauForm):
         _structures_au_choix(self.fields["structure"], structures)
 
 
-class ExterneForm(CreneauForm):
-    titre = forms.CharField(label="Objet", max_length=200)
-    nb_personnes = forms.IntegerField(
-        label="Nombre de personnes", min_value=1, max_value=1000, initial=1
-    )
+class CoordonneesForm(forms.Form):
+    """Ce qu'on sait d'une organisation extérieure (ClientExterne), dans les mots des pages."""
+
     organisation = forms.CharField(label="Organisation", max_length=200)
     contact = forms.CharField(label="Personne de contact", max_length=200, required=False)
     # The column's length: forms accept 320 characters, PostgreSQL would refuse more than 254.
@@ -220,6 +221,8 @@ class ExterneForm(CreneauForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    CHAMPS = ("organisation", "contact", "email", "telephone", "adresse_facturation")
+
     def coordonnees(self) -> Organisation:
         c = self.cleaned_data
         return Organisation(
@@ -229,6 +232,63 @@ class ExterneForm(CreneauForm):
             telephone=c.get("telephone", ""),
             adresse_facturation=c["adresse_facturation"],
         )
+
+    @staticmethod
+    def initial_de(client: ClientExterne) -> dict:
+        return {
+            "organisation": client.nom,
+            "contact": client.contact,
+            "email": client.email,
+            "telephone": client.telephone,
+            "adresse_facturation": client.adresse_facturation,
+        }
+
+
+class ExterneForm(CreneauForm, CoordonneesForm):
+    titre = forms.CharField(label="Objet", max_length=200)
+    nb_personnes = forms.IntegerField(
+        label="Nombre de personnes", min_value=1, max_value=1000, initial=1
+    )
+
+    field_order = ["date", "heure_debut", "heure_fin", "titre", "nb_personnes"]
+
+
+class ChoixClientField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Two requests of one organisation make two records: the address tells them apart.
+        return f"{obj.nom} — {obj.email}"
+
+
+class ReservationExterneForm(ExterneForm):
+    """L'équipe réserve pour un client déjà connu (choisi dans la liste, ou venu de sa fiche)
+    ou pour une nouvelle organisation, décrite dans les champs qui suivent."""
+
+    client = ChoixClientField(
+        label="Client déjà connu",
+        queryset=ClientExterne.objects.none(),  # in __init__
+        required=False,
+        empty_label="— Nouvelle organisation (à décrire ci-dessous) —",
+        help_text="Un client choisi ici : les champs de la nouvelle organisation sont ignorés.",
+    )
+
+    field_order = ["date", "heure_debut", "heure_fin", "titre", "nb_personnes", "client"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = ClientExterne.objects.order_by("nom", "pk")
+        for nom in CoordonneesForm.CHAMPS:
+            self.fields[nom].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("client") is None and "client" not in self.errors:
+            for nom in ("organisation", "email", "adresse_facturation"):
+                if not cleaned.get(nom) and nom not in self.errors:
+                    self.add_error(nom, "Pour une nouvelle organisation, ce champ est obligatoire.")
+        return cleaned
+
+    def coordonnees(self) -> Organisation | None:
+        return None if self.cleaned_data.get("client") else super().coordonnees()
 
 
 class AnnulationForm(forms.Form):
@@ -244,21 +304,117 @@ class AnnulationForm(forms.Form):
     )
 
 
+def salles_publiques():
+    """Les salles qu'une organisation extérieure peut demander."""
+    return (
+        Ressource.objects.filter(
+            categorie=Ressource.Categorie.SALLE, active=True, ouverte_aux_externes=True
+        )
+        .select_related("espace")  # its capacity, checked with the slot
+        .order_by("nom")
+    )
+
+
 class DemandePubliqueForm(ExterneForm):
     salle = forms.ModelChoiceField(label="Salle", queryset=Ressource.objects.none())
+    message = forms.CharField(
+        label="Message à l'équipe",
+        required=False,
+        max_length=Reservation._meta.get_field("message").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Installation, matériel, heure d'arrivée… (facultatif).",
+    )
     # Honeypot: hidden from people, filled by bots.
     site_web = forms.CharField(required=False, max_length=200, label="Laissez ce champ vide")
 
-    field_order = ["salle", "date", "heure_debut", "heure_fin"]
+    field_order = [
+        "salle",
+        "date",
+        "heure_debut",
+        "heure_fin",
+        "titre",
+        "nb_personnes",
+        *CoordonneesForm.CHAMPS,
+        "message",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["salle"].queryset = Ressource.objects.filter(
-            categorie=Ressource.Categorie.SALLE, active=True, ouverte_aux_externes=True
-        ).order_by("nom")
+        self.fields["salle"].queryset = salles_publiques()
         self.fields["site_web"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_site_web(self):
         if self.cleaned_data.get("site_web"):
             raise forms.ValidationError("Demande refusée.")
         return ""
+
+
+class DisponibilitesForm(forms.Form):
+    """Ce que le formulaire public envoie au fragment des disponibilités : la salle, un seul
+    jour (pas de période : la page ne lit jamais plus d'un jour), et les heures s'il les a
+    pour dire le prix. Le jour est borné : d'aujourd'hui au délai de réservation de la salle."""
+
+    salle = forms.ModelChoiceField(label="Salle", queryset=Ressource.objects.none())
+    date = DateBornee(label="Date")
+    heure_debut = forms.TimeField(label="De", required=False)
+    heure_fin = forms.TimeField(label="À", required=False)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["salle"].queryset = salles_publiques()
+
+    def clean(self):
+        cleaned = super().clean()
+        salle, jour = cleaned.get("salle"), cleaned.get("date")
+        if salle and jour:
+            dernier = self.today + datetime.timedelta(days=salle.delai_max_jours)
+            if not self.today <= jour <= dernier:
+                self.add_error(
+                    "date",
+                    f"Choisissez un jour entre aujourd'hui et le "
+                    f"{dates.date_courte(dernier, jour=True)} : {salle} se demande au plus "
+                    f"{salle.delai_max_jours} jours à l'avance.",
+                )
+        hd, hf = cleaned.get("heure_debut"), cleaned.get("heure_fin")
+        if jour and hd and hf:
+            if hf <= hd:
+                self.add_error("heure_fin", "L'heure de fin doit suivre l'heure de début.")
+            else:
+                cleaned["debut"], cleaned["fin"] = temps.aware(jour, hd), temps.aware(jour, hf)
+        return cleaned
+
+
+class ReponseForm(forms.Form):
+    """L'e-mail que l'équipe envoie en répondant à une demande, prérempli puis relu."""
+
+    message = forms.CharField(
+        label="E-mail à l'organisation",
+        max_length=REPONSE_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["message"].label = label
+
+
+class RefusForm(ReponseForm):
+    motif = forms.CharField(
+        label="Motif du refus",
+        max_length=MOTIF_MAX,
+        help_text=f"Noté au journal, et mis à la place de « {MARQUE_MOTIF} » dans l'e-mail.",
+    )
+
+    field_order = ["motif", "message"]
+
+
+class PropositionForm(CreneauForm, ReponseForm):
+    field_order = ["date", "heure_debut", "heure_fin", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "message"
+        ].help_text = f"« {MARQUE_CRENEAU} » y est remplacé par le créneau choisi ci-dessus."

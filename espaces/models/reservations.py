@@ -246,6 +246,11 @@ class Reservation(models.Model):
         verbose_name="organisation extérieure",
     )
     titre = models.CharField("objet", max_length=200)
+    # A public request's words to the team (set-up, equipment, arrival time…). Bounded like
+    # every free text of the anonymous form; the validator makes full_clean() check it too.
+    message = models.TextField(
+        "message", max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     nb_personnes = models.PositiveSmallIntegerField("nombre de personnes", default=1)
     serie = models.ForeignKey(
         SerieReservations,

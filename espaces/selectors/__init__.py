@@ -1,6 +1,7 @@
 """Lectures sur le bâtiment et les réservations, pour les vues et pour les autres apps
 (tableau de bord, rapport), par sous-domaine : `batiment`, `reservations` et `planning`,
-`tarifs`, `calendriers`. Ce module en réexporte les fonctions publiques."""
+`tarifs`, `calendriers`, `clients` (organisations extérieures),
+`disponibilites` (ce que voit le public). Ce module en réexporte les fonctions publiques."""
 
 from .a_facturer import (
     TarifsLoyer,
@@ -32,6 +33,14 @@ from .calendriers import (
     jetons_actifs,
     user_for,
 )
+from .clients import (
+    avec_demande_en_attente,
+    avec_reservation_a_venir,
+    clients_externes_liste,
+    historique_du_client,
+    memes_coordonnees,
+)
+from .disponibilites import Disponibilites, Plage, disponibilites
 from .planning import Bloc, Journee, jour_toutes_salles, journee, semaine
 from .recherche import numero_de_reservation, rechercher_espaces, rechercher_reservations
 from .reservations import (
@@ -78,19 +87,24 @@ __all__ = [
     "GRATUIT",
     "ApercuAnnulation",
     "Bloc",
+    "Disponibilites",
     "Estimation",
     "ForfaitDuMois",
     "Journee",
     "LigneEstimee",
     "Occupation",
     "OccupationEspace",
+    "Plage",
     "Prix",
     "Tarification",
     "TarifsLoyer",
     "apercu_annulation",
+    "avec_demande_en_attente",
+    "avec_reservation_a_venir",
     "batiment",
     "bornes_du_mois",
     "clients_externes",
+    "clients_externes_liste",
     "code_tarif_loyer",
     "compte_espaces",
     "consommations",
@@ -101,6 +115,7 @@ __all__ = [
     "demandes_a_decider",
     "demandes_en_attente",
     "demandes_entre",
+    "disponibilites",
     "espaces_de",
     "estimer",
     "estimer_reservation",
@@ -111,10 +126,12 @@ __all__ = [
     "flux_structure",
     "forfait_du_mois",
     "forfaits_du_mois",
+    "historique_du_client",
     "jeton_actif",
     "jetons_actifs",
     "jour_toutes_salles",
     "journee",
+    "memes_coordonnees",
     "minutes_consommees",
     "numero_de_reservation",
     "occupation",

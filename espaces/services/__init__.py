@@ -1,6 +1,7 @@
 """Opérations sur les espaces, par sous-domaine : `batiment` (conventions d'occupation),
 `espaces` (bâtiment et niveaux, fiches d'espaces, règles de réservation), `reservations`,
-`modifications` (annuler, déplacer), `series` et `demandes`, `tarifs` (tarifs, forfaits,
+`modifications` (annuler, déplacer), `series` et `demandes` (demandes publiques et réponses
+de l'équipe), `clients` (fiches des organisations extérieures), `tarifs` (tarifs, forfaits,
 consommations), `calendriers` (jetons des flux). Chacune dans une transaction ; chacune lève
 EspacesError avec un message lisible. Ce module en réexporte l'interface publique :
 `from espaces import services; services.reserver(...)`.
@@ -14,6 +15,7 @@ from ..selectors import salles, structures_reservantes
 from ._erreurs import ConflitError, EspacesError, PrixError
 from .batiment import creer_convention, terminer_convention
 from .calendriers import nouveau_jeton, revoquer
+from .clients import modifier_client
 from .demandes import (
     DELAI_DEMANDE,
     DEMANDES_MAX_EN_ATTENTE,
@@ -22,6 +24,7 @@ from .demandes import (
     DEMANDES_MAX_PAR_SALLE_ET_JOUR,
     decider_demande,
     demander_salle,
+    proposer_creneau,
 )
 from .espaces import (
     enregistrer_batiment,
@@ -88,10 +91,12 @@ __all__ = [
     "enregistrer_regles",
     "enregistrer_regles_velos",
     "enregistrer_tarif",
+    "modifier_client",
     "modifier_reservation",
     "nouveau_jeton",
     "occurrences",
     "planifier_serie",
+    "proposer_creneau",
     "proposer_retablissement",
     "remplacer_tarif",
     "reserver",

@@ -25,6 +25,7 @@ from phares.lib.verrous import verrouiller
 from .. import notifications
 from ..models import Reservation, Ressource
 from ._erreurs import ConflitError, EspacesError, enregistrer
+from .modifications import modifier_reservation
 from .reservations import (
     Organisation,
     conflit,
@@ -116,14 +117,16 @@ def demander_salle(
     organisation: Organisation,
     ip: str,
     par: Acteur,
+    message: str = "",
     now: datetime.datetime | None = None,
 ) -> Reservation:
     """Une organisation extérieure demande une salle : le client et la demande en attente,
     valable jusqu'à la décision de l'équipe, au plus 7 jours et jamais au-delà du début.
     `ip` : l'adresse du visiteur (phares.lib.reseau.adresse_client) ; seule son empreinte
-    est gardée."""
+    est gardée. `message` : ce que l'organisation veut dire à l'équipe (facultatif)."""
     par = exiger(par)
     now = now or timezone.now()
+    message = _message_de_la_demande(message)
     # The slot's own rules first: a refused slot takes no lock and uses no quota.
     verifier_regles(ressource, debut, fin, nb_personnes, now=now, externe=True)
     empreinte_ip = reseau.empreinte(ip)
@@ -148,6 +151,7 @@ def demander_salle(
             statut=Statut.EN_ATTENTE,
             expire_le=min(debut, now + DELAI_DEMANDE),
             empreinte_ip=empreinte_ip,
+            message=message,
         )
         journaliser_creation(r, par, f"Demande de {decrire(r)}", operation="demande.creer")
         prevenir(r, "demande")
@@ -155,6 +159,16 @@ def demander_salle(
             lambda: notifications.prevenir_equipe(r), quoi=f"alerte de la demande {r.pk}"
         )
     return r
+
+
+MESSAGE_MAX = Reservation._meta.get_field("message").max_length
+
+
+def _message_de_la_demande(message: str) -> str:
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise EspacesError(f"Le message tient en {MESSAGE_MAX} caractères au plus.")
+    return message
 
 
 def _pris_entre_temps(r: Reservation, other: Reservation | None) -> str:
@@ -187,16 +201,68 @@ def _accepter(r: Reservation) -> None:
     enregistrer(r, pris_par, update_fields=["statut", "sequence"])
 
 
+# The e-mail the staff write from a request's page: bounded, as every text a page posts.
+REPONSE_MAX = 5000
+MOTIF_MAX = 500
+
+
+def texte_de_reponse(texte: str) -> str:
+    """L'e-mail que l'équipe a écrit (réponse à une demande), vérifié : ni vide ni démesuré."""
+    # Browsers post a textarea's lines with CRLF: the e-mail gets plain line ends.
+    texte = (texte or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not texte:
+        raise EspacesError("Écrivez l'e-mail à envoyer à l'organisation.")
+    if len(texte) > REPONSE_MAX:
+        raise EspacesError(f"L'e-mail tient en {REPONSE_MAX} caractères au plus.")
+    return texte + "\n"
+
+
+def _motif_valide(motif: str) -> str:
+    motif = " ".join((motif or "").split())
+    if not motif:
+        raise EspacesError("Donnez le motif du refus : il est noté au journal.")
+    if len(motif) > MOTIF_MAX:
+        raise EspacesError(f"Le motif tient en {MOTIF_MAX} caractères au plus.")
+    return motif
+
+
+def _trace_de_l_e_mail(r: Reservation, texte: str | None) -> dict[str, tuple[str, str]]:
+    """Ce que le journal garde d'un e-mail écrit par l'équipe : à qui, et son début."""
+    if texte is None:
+        return {}
+    return {
+        "e-mail à": ("—", ", ".join(notifications.destinataires(r)) or "—"),
+        "e-mail": ("—", journal.affichable(texte)),
+    }
+
+
 def decider_demande(
-    *, reservation: Reservation, accepter: bool, par: Acteur, now=None
+    *,
+    reservation: Reservation,
+    accepter: bool,
+    par: Acteur,
+    now=None,
+    message: str | None = None,
+    motif: str = "",
 ) -> Reservation:
     """L'équipe accepte ou refuse une demande extérieure en attente. Accepter vérifie que
     le créneau est encore libre : s'il a été réservé entre-temps, la demande reste en
-    attente et le message dit par qui."""
+    attente et le message dit par qui.
+
+    `message` : l'e-mail que l'équipe a écrit depuis la fiche (sinon, celui du gabarit, pour
+    une décision prise sur place depuis le tableau de bord) ; pour un refus, `motif` est
+    alors exigé, noté au journal et mis à la place de « [motif] » dans l'e-mail. L'e-mail
+    part après la validation ; un refus ne laisse rien (ni e-mail ni journal) d'une
+    décision qui n'a pas eu lieu."""
     par = exiger(par)
     now = now or timezone.now()
     if not est_gestion(par):
         raise EspacesError("Seule l'équipe de gestion décide des demandes.")
+    if message is not None:
+        message = texte_de_reponse(message)
+        if not accepter:
+            motif = _motif_valide(motif)
+            message = message.replace(notifications.MARQUE_MOTIF, motif)
     with transaction.atomic():
         # The room before any row (the expired requests marked below included), as every
         # booking operation takes them.
@@ -205,7 +271,7 @@ def decider_demande(
         # of=self: PostgreSQL locks no row of the nullable side of an outer join (externe).
         r = (
             Reservation.objects.select_for_update(of=("self",))
-            .select_related("ressource", "externe")
+            .select_related("ressource", "externe", "par")
             .get(pk=reservation.pk)
         )
         expiree = r.est_expiree(now)
@@ -219,15 +285,74 @@ def decider_demande(
                 r.statut = Statut.REFUSEE
                 r.sequence += 1
                 r.save(update_fields=["statut", "sequence"])
+            changements = {"statut": (avant, r.get_statut_display())}
+            if motif and not accepter:
+                changements["motif"] = ("—", motif)
             journal.journaliser(
                 par=par,
                 operation="demande.accepter" if accepter else "demande.refuser",
                 libelle=f"Demande {'acceptée' if accepter else 'refusée'} : {decrire(r)}",
                 objet=r,
-                changements={"statut": (avant, r.get_statut_display())},
+                changements={**changements, **_trace_de_l_e_mail(r, message)},
             )
-            prevenir(r, "confirmee" if accepter else "refusee")
+            prevenir(r, "confirmee" if accepter else "refusee", texte=message)
     # Raised after the commit: raising inside atomic() would roll the expiry back.
     if expiree:
         raise EspacesError(r.refus_changement(now))
+    return r
+
+
+def proposer_creneau(
+    *,
+    reservation: Reservation,
+    debut: datetime.datetime,
+    fin: datetime.datetime,
+    message: str,
+    par: Acteur,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """L'équipe propose un autre créneau à une organisation : la demande y est déplacée par
+    le service de modification (ses règles : horaires, durée, créneau libre hors elle-même),
+    reste en attente (jamais au-delà de son nouveau début) et l'organisation reçoit l'e-mail
+    que l'équipe a écrit, « [créneau proposé] » remplacé par le nouveau créneau. Tout ou
+    rien, dans une transaction : un créneau pris ne déplace rien, n'écrit rien au journal et
+    n'envoie rien ; l'e-mail part après la validation."""
+    par = exiger(par)
+    now = now or timezone.now()
+    if not est_gestion(par):
+        raise EspacesError("Seule l'équipe de gestion répond aux demandes.")
+    texte = texte_de_reponse(message)
+    if reservation.statut != Statut.EN_ATTENTE:
+        raise EspacesError("Cette demande a déjà été traitée.")
+    if (debut, fin) == (reservation.debut, reservation.fin):
+        raise EspacesError(
+            "C'est déjà le créneau de la demande : choisissez-en un autre, ou acceptez-la."
+        )
+    with transaction.atomic():
+        creneau_avant = temps.creneau(reservation.debut, reservation.fin)
+        r = modifier_reservation(
+            reservation=reservation,
+            debut=debut,
+            fin=fin,
+            titre=reservation.titre,
+            nb_personnes=reservation.nb_personnes,
+            par=par,
+            now=now,
+            notifier=False,
+        )
+        # Read under the row lock modifier_reservation took: decided meanwhile, nothing moves.
+        if r.statut != Statut.EN_ATTENTE:
+            raise EspacesError("Cette demande a déjà été traitée.")
+        texte = texte.replace(notifications.MARQUE_CRENEAU, temps.creneau_lisible(r.debut, r.fin))
+        journal.journaliser(
+            par=par,
+            operation="demande.proposer",
+            libelle=f"Autre créneau proposé à {r.externe.nom} : {decrire(r)}",
+            objet=r,
+            changements={
+                "créneau": (creneau_avant, temps.creneau(r.debut, r.fin)),
+                **_trace_de_l_e_mail(r, texte),
+            },
+        )
+        prevenir(r, "proposition", texte=texte)
     return r

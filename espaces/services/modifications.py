@@ -249,6 +249,7 @@ def modifier_reservation(
     par: Acteur,
     prix_accepte: Decimal | None = None,
     now: datetime.datetime | None = None,
+    notifier: bool = True,
 ) -> Reservation:
     """Déplace ou modifie une réservation, ou une demande en attente (l'équipe, avant de
     l'accepter), avec les règles d'une réservation : horaires, durée, capacité, présence de
@@ -256,7 +257,9 @@ def modifier_reservation(
     Un créneau déplacé est repayé sur le forfait du mois tel qu'il est (sous son verrou, sans
     elle-même) ; un changement d'objet ou de nombre de personnes garde le créneau et le prix
     figés (seule la capacité est revue : une règle changée depuis ne bloque pas un nouvel
-    objet). Une occurrence de série est modifiée seule. Rien ne change : rien n'est écrit."""
+    objet). Une occurrence de série est modifiée seule. Rien ne change : rien n'est écrit.
+    `notifier=False` : pas l'e-mail du gabarit (l'opération qui l'appelle, une proposition de
+    créneau, envoie celui que l'équipe a écrit)."""
     par = exiger(par)
     now = now or timezone.now()
     verifier_droit_d_annuler(par, reservation)
@@ -318,5 +321,6 @@ def modifier_reservation(
             structure=r.structure,
             changements=changements,
         )
-        prevenir(r, "modifiee", avant=creneau_avant if deplacee else None)
+        if notifier:
+            prevenir(r, "modifiee", avant=creneau_avant if deplacee else None)
     return r

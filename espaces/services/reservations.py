@@ -349,6 +349,7 @@ def creer(
     statut: str = Reservation.Statut.CONFIRMEE,
     expire_le: datetime.datetime | None = None,
     empreinte_ip: str = "",
+    message: str = "",
     situation: Situation | None = None,
 ) -> Reservation:
     """Écrit une réservation après les règles, le créneau et le prix ; ni journal ni e-mail
@@ -385,6 +386,7 @@ def creer(
             serie=serie,
             par=par.user,
             empreinte_ip=empreinte_ip,
+            message=message,
             tarif=prix.tarif,
             minutes_facturables=prix.minutes_facturables,
             montant_ht=prix.montant.ht,
@@ -410,12 +412,14 @@ def prevenir(
     *,
     serie: list[Reservation] | None = None,
     avant: tuple[datetime.datetime, datetime.datetime] | None = None,
+    texte: str | None = None,
 ) -> None:
     """L'e-mail de l'événement, après la validation : une opération annulée n'envoie rien,
     un serveur de courrier en panne n'annule pas l'opération (l'échec est dans les logs).
-    `avant` : le créneau (début, fin) d'avant une modification qui l'a déplacée."""
+    `avant` : le créneau (début, fin) d'avant une modification qui l'a déplacée ; `texte` :
+    le corps écrit par l'équipe (réponse à une demande), à la place du gabarit."""
     emails.apres_validation(
-        partial(notifications.envoyer, r, evenement, serie=serie, avant=avant),
+        partial(notifications.envoyer, r, evenement, serie=serie, avant=avant, texte=texte),
         quoi=f"e-mail « {evenement} » de la réservation {r.pk}",
     )
 
@@ -484,7 +488,7 @@ class Organisation:
     telephone: str = ""
 
 
-def _refus_du_client(exc: ValidationError) -> EspacesError:
+def refus_du_client(exc: ValidationError) -> EspacesError:
     """Le premier refus de la validation du modèle, dans les mots des autres refus : les
     messages de Django (« Assurez-vous que cette valeur… ») ne disent pas quel champ, et la
     page n'en montre qu'un pour toute l'opération."""
@@ -514,7 +518,7 @@ def creer_client(organisation: Organisation) -> ClientExterne:
     try:
         client.full_clean()
     except ValidationError as exc:
-        raise _refus_du_client(exc) from exc
+        raise refus_du_client(exc) from exc
     client.save()
     return client
 
@@ -526,18 +530,25 @@ def reserver_pour_externe(
     fin: datetime.datetime,
     titre: str,
     nb_personnes: int,
-    organisation: Organisation,
     par: Acteur,
+    organisation: Organisation | None = None,
+    client: ClientExterne | None = None,
     now: datetime.datetime | None = None,
 ) -> Reservation:
-    """L'équipe réserve (confirmée) pour une organisation extérieure : le client et la
-    réservation dans une transaction (une réservation refusée ne laisse pas de client)."""
+    """L'équipe réserve (confirmée) pour une organisation extérieure : un client déjà connu
+    (`client`), ou un nouveau (`organisation`), créé dans la même transaction que la
+    réservation (une réservation refusée ne laisse pas de client)."""
     par = exiger(par)
     now = now or timezone.now()
     if not est_gestion(par):
         raise EspacesError("Seule l'équipe de gestion réserve pour une organisation extérieure.")
+    if (organisation is None) == (client is None):
+        raise EspacesError(
+            "Choisissez un client extérieur déjà connu, ou décrivez la nouvelle organisation."
+        )
     with transaction.atomic():
-        client = creer_client(organisation)
+        if client is None:
+            client = creer_client(organisation)
         r = creer(
             ressource=ressource,
             debut=debut,

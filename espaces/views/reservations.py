@@ -21,10 +21,11 @@ from .. import selectors, services
 from ..filters import ReservationFilter
 from ..forms._champs import parse_date
 from ..forms.reservations import (
+    CreneauForm,
     EstimationForm,
-    ExterneForm,
     PrixAccepteForm,
     RegleForm,
+    ReservationExterneForm,
     ReservationForm,
     VeloForm,
 )
@@ -337,10 +338,21 @@ def velos_regles(request):
     )
 
 
+def _initial_externe(request) -> dict:
+    """Le créneau d'un lien de planning, et le client d'un lien de sa fiche (`client`)."""
+    initial = initial_creneau(request)
+    client = request.GET.get("client", "")
+    if client.isascii() and client.isdigit() and len(client) < 19:
+        initial["client"] = int(client)
+    return initial
+
+
 @gestion_required
 def reserver_externe(request, slug):
+    """Pour un client déjà connu (liste, ou lien de sa fiche) ou une nouvelle organisation ;
+    le créneau vient du lien de planning. Le prix extérieur est dit avant d'enregistrer."""
     salle = salle_ou_404(slug)
-    form = ExterneForm(request.POST or None, initial=initial_creneau(request))
+    form = ReservationExterneForm(request.POST or None, initial=_initial_externe(request))
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -350,6 +362,7 @@ def reserver_externe(request, slug):
                 fin=c["fin"],
                 titre=c["titre"],
                 nb_personnes=c["nb_personnes"],
+                client=c.get("client"),
                 organisation=form.coordonnees(),
                 par=request.acteur,
             )
@@ -364,4 +377,21 @@ def reserver_externe(request, slug):
                 f"{temps.creneau_lisible(r.debut, r.fin)} ({prix}).",
             )
             return redirect("espaces:reservation-detail", r.pk)
-    return render(request, "espaces/reserver_externe.html", {"form": form, "salle": salle})
+    return render(
+        request,
+        "espaces/reserver_externe.html",
+        {"form": form, "salle": salle, "estimation": _estimation_externe(salle, form)},
+    )
+
+
+def _estimation_externe(salle, form):
+    """Le prix extérieur du créneau que porte le formulaire (lien de planning ou saisie),
+    ou None s'il n'est pas encore lisible."""
+    donnees = form.data if form.is_bound else {k: v for k, v in form.initial.items()}
+    creneau = CreneauForm(
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in donnees.items()}
+    )
+    if not creneau.is_valid() or "debut" not in creneau.cleaned_data:
+        return None
+    c = creneau.cleaned_data
+    return selectors.estimer_reservation(salle, c["debut"], c["fin"], externe=True)

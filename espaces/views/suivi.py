@@ -1,5 +1,7 @@
 """Une réservation faite : son détail, la modifier (déplacer, changer l'objet), l'annuler
-(après confirmation), décider d'une demande extérieure."""
+(après confirmation), décider d'une demande extérieure (sur place depuis le tableau de bord,
+ou depuis sa fiche avec un e-mail écrit par l'équipe : accepter, refuser, proposer un autre
+créneau)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from phares.lib import temps
 from phares.roles import gestion_required, is_gestion
 
-from .. import selectors, services
+from .. import notifications, selectors, services
 from ..forms.reservations import (
     AnnulationForm,
     DeplacementForm,
     ModificationForm,
     PrixAccepteForm,
+    PropositionForm,
+    RefusForm,
+    ReponseForm,
 )
 from ..models import Reservation
 from ._acces import ce_mois, peut_annuler, reservation_visible
@@ -29,11 +34,41 @@ from ._acces import ce_mois, peut_annuler, reservation_visible
 def reservation_detail(request, pk):
     """Le statut effectif (une demande échue est expirée, même pas encore marquée) décide
     des boutons : une demande expirée ne s'accepte, ne se modifie ni ne s'annule plus."""
-    r = reservation_visible(request.user, pk)
+    return _page_detail(request, reservation_visible(request.user, pk))
+
+
+# The answers to a request, each with its e-mail: (form, its label, the draft's key).
+REPONSES = {
+    "accepter": (ReponseForm, "E-mail d'acceptation"),
+    "refuser": (RefusForm, "E-mail de refus"),
+    "proposer": (PropositionForm, "E-mail de la proposition"),
+}
+
+
+def _formulaires_de_reponse(r, lies: dict) -> dict:
+    """Les trois réponses possibles (accepter, refuser, proposer un autre créneau), chacune
+    avec son e-mail prérempli ; `lies` : celle qui vient d'être postée, avec ses erreurs."""
+    brouillons = notifications.brouillons_de_reponse(r)
+    creneau = ModificationForm.initial_de(r)
+    formulaires = {}
+    for quoi, (Form, libelle) in REPONSES.items():
+        if quoi in lies:
+            formulaires[quoi] = lies[quoi]
+            continue
+        initial = {"message": brouillons[quoi]}
+        if quoi == "proposer":
+            initial.update({k: creneau[k] for k in ("date", "heure_debut", "heure_fin")})
+        formulaires[quoi] = Form(prefix=quoi, initial=initial, label=libelle)
+    return formulaires
+
+
+def _page_detail(request, r, *, lies: dict | None = None):
     now = timezone.now()
     statut = r.statut_effectif(now)
     annulable = peut_annuler(request.user) and r.refus_changement(now) is None
     en_attente = statut == Reservation.Statut.EN_ATTENTE
+    peut_decider = en_attente and is_gestion(request.user)
+    lies = lies or {}
     return render(
         request,
         "espaces/reservation_detail.html",
@@ -44,9 +79,89 @@ def reservation_detail(request, pk):
             "peut_annuler": annulable,
             # A pending request is moved by the staff only, before they accept it.
             "peut_modifier": annulable and (not en_attente or is_gestion(request.user)),
-            "peut_decider": en_attente and is_gestion(request.user),
+            "peut_decider": peut_decider,
+            "reponses": _formulaires_de_reponse(r, lies) if peut_decider else None,
+            # The form shown open: the one just posted, else « Accepter » (the usual answer).
+            "reponse_ouverte": next(iter(lies), "accepter"),
         },
     )
+
+
+def _repondre(request, pk, quoi: str, agir):
+    """Une réponse à une demande depuis sa fiche : le formulaire de `quoi`, puis `agir(r,
+    données)` (le service, qui rend l'annonce). Une saisie refusée, ou un refus du service
+    sur une demande qui attend encore (créneau pris : le message dit par qui), redonne la
+    fiche avec ce formulaire ouvert et le texte écrit ; rien n'a changé ni n'est parti."""
+    r = reservation_visible(request.user, pk)
+    Form, libelle = REPONSES[quoi]
+    form = Form(request.POST, prefix=quoi, label=libelle)
+    if form.is_valid():
+        try:
+            annonce = agir(r, form.cleaned_data)
+        except services.EspacesError as exc:
+            messages.error(request, str(exc))
+            r.refresh_from_db()
+            if r.statut_effectif() != Reservation.Statut.EN_ATTENTE:
+                return redirect("espaces:reservation-detail", r.pk)
+        else:
+            messages.success(request, annonce)
+            return redirect("espaces:reservation-detail", r.pk)
+    return _page_detail(request, r, lies={quoi: form})
+
+
+def _e_mail_parti(r) -> str:
+    return f"L'e-mail part à {r.externe.email}." if r.externe_id else ""
+
+
+@gestion_required
+@require_POST
+def demande_accepter(request, pk):
+    def agir(r, c):
+        r = services.decider_demande(
+            reservation=r, accepter=True, message=c["message"], par=request.acteur
+        )
+        return (
+            f"Demande acceptée : {r.ressource.nom}, "
+            f"{temps.creneau_lisible(r.debut, r.fin)}. {_e_mail_parti(r)}"
+        )
+
+    return _repondre(request, pk, "accepter", agir)
+
+
+@gestion_required
+@require_POST
+def demande_refuser(request, pk):
+    def agir(r, c):
+        r = services.decider_demande(
+            reservation=r,
+            accepter=False,
+            message=c["message"],
+            motif=c["motif"],
+            par=request.acteur,
+        )
+        return f"Demande refusée. {_e_mail_parti(r)}"
+
+    return _repondre(request, pk, "refuser", agir)
+
+
+@gestion_required
+@require_POST
+def demande_proposer(request, pk):
+    def agir(r, c):
+        r = services.proposer_creneau(
+            reservation=r,
+            debut=c["debut"],
+            fin=c["fin"],
+            message=c["message"],
+            par=request.acteur,
+        )
+        return (
+            f"Autre créneau proposé : {r.ressource.nom}, "
+            f"{temps.creneau_lisible(r.debut, r.fin)} ; la demande attend la réponse de "
+            f"{r.externe.nom}. {_e_mail_parti(r)}"
+        )
+
+    return _repondre(request, pk, "proposer", agir)
 
 
 def _confirmation_annulation(request, r, portee: str):

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import batiment, calendriers, demandes, planning, reservations, suivi, tarifs
+from .views import (
+    batiment,
+    calendriers,
+    demandes,
+    occupation,
+    planning,
+    plans,
+    reservations,
+    suivi,
+    tarifs,
+)
 
 app_name = "espaces"
 urlpatterns = [
@@ -14,6 +24,11 @@ urlpatterns = [
         batiment.convention_terminer,
         name="convention-terminer",
     ),
+    path("espaces/plans/", plans.plans, name="plans"),
+    path("espaces/plans/<int:pk>/", plans.plan_etage, name="plan-etage"),
+    path("espaces/plans/<int:pk>/placer/", plans.plan_placer, name="plan-placer"),
+    path("espaces/occupation/", occupation.occupation_mensuelle, name="occupation-mensuelle"),
+    path("espaces/echeances/", occupation.echeances, name="echeances"),
     path("espaces/tarifs/", tarifs.tarif_liste, name="tarif-liste"),
     path("espaces/tarifs/<int:pk>/terminer/", tarifs.tarif_terminer, name="tarif-terminer"),
     path("espaces/tarifs/<int:pk>/remplacer/", tarifs.tarif_remplacer, name="tarif-remplacer"),

@@ -36,6 +36,7 @@ from .modifications import (
     proposer_retablissement,
     retablir,
 )
+from .plans import erreurs_de_placement, placer_espaces
 from .reservations import (
     Organisation,
     reserver,
@@ -88,9 +89,11 @@ __all__ = [
     "enregistrer_regles",
     "enregistrer_regles_velos",
     "enregistrer_tarif",
+    "erreurs_de_placement",
     "modifier_reservation",
     "nouveau_jeton",
     "occurrences",
+    "placer_espaces",
     "planifier_serie",
     "proposer_retablissement",
     "remplacer_tarif",

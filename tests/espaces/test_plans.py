@@ -365,3 +365,23 @@ def test_la_demo_refuse_des_places_qui_se_chevauchent(monkeypatch):
         "place d'un espace inconnu : inconnu",
         "« Bureau 01 » et « Bureau 02 » se chevauchent sur le plan.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("valeur", "statut"),
+    # "-0" is 0, where Bureau 101 already is: accepted, nothing changes. "٣" (an Arabic-Indic
+    # 3) reads as 3: Bureau 101 would then overlap Bureau 102, refused.
+    [(str(2**63), 200), ("\x00", 200), ("1e3", 200), ("3.5", 200), ("-0", 302), ("٣", 200)],
+)
+def test_saisies_hostiles_refusees_sans_erreur_serveur(lieu, gestion, valeur, statut):
+    """Jamais un 500 (PostgreSQL refuse les octets NUL et les entiers hors de leur colonne) ;
+    un champ d'un autre étage glissé dans le formulaire est ignoré."""
+    data = donnees(bureau_101=(0, 0, 4, 4), bureau_102=(4, 0, 6, 4), salle_a=())
+    data["bureau-101-x"] = valeur
+    data["co-travail-x"] = "30"
+    response = client_as(gestion).post(url_placer(lieu.etage_1), data)
+    assert response.status_code == statut
+    assert positions(lieu.bureau_101, lieu.cotravail) == [
+        Rectangle(0, 0, 4, 4),
+        Rectangle(0, 0, 8, 6),
+    ]

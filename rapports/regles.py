@@ -21,7 +21,8 @@ from django.conf import settings
 from espaces.facturation import selectors as facturation_selectors
 from espaces.selectors import reservations as espaces_reservations
 from espaces.selectors import tarifs as espaces_tarifs
-from espaces.selectors.batiment import batiment, conventions_entre, inventaire
+from espaces.selectors.batiment import batiment, inventaire
+from espaces.selectors.par_mois import occupation_mensuelle
 from gouvernance import selectors as gouvernance_selectors
 from habitants import selectors as habitants_selectors
 from habitants.projets import selectors as projets_selectors
@@ -599,7 +600,6 @@ def axes(
 
 # --- Les graphiques ---------------------------------------------------------------------------
 
-CENT = Decimal(100)
 DIXIEME = Decimal("0.1")
 
 REGLE_OCCUPATION = (
@@ -627,45 +627,17 @@ LIBELLES_RECETTES = {
 }
 
 
-def _jours_du_mois(annee: int, mois: int) -> tuple[datetime.date, datetime.date]:
-    debut = datetime.date(annee, mois, 1)
-    suivant = datetime.date(annee + mois // 12, mois % 12 + 1, 1)
-    return debut, suivant - datetime.timedelta(days=1)
-
-
-def _taux_mensuels(conventions, espaces_ids: set[int], capacite: int, annee: int) -> list:
-    if not capacite:
-        return [None] * 12
-    taux = []
-    for mois in range(1, 13):
-        debut, fin = _jours_du_mois(annee, mois)
-        jours = 0
-        for espace_id, _poste, c_debut, c_fin in conventions:
-            if espace_id in espaces_ids:
-                du, au = max(c_debut, debut), min(c_fin or fin, fin)
-                jours += max(0, (au - du).days + 1)
-        total = capacite * ((fin - debut).days + 1)
-        taux.append((Decimal(jours) * CENT / total).quantize(DIXIEME))
-    return taux
-
-
 def graphique_occupation(annee: int, espaces) -> Graphique:
-    conventions = conventions_entre(premier_jour(annee - 1), dernier_jour(annee))
-    bureaux = {e.pk for e in espaces if e.type == "bureau"}
-    cotravail = {e.pk: e.nb_postes for e in espaces if e.type == "cotravail"}
+    """La règle est celle de la page « Occupation par mois » des espaces : un sélecteur,
+    `espaces.selectors.par_mois.occupation_mensuelle` (une requête pour les deux années)."""
+    par_an = occupation_mensuelle((annee, annee - 1), espaces=espaces)
     series = []
     for an in (annee, annee - 1):
-        if an != annee and not any(c[2] <= dernier_jour(an) for c in conventions):
+        if an != annee and not par_an[an].a_des_conventions:
             continue
-        series.append(
-            Serie(f"Bureaux {an}", _taux_mensuels(conventions, bureaux, len(bureaux), an))
-        )
-        series.append(
-            Serie(
-                f"Postes de co-travail {an}",
-                _taux_mensuels(conventions, set(cotravail), sum(cotravail.values()), an),
-            )
-        )
+        mois = par_an[an].mois
+        series.append(Serie(f"Bureaux {an}", [m.taux_bureaux for m in mois]))
+        series.append(Serie(f"Postes de co-travail {an}", [m.taux_postes for m in mois]))
     return Graphique(
         "occupation", "Occupation des bureaux et du co-travail", "lignes",
         list(MOIS_COURTS), series, unite="%", regle=REGLE_OCCUPATION,

@@ -227,6 +227,39 @@ ROWS = [
     Row("espaces:convention-nouvelle", expected=gestion_only(200)),
     Row("espaces:convention-terminer", ("$convention_pk",), expected=gestion_only(200)),
     Row("espaces:forfaits", expected=gestion_only(200)),
+    # Floor plans: anyone signed in (structure names are in the directory already; no rent
+    # on them); only gestion places the spaces. Occupancy by month and the agreements that
+    # end, with their rents: the staff.
+    Row("espaces:plans", expected=signed_in(302)),
+    Row("espaces:plan-etage", ("$etage_pk",), expected=signed_in(200)),
+    Row(
+        "espaces:plan-etage",
+        ("$etage_pk",),
+        query="?date=2015-06-30",
+        label="plan-etage-2015",
+        expected=signed_in(200),
+    ),
+    Row(
+        "espaces:plan-etage",
+        (2**31,),
+        label="plan-etage-inconnu",
+        expected=signed_in(404),
+    ),
+    Row("espaces:plan-placer", ("$etage_pk",), expected=gestion_only(200)),
+    Row(
+        "espaces:plan-placer",
+        (2**31,),
+        label="plan-placer-inconnu",
+        expected=gestion_only(404),
+    ),
+    Row("espaces:occupation-mensuelle", expected=staff_read(200)),
+    Row(
+        "espaces:occupation-mensuelle",
+        query="?annee=2015",
+        label="occupation-mensuelle-2015",
+        expected=staff_read(200),
+    ),
+    Row("espaces:echeances", expected=staff_read(200)),
     Row("espaces:velos-regles", expected=gestion_only(200)),
     Row("espaces:reserver-externe", ("salle-a",), expected=gestion_only(200)),
     # Postage and printing: the staff, and members for their own structure.
@@ -1109,6 +1142,7 @@ def world(personas, domaine, structure_a, structure_b, gestion):
     return {
         "personas": personas,
         "convention_pk": lieu.convention_a.pk,
+        "etage_pk": lieu.etage_1.pk,
         "reservation_a_pk": reservation_a.pk,
         "reservation_b_pk": reservation_b.pk,
         "reservation_passee_pk": passee.pk,

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from habitants import demo as habitants_demo
 from phares.lib import dates
 
-from ..models import Batiment, Convention, Espace, Etage, TypeEspace
+from ..models import Batiment, Convention, Espace, Etage, Rectangle, TypeEspace
 from ..services.batiment import code_loyer, loyer_du_tarif
+from ..services.plans import CHAMPS_PLAN, erreurs_de_placement
 from ._commun import ANNEE, DATE_REFERENCE, HABITANTS, D, d, sauf
 
 if TYPE_CHECKING:
@@ -118,6 +119,48 @@ ESPACES = (
 
 PIECES = {p.slug: p for p in ESPACES}
 
+# Where each space sits on the plan of its floor: (column, line, width, height) in cells of
+# about a metre, on the 40 × 24 grid; a corridor runs between the two rows of each floor.
+PLANS = {
+    # Rez-de-chaussée bas: the workshops and storage on the back yard.
+    "atelier-espaces-verts": (0, 0, 10, 8),
+    "atelier-bricolage": (10, 0, 7, 7),
+    "stockage-materiel": (17, 0, 9, 5),
+    "reserve-archives": (0, 10, 5, 5),
+    "vestiaire-hommes": (5, 10, 4, 4),
+    "vestiaire-femmes": (9, 10, 4, 4),
+    # Rez-de-chaussée: what receives the public on the street side, offices at the back.
+    "epicerie": (0, 0, 6, 8),
+    "refectoire": (6, 0, 8, 8),
+    "cafeteria": (14, 0, 3, 8),
+    "atelier-creation-textile": (17, 0, 7, 8),
+    "salle-seine": (24, 0, 8, 8),
+    "salle-marne": (32, 0, 5, 7),
+    "salle-ourcq": (0, 10, 5, 5),
+    "bureau-01": (5, 10, 6, 5),
+    "bureau-02": (11, 10, 4, 5),
+    "bureau-03": (15, 10, 3, 5),
+    "bureau-04": (18, 10, 3, 4),
+    "bureau-05": (21, 10, 4, 5),
+    "bureau-06": (25, 10, 3, 4),
+    # 1er étage: rooms and the coworking space, then a row of offices.
+    "salle-oise": (0, 0, 5, 6),
+    "salle-bievre": (5, 0, 4, 6),
+    "salle-crould": (9, 0, 3, 5),
+    "salle-yerres": (12, 0, 3, 4),
+    "cotravail": (15, 0, 8, 6),
+    "bureau-07": (23, 0, 5, 5),
+    "bureau-08": (28, 0, 4, 5),
+    "bureau-09": (0, 8, 3, 5),
+    "bureau-10": (3, 8, 4, 5),
+    "bureau-11": (7, 8, 3, 4),
+    "bureau-12": (10, 8, 3, 4),
+    "bureau-13": (13, 8, 3, 4),
+    "bureau-14": (16, 8, 3, 4),
+    "bureau-15": (19, 8, 3, 3),
+    "bureau-16": (22, 8, 3, 3),
+}
+
 
 # --- Conventions d'occupation -----------------------------------------------------
 
@@ -213,6 +256,20 @@ def check_espaces() -> list[str]:
             errors.append(f"{p.nom} est à un étage inconnu ({p.niveau})")
         if p.type == T.BUREAU and not D(9) <= D(p.surface) <= D(30):
             errors.append(f"{p.nom} : {p.surface} m², un bureau fait de 9 à 30 m²")
+    return errors + check_plans()
+
+
+def check_plans() -> list[str]:
+    """Chaque place est celle d'un espace connu, dans la grille, sans chevaucher une autre
+    du même étage (la règle du service `placer_espaces`)."""
+    errors = [f"place d'un espace inconnu : {slug}" for slug in PLANS if slug not in PIECES]
+    for niveau, _nom in ETAGES:
+        places = {
+            PIECES[slug]: Rectangle(*r)
+            for slug, r in PLANS.items()
+            if slug in PIECES and PIECES[slug].niveau == niveau
+        }
+        errors += erreurs_de_placement(places)
     return errors
 
 
@@ -283,6 +340,7 @@ def _load_espaces(ctx: DemoContext, etages: dict[int, Etage]) -> dict[str, Espac
                 "accessible_pmr": p.pmr,
                 "accessibilite": p.accessibilite,
                 "archive": False,
+                **dict(zip(CHAMPS_PLAN, PLANS.get(p.slug, (None,) * 4), strict=True)),
             },
         )
         for p in ESPACES

@@ -2,7 +2,18 @@
 tarifs, calendriers. Django trouve les modèles ici : chaque module y est importé.
 """
 
-from .batiment import TEXTE_MAX, TYPES_OCCUPES, Batiment, Convention, Espace, Etage, TypeEspace
+from .batiment import (
+    PLAN_COLONNES,
+    PLAN_LIGNES,
+    TEXTE_MAX,
+    TYPES_OCCUPES,
+    Batiment,
+    Convention,
+    Espace,
+    Etage,
+    Rectangle,
+    TypeEspace,
+)
 from .calendriers import JetonCalendrier
 from .reservations import (
     ClientExterne,
@@ -14,6 +25,8 @@ from .reservations import (
 from .tarifs import Consommation, ForfaitSalles, Tarif
 
 __all__ = [
+    "PLAN_COLONNES",
+    "PLAN_LIGNES",
     "TEXTE_MAX",
     "TYPES_OCCUPES",
     "Batiment",
@@ -24,6 +37,7 @@ __all__ = [
     "Etage",
     "ForfaitSalles",
     "JetonCalendrier",
+    "Rectangle",
     "Reservation",
     "ReservationQuerySet",
     "Ressource",

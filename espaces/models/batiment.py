@@ -3,7 +3,10 @@
 Les dates des conventions sont incluses aux deux bornes (fin vide = sans terme).
 """
 
+from __future__ import annotations
+
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -70,6 +73,42 @@ TEXTE_MAX = 2000
 # Spaces that are held under an occupancy agreement (rent), not booked by the hour.
 TYPES_OCCUPES = (TypeEspace.BUREAU, TypeEspace.COTRAVAIL)
 
+# Every floor is drawn on the same grid (a cell is about a metre): positions are checked by
+# the database, and the plans of the floors compare at a glance.
+PLAN_COLONNES = 40
+PLAN_LIGNES = 24
+
+
+@dataclass(frozen=True)
+class Rectangle:
+    """La place d'un espace sur le plan de son étage, en cases (colonne et ligne à partir
+    de 0, en haut à gauche)."""
+
+    x: int
+    y: int
+    largeur: int
+    hauteur: int
+
+    def chevauche(self, autre: Rectangle) -> bool:
+        """Deux espaces qui se touchent par un côté ne se chevauchent pas."""
+        return (
+            self.x < autre.x + autre.largeur
+            and autre.x < self.x + self.largeur
+            and self.y < autre.y + autre.hauteur
+            and autre.y < self.y + self.hauteur
+        )
+
+    @property
+    def dans_la_grille(self) -> bool:
+        return (
+            self.x >= 0
+            and self.y >= 0
+            and self.largeur >= 1
+            and self.hauteur >= 1
+            and self.x + self.largeur <= PLAN_COLONNES
+            and self.y + self.hauteur <= PLAN_LIGNES
+        )
+
 
 class Espace(models.Model):
     etage = models.ForeignKey(Etage, on_delete=models.PROTECT, related_name="espaces")
@@ -97,6 +136,11 @@ class Espace(models.Model):
     accessibilite = models.TextField("accessibilité (précisions)", max_length=TEXTE_MAX, blank=True)
     photo = models.ImageField("photo", upload_to="espaces/", blank=True)
     archive = models.BooleanField("archivé", default=False)
+    # Its place on the plan of its floor, in grid cells (all four, or none: not placed yet).
+    plan_x = models.PositiveSmallIntegerField("colonne sur le plan", null=True, blank=True)
+    plan_y = models.PositiveSmallIntegerField("ligne sur le plan", null=True, blank=True)
+    plan_largeur = models.PositiveSmallIntegerField("largeur sur le plan", null=True, blank=True)
+    plan_hauteur = models.PositiveSmallIntegerField("hauteur sur le plan", null=True, blank=True)
 
     class Meta:
         verbose_name = "espace"
@@ -108,6 +152,32 @@ class Espace(models.Model):
                 name="espace_cotravail_a_des_postes",
                 violation_error_message="Un espace de co-travail a au moins un poste.",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    plan_x__isnull=True,
+                    plan_y__isnull=True,
+                    plan_largeur__isnull=True,
+                    plan_hauteur__isnull=True,
+                )
+                # NULL passes a CHECK: the second branch says "not null" itself.
+                | Q(
+                    plan_x__isnull=False,
+                    plan_y__isnull=False,
+                    plan_largeur__isnull=False,
+                    plan_hauteur__isnull=False,
+                    plan_x__gte=0,
+                    plan_y__gte=0,
+                    plan_largeur__gte=1,
+                    plan_hauteur__gte=1,
+                    plan_x__lte=PLAN_COLONNES - F("plan_largeur"),
+                    plan_y__lte=PLAN_LIGNES - F("plan_hauteur"),
+                ),
+                name="espace_plan_dans_la_grille",
+                violation_error_message=(
+                    f"La place d'un espace sur le plan : quatre nombres (colonne, ligne, largeur, "
+                    f"hauteur), dans la grille de {PLAN_COLONNES} × {PLAN_LIGNES} cases."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -116,6 +186,12 @@ class Espace(models.Model):
     @property
     def est_occupe_par_convention(self) -> bool:
         return self.type in TYPES_OCCUPES
+
+    @property
+    def plan(self) -> Rectangle | None:
+        if self.plan_x is None:
+            return None
+        return Rectangle(self.plan_x, self.plan_y, self.plan_largeur, self.plan_hauteur)
 
 
 class Convention(models.Model):

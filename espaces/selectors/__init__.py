@@ -14,12 +14,16 @@ from .a_facturer import (
     tarifs_loyer,
 )
 from .batiment import (
+    Echeancier,
+    MoisDEcheances,
     Occupation,
     OccupationEspace,
     batiment,
     compte_espaces,
     conventions_actives,
+    conventions_finissant_entre,
     conventions_se_terminant,
+    echeancier,
     espaces_de,
     occupation,
 )
@@ -41,7 +45,9 @@ from .clients import (
     memes_coordonnees,
 )
 from .disponibilites import Disponibilites, Plage, disponibilites
+from .par_mois import OccupationAnnuelle, OccupationDuMois, occupation_mensuelle
 from .planning import Bloc, Journee, jour_toutes_salles, journee, semaine
+from .plans import EspaceDuPlan, PlanEtage, espaces_de_l_etage, etages, plan_etage
 from .recherche import numero_de_reservation, rechercher_espaces, rechercher_reservations
 from .reservations import (
     ApercuAnnulation,
@@ -88,13 +94,19 @@ __all__ = [
     "ApercuAnnulation",
     "Bloc",
     "Disponibilites",
+    "Echeancier",
+    "EspaceDuPlan",
     "Estimation",
     "ForfaitDuMois",
     "Journee",
     "LigneEstimee",
+    "MoisDEcheances",
     "Occupation",
+    "OccupationAnnuelle",
+    "OccupationDuMois",
     "OccupationEspace",
     "Plage",
+    "PlanEtage",
     "Prix",
     "Tarification",
     "TarifsLoyer",
@@ -111,15 +123,19 @@ __all__ = [
     "consommations_du_mois",
     "conventions_actives",
     "conventions_du_mois",
+    "conventions_finissant_entre",
     "conventions_se_terminant",
     "demandes_a_decider",
     "demandes_en_attente",
     "demandes_entre",
     "disponibilites",
+    "echeancier",
     "espaces_de",
+    "espaces_de_l_etage",
     "estimer",
     "estimer_reservation",
     "estimer_velo",
+    "etages",
     "facture_au_forfait",
     "flux_personne",
     "flux_salle",
@@ -135,7 +151,9 @@ __all__ = [
     "minutes_consommees",
     "numero_de_reservation",
     "occupation",
+    "occupation_mensuelle",
     "occurrences_a_annuler",
+    "plan_etage",
     "prix_reservation",
     "prochaines_reservations",
     "rechercher_espaces",

@@ -25,6 +25,12 @@ def conventions_se_terminant(*, le: datetime.date, jours: int = 90) -> QuerySet[
     """Les conventions qui prennent fin entre `le` et `jours` jours plus tard (inclus), la plus
     proche d'abord, sauf celles qui ont déjà une suite : une convention de la même structure
     sur le même bureau ou poste commence après leur fin (une prolongation)."""
+    return conventions_finissant_entre(le, le + datetime.timedelta(days=jours))
+
+
+def conventions_finissant_entre(du: datetime.date, au: datetime.date) -> QuerySet[Convention]:
+    """Les conventions sans suite dont le dernier jour tombe dans [du, au] (inclus), la plus
+    proche d'abord (une requête)."""
     suite = Convention.objects.filter(
         structure=OuterRef("structure"),
         espace=OuterRef("espace"),
@@ -32,11 +38,53 @@ def conventions_se_terminant(*, le: datetime.date, jours: int = 90) -> QuerySet[
         debut__gt=OuterRef("fin"),
     )
     return (
-        Convention.objects.filter(fin__gte=le, fin__lte=le + datetime.timedelta(days=jours))
+        Convention.objects.filter(fin__gte=du, fin__lte=au)
         .exclude(Exists(suite))
         .select_related("structure", "espace")
         .order_by("fin", F("espace__nom"), "poste", "pk")
     )
+
+
+@dataclass(frozen=True)
+class MoisDEcheances:
+    mois: datetime.date  # the 1st of the month
+    conventions: list[Convention]
+
+    @property
+    def total_ht(self) -> Decimal:
+        """Loyers mensuels HT des conventions qui finissent ce mois-là."""
+        return sum((c.montant_mensuel_ht for c in self.conventions), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class Echeancier:
+    du: datetime.date
+    au: datetime.date
+    mois: list[MoisDEcheances]
+
+    @property
+    def total_ht(self) -> Decimal:
+        return sum((m.total_ht for m in self.mois), Decimal("0.00"))
+
+    @property
+    def nombre(self) -> int:
+        return sum(len(m.conventions) for m in self.mois)
+
+
+def echeancier(*, le: datetime.date, mois: int = 12) -> Echeancier:
+    """Les fins de convention sans suite de `le` à la fin du `mois`-ième mois (celui de `le`
+    compris), groupées par mois, chaque mois présent même vide (une requête)."""
+    premiers = [_mois_plus(le.replace(day=1), n) for n in range(mois)]
+    au = _mois_plus(premiers[-1], 1) - datetime.timedelta(days=1)
+    par_mois: dict[datetime.date, list[Convention]] = {p: [] for p in premiers}
+    for c in conventions_finissant_entre(le, au):
+        par_mois[c.fin.replace(day=1)].append(c)
+    return Echeancier(le, au, [MoisDEcheances(p, cs) for p, cs in par_mois.items()])
+
+
+def _mois_plus(premier: datetime.date, n: int) -> datetime.date:
+    rang = premier.year * 12 + premier.month - 1 + n
+    return datetime.date(rang // 12, rang % 12 + 1, 1)
 
 
 @dataclass

@@ -39,6 +39,7 @@ from .modifications import (
     proposer_retablissement,
     retablir,
 )
+from .plans import erreurs_de_placement, placer_espaces
 from .reservations import (
     Organisation,
     reserver,
@@ -91,10 +92,12 @@ __all__ = [
     "enregistrer_regles",
     "enregistrer_regles_velos",
     "enregistrer_tarif",
+    "erreurs_de_placement",
     "modifier_client",
     "modifier_reservation",
     "nouveau_jeton",
     "occurrences",
+    "placer_espaces",
     "planifier_serie",
     "proposer_creneau",
     "proposer_retablissement",

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 from phares.forms import style_form
 from phares.lib import annulables, dates, temps
-from phares.lib.money import format_euros, format_prix_unitaire
+from phares.lib.money import format_euros, format_nombre, format_prix_unitaire
 
 register = template.Library()
 
@@ -62,6 +62,22 @@ def date_longue(value, arg=""):
     if not value:
         return ""
     return dates.date_longue(_jour(value), jour=arg == "jour")
+
+
+@register.filter
+def mois_annee(value):
+    """{{ d|mois_annee }} -> « octobre 2015 »."""
+    if not value:
+        return ""
+    return dates.mois_annee(_jour(value))
+
+
+@register.filter
+def nombre(value):
+    """{{ surface|nombre }} -> « 12,5 » (Decimal à la française, sans zéros inutiles)."""
+    if value is None:
+        return "—"
+    return format_nombre(value)
 
 
 @register.filter

@@ -228,3 +228,18 @@ def test_running_again_keeps_what_was_changed_in_the_app():
     assert Tarif.objects.filter(code="impression", fin__isnull=True).count() == 1
     assert Tarif.objects.get(pk=impression.pk).fin == datetime.date(2015, 12, 31)
     assert ForfaitSalles.objects.filter(structure=forfait.structure, fin__isnull=True).count() == 1
+
+
+def test_chaque_espace_de_la_demo_est_place_sans_chevauchement():
+    """`make run` montre de vrais plans : tous les espaces à leur place, aucun recouvert."""
+    assert not Espace.objects.filter(plan_x__isnull=True).exists()
+    for etage in Etage.objects.all():
+        plan = selectors.plan_etage(etage.pk, le=d(2015, 6, 30))
+        assert plan.non_places == [] and plan.places
+        rectangles = [(e.espace.nom, e.espace.plan) for e in plan.places]
+        for (a, ra), (b, rb) in itertools.combinations(rectangles, 2):
+            assert not ra.chevauche(rb), (a, b)
+    rdc = selectors.plan_etage(Etage.objects.get(niveau=0).pk, le=d(2015, 6, 30))
+    etats = {e.espace.slug: e.libelle_etat for e in rdc.places}
+    assert etats["bureau-01"] == "Occupé par Halage"
+    assert etats["salle-seine"] == "Salle de formation"

@@ -2,6 +2,7 @@
 tests/test_robustesse.py, sur le monde de la matrice des permissions)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from habitants.projets.models import Jalon, Participation, Projet
@@ -74,3 +75,21 @@ def test_participants_et_roles_hostiles(world):  # noqa: F811
     assert client.post(f"/projets/{slug}/participants/{2**70}/retirer/").status_code == 404
     assert client.get("/projets/" + "x" * 500 + "/").status_code == 404
     assert (Projet.objects.count(), Jalon.objects.count()) == (nb_projets, nb_jalons)
+
+
+@pytest.mark.parametrize("dechet", ["²", "١٢", "99999999999999999999", "1" * 5000, "-1", " 3"])
+@pytest.mark.parametrize(
+    ("persona", "name", "param"),
+    [
+        (None, "projets:vie-publique", "annee"),
+        ("gestion", "projets:subvention-nouvelle", "financeur"),
+        ("gestion", "projets:evenement-nouveau", "reservation"),
+        ("gestion", "projets:photo-nouvelle", "evenement"),
+    ],
+)
+def test_parametre_entier_hostile_jamais_500(persona, name, param, dechet, world):  # noqa: F811
+    """Un entier illisible (« ² » passe `isdigit` mais pas `int`) ou trop grand pour la base
+    dans l'URL : la page sans lui, ou un 404 — jamais un 500."""
+    client = client_as(world["personas"][persona]) if persona else Client()
+    response = client.get(reverse(name), {param: dechet})
+    assert response.status_code in (200, 404)

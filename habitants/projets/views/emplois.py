@@ -45,18 +45,21 @@ def _structures_du_filtre(portee):
     return structures if portee is None else structures.filter(pk__in=portee)
 
 
+def _emplois_visibles(portee):
+    if portee is None:
+        return selectors.emplois_mutualises()
+    return selectors.emplois_des_structures(portee)
+
+
 # --- Emplois mutualisés -------------------------------------------------------------------
 
 
 @login_required
 def emploi_liste(request):
     portee = _portee(request.user)
-    emplois = (
-        selectors.emplois_mutualises()
-        if portee is None
-        else selectors.emplois_des_structures(portee)
+    f = EmploiFilter(
+        request.GET, queryset=_emplois_visibles(portee), structures=_structures_du_filtre(portee)
     )
-    f = EmploiFilter(request.GET, queryset=emplois, structures=_structures_du_filtre(portee))
     page, query = paginate(request, f.qs.order_by("-debut", "intitule", "pk"))
     style_form(f.form)
     return render(
@@ -73,13 +76,7 @@ def emploi_liste(request):
 
 
 def _emploi_visible_ou_404(user, pk) -> EmploiMutualise:
-    portee = _portee(user)
-    emplois = (
-        selectors.emplois_mutualises()
-        if portee is None
-        else selectors.emplois_des_structures(portee)
-    )
-    return get_object_or_404(emplois, pk=pk)
+    return get_object_or_404(_emplois_visibles(_portee(user)), pk=pk)
 
 
 @login_required

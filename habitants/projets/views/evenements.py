@@ -18,8 +18,7 @@ from ..forms.evenements import EvenementFilter, EvenementForm
 from ..models import Evenement
 from ..services import ProjetsError
 from ..services import evenements as services
-
-PK_MAX = 2**31 - 1
+from ._params import entier
 
 
 def evenement_ou_404(pk: int) -> Evenement:
@@ -37,9 +36,10 @@ def _reservation_demandee(request):
     brut = request.GET.get("reservation", "")
     if not brut:
         return None
-    if not brut.isdigit() or int(brut) > PK_MAX:
+    pk = entier(brut)
+    if pk is None:
         raise Http404
-    return get_object_or_404(services.reservations_liables(request.user), pk=int(brut))
+    return get_object_or_404(services.reservations_liables(request.user), pk=pk)
 
 
 @login_required

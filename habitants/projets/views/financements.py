@@ -22,6 +22,7 @@ from ..roles import gestion_required, is_gestion, is_staff_member, staff_require
 from ..services import ProjetsError
 from ..services import financements as services
 from ..services.financements import SubventionInvalide
+from ._params import entier
 
 # --- Objets d'une URL -------------------------------------------------------------------
 
@@ -176,8 +177,9 @@ def subvention_detail(request, pk):
 
 def _formulaire_subvention(request, subvention: Subvention | None):
     initial = None
-    if subvention is None and request.GET.get("financeur", "").isdigit():
-        initial = {"financeur": int(request.GET["financeur"])}
+    financeur = entier(request.GET.get("financeur"))
+    if subvention is None and financeur is not None:
+        initial = {"financeur": financeur}
     form = SubventionForm(request.POST or None, instance=subvention, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

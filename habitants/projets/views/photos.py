@@ -19,6 +19,7 @@ from ..models import Evenement, Photo, Projet
 from ..services import ProjetsError
 from ..services import photos as services
 from ..services.photos import PhotoRefusee
+from ._params import entier
 
 PAR_PAGE = 48
 
@@ -64,9 +65,10 @@ def _contexte_demande(request) -> dict:
     slug = request.GET.get("projet")
     if slug:
         initial["projet"] = get_object_or_404(Projet, slug=slug)
-    pk = request.GET.get("evenement", "")
-    if pk:
-        if not pk.isdigit():
+    brut = request.GET.get("evenement", "")
+    if brut:
+        pk = entier(brut)
+        if pk is None:
             raise Http404("Événement inconnu.")
         evenement = get_object_or_404(Evenement.objects.select_related("projet"), pk=pk)
         initial.update(evenement=evenement, date=evenement.date)

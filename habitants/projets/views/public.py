@@ -7,14 +7,15 @@ import datetime
 from django.shortcuts import render
 
 from .. import selectors
+from ._params import entier
 
 
 def vie_publique(request):
     annees = selectors.annees_publiques()
-    demandee = request.GET.get("annee", "")
-    une_annee = demandee.isdigit() and int(demandee) in annees
+    demandee = entier(request.GET.get("annee"))
+    une_annee = demandee in annees
     if une_annee:
-        premiere = derniere = int(demandee)
+        premiere = derniere = demandee
     elif annees:
         derniere = annees[0]
         premiere = derniere - selectors.ANNEES_PUBLIQUES + 1
@@ -32,6 +33,6 @@ def vie_publique(request):
             "axes": axes,
             "annees": annees,
             "une_annee": une_annee,
-            "annee": int(demandee) if une_annee else None,
+            "annee": demandee if une_annee else None,
         },
     )

@@ -28,6 +28,7 @@ from habitants import selectors as habitants_selectors
 from habitants.projets import selectors as projets_selectors
 from phares.lib import temps
 from phares.lib.dates import MOIS, MOIS_COURTS, mois_annee
+from phares.lib.money import format_nombre
 
 from .donnees import (
     AnneeSansDonnees,
@@ -161,7 +162,13 @@ def _chiffres_batiment(espaces) -> list[Chiffre]:
     ateliers = par_type["atelier"]
     boutiques = par_type["boutique"]
     return [
-        Chiffre("surface", surface, "m²", REGLE_SURFACE, texte=f"{surface} m² sur {etages} étages"),
+        Chiffre(
+            "surface",
+            surface,
+            "m²",
+            REGLE_SURFACE,
+            texte=f"{format_nombre(surface)} m² sur {etages} étages",
+        ),
         Chiffre("etages", etages, "étages", REGLE_ETAGES),
         Chiffre(
             "salles",
@@ -259,11 +266,9 @@ def domaines(annee: int, structures, associes) -> list[DomaineDuRapport]:
     fin = dernier_jour(annee)
     associees = {a.structure_id for a in associes if a.structure_id}
 
-    def parti(s) -> bool:
-        return s.depart is not None and s.depart < fin
-
     # Within a domain: those present all along first, then arrivals, then departures.
-    structures.sort(key=lambda s: (parti(s), s.arrivee >= premier_jour(annee), s.nom.lower()))
+    debut = premier_jour(annee)
+    structures.sort(key=lambda s: (s.est_partie(fin), s.arrivee >= debut, s.nom.lower()))
     return [
         DomaineDuRapport(
             nom=domaine.nom if domaine else "Autres",
@@ -273,7 +278,7 @@ def domaines(annee: int, structures, associes) -> list[DomaineDuRapport]:
                     slug=s.slug,
                     description=s.description,
                     associe=s.pk in associees,
-                    parti=parti(s),
+                    parti=s.est_partie(fin),
                     periode=periode_dans_l_annee(s.arrivee, s.depart, annee),
                     sigle_developpe=s.sigle_developpe,
                 )
@@ -509,7 +514,7 @@ class _Axes:
 
     def _emploi(self, emploi) -> str:
         debut = f", depuis {mois_annee(emploi.debut)}" if emploi.debut.year == self.annee else ""
-        return f"Poste mutualisé : {emploi.intitule} ({_court(emploi.etp)} ETP{debut})"
+        return f"Poste mutualisé : {emploi.intitule} ({format_nombre(emploi.etp)} ETP{debut})"
 
     @staticmethod
     def _service_civique(sc) -> str:
@@ -632,16 +637,22 @@ def graphique_occupation(annee: int, espaces) -> Graphique:
     `espaces.selectors.par_mois.occupation_mensuelle` (une requête pour les deux années)."""
     par_an = occupation_mensuelle((annee, annee - 1), espaces=espaces)
     series = []
-    for an in (annee, annee - 1):
-        if an != annee and not par_an[an].a_des_conventions:
-            continue
-        mois = par_an[an].mois
+    for an, occupation in _annees_montrees(annee, par_an, lambda o: o.a_des_conventions):
+        mois = occupation.mois
         series.append(Serie(f"Bureaux {an}", [m.taux_bureaux for m in mois]))
         series.append(Serie(f"Postes de co-travail {an}", [m.taux_postes for m in mois]))
     return Graphique(
         "occupation", "Occupation des bureaux et du co-travail", "lignes",
         list(MOIS_COURTS), series, unite="%", regle=REGLE_OCCUPATION,
     )  # fmt: skip
+
+
+def _annees_montrees(annee: int, par_an: dict, a_des_donnees=bool) -> list:
+    """(an, données) de l'année, puis de la précédente si elle en a : la comparaison que
+    montre chaque graphique."""
+    return [
+        (an, par_an[an]) for an in (annee, annee - 1) if an == annee or a_des_donnees(par_an[an])
+    ]
 
 
 def _heures(minutes: int) -> Decimal:
@@ -655,9 +666,7 @@ def graphiques_reservations(annee: int) -> list[Graphique]:
     }
     salles = sorted({h.salle for lignes in par_an.values() for h in lignes})
     series_salles, series_usagers = [], []
-    for an, lignes in par_an.items():
-        if an != annee and not lignes:
-            continue
+    for an, lignes in _annees_montrees(annee, par_an):
         par_salle: dict[str, int] = defaultdict(int)
         par_usager: dict[bool, int] = defaultdict(int)
         for h in lignes:
@@ -684,9 +693,7 @@ def graphique_recettes(annee: int) -> Graphique:
     par_an = {an: facturation_selectors.recettes_par_origine(an) for an in (annee, annee - 1)}
     categories = list(dict.fromkeys(LIBELLES_RECETTES.values()))
     series = []
-    for an, recettes in par_an.items():
-        if an != annee and not recettes:
-            continue
+    for an, recettes in _annees_montrees(annee, par_an):
         par_libelle: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
         for origine, montant in recettes.items():
             par_libelle[LIBELLES_RECETTES.get(origine, "Autres")] += montant
@@ -701,9 +708,7 @@ def graphique_emplois(annee: int) -> Graphique:
     par_an = {an: list(habitants_selectors.chiffres_annuels(annee=an)) for an in (annee, annee - 1)}
     noms = sorted({c.structure.nom for c in par_an[annee]}, key=str.lower)
     series = []
-    for an, chiffres in par_an.items():
-        if an != annee and not chiffres:
-            continue
+    for an, chiffres in _annees_montrees(annee, par_an):
         par_nom = {c.structure.nom: c for c in chiffres}
         for champ, libelle in (
             ("emplois_permanents", "Emplois permanents"),

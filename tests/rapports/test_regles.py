@@ -263,3 +263,14 @@ def test_chaque_section_dit_sa_regle():
     assert "Les grands chantiers 2015" in sections
     assert "en 2015" in sections["Les grands chantiers 2015"]
     assert all(phrase.endswith(".") for phrase in sections.values())
+
+
+def test_poste_mutualise_etp_a_la_francaise():
+    """Un ETP fractionnaire s'écrit avec une virgule dans la phrase, pas « 0.5 »."""
+    from types import SimpleNamespace
+
+    emploi = SimpleNamespace(
+        intitule="Animatrice", etp=Decimal("0.50"), debut=datetime.date(2014, 3, 1)
+    )
+    texte = regles._Axes._emploi(SimpleNamespace(annee=2015), emploi)
+    assert texte == "Poste mutualisé : Animatrice (0,5 ETP)"

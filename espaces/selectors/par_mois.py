@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .a_facturer import bornes_du_mois
 from .batiment import EspaceInventorie, conventions_entre, inventaire
 
 CENT = Decimal(100)
@@ -24,13 +25,6 @@ DIXIEME = Decimal("0.1")
 
 def _dixieme(valeur: Decimal) -> Decimal:
     return valeur.quantize(DIXIEME, rounding=ROUND_HALF_UP)
-
-
-def bornes_mois(annee: int, mois: int) -> tuple[datetime.date, datetime.date]:
-    """Premier et dernier jour (inclus) du mois."""
-    debut = datetime.date(annee, mois, 1)
-    suivant = datetime.date(annee + mois // 12, mois % 12 + 1, 1)
-    return debut, suivant - datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ def _jours_dans(debut, fin, du, au) -> int:
 
 
 def _mois(annee, mois, conventions, bureaux, cotravail) -> OccupationDuMois:
-    du, au = bornes_mois(annee, mois)
+    du, au = bornes_du_mois(datetime.date(annee, mois, 1))
     jours_bureaux, m2_jours, jours_postes = 0, Decimal(0), 0
     for espace_id, _poste, debut, fin in conventions:
         if espace_id in bureaux:

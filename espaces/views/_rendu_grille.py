@@ -18,7 +18,7 @@ from phares.lib import temps
 from ..selectors import grille as grilles
 
 
-def _prise(i: int, case: grilles.Case, voir_tout: bool) -> str:
+def _prise(case: grilles.Case, voir_tout: bool) -> str:
     r = case.reservation
     classes = "prise" + (" lisible" if case.lisible else "")
     attributs = f'data-lignes="{case.lignes}"'
@@ -71,7 +71,7 @@ def corps(grille: grilles.Grille, *, peut_reserver: bool, voir_tout: bool) -> Sa
                 else:
                     html.append('<td class="libre"></td>')
             elif etat == grilles.PRISE:
-                html.append(_prise(i, case, voir_tout))
+                html.append(_prise(case, voir_tout))
             elif etat == grilles.BATTEMENT:
                 html.append(
                     f'<td rowspan="{case.lignes}" class="battement">'

@@ -397,21 +397,18 @@ def _reponse_deplacement(request, r, ok: bool, message: str, *, status: int = 20
             status=status,
         )
     (messages.success if ok else messages.error)(request, message)
-    suivant = request.POST.get("suivant", "")
-    if url_has_allowed_host_and_scheme(
-        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(suivant)
-    return redirect("espaces:reservation-detail", r.pk)
+    return redirect(
+        _page_de_retour(request, "suivant") or reverse("espaces:reservation-detail", args=[r.pk])
+    )
 
 
-def _suite(request) -> str | None:
-    """La page d'où vient la décision (le tableau de bord), si elle est de ce site."""
-    suite = request.POST.get("suite", "")
-    if suite and url_has_allowed_host_and_scheme(
-        suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def _page_de_retour(request, champ: str) -> str | None:
+    """L'adresse postée dans `champ` (la page d'où vient l'action), si elle est de ce site."""
+    adresse = request.POST.get(champ, "")
+    if adresse and url_has_allowed_host_and_scheme(
+        adresse, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return suite
+        return adresse
     return None
 
 
@@ -436,7 +433,14 @@ def reservation_decider(request, pk):
         return render(
             request,
             "espaces/_demande_a_decider.html",
-            {"r": r, "suite": _suite(request), "annonce": annonce, "erreur": erreur},
+            {
+                "r": r,
+                "suite": _page_de_retour(request, "suite"),
+                "annonce": annonce,
+                "erreur": erreur,
+            },
         )
     (messages.error if erreur else messages.success)(request, annonce)
-    return redirect(_suite(request) or reverse("espaces:reservation-detail", args=[r.pk]))
+    return redirect(
+        _page_de_retour(request, "suite") or reverse("espaces:reservation-detail", args=[r.pk])
+    )

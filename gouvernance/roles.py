@@ -25,13 +25,17 @@ from . import selectors
 def is_cogerant(user, le: datetime.date | None = None) -> bool:
     if not user.is_authenticated:
         return False
-    return selectors.est_cogerant(user, le=le or timezone.localdate())
+    if le is None:  # today's role: asked by the navigation, the dashboard and the panels
+        return memo_du_jour(user, "cogerant", lambda: is_cogerant(user, timezone.localdate()))
+    return selectors.est_cogerant(user, le=le)
 
 
 def is_associe(user, le: datetime.date | None = None) -> bool:
     if not user.is_authenticated:
         return False
-    return selectors.est_associe(user, le=le or timezone.localdate())
+    if le is None:
+        return memo_du_jour(user, "associe", lambda: is_associe(user, timezone.localdate()))
+    return selectors.est_associe(user, le=le)
 
 
 cogerant_required = role_required(is_cogerant)

@@ -6,6 +6,17 @@ from habitants.selectors import structures_du_referent, structures_of_member
 from phares import roles
 
 
+def mes_structures(user) -> list:
+    """Les structures dont `user` est membre aujourd'hui : lues une fois par requête (la
+    navigation et le tableau de bord les montrent toutes deux)."""
+    return roles.memo_du_jour(user, "mes_structures", lambda: list(structures_of_member(user)))
+
+
+def est_referent(user) -> bool:
+    """Référent·e d'au moins une structure (les factures) : une fois par requête."""
+    return roles.memo_du_jour(user, "referent", lambda: structures_du_referent(user).exists())
+
+
 def navigation(request):
     """Ce que la navigation montre à chacun (le contrôle d'accès, lui, est dans les vues).
     Coquille du projet : ce module lit les apps."""
@@ -13,22 +24,22 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": {}, "PHARES_CONTACT": settings.PHARES_CONTACT}
 
-    mes_structures = SimpleLazyObject(lambda: list(structures_of_member(user)))
+    structures = SimpleLazyObject(lambda: mes_structures(user))
     gouvernance = SimpleLazyObject(lambda: gouvernance_roles.peut_lire(user))
     return {
         "nav": {
             "gestion": roles.is_gestion(user),
             "staff": roles.is_staff_member(user),
             # Read only by pages that show it, once per request.
-            "mes_structures": mes_structures,
+            "mes_structures": structures,
             # A référent reads the invoices of their structures.
-            "referent": SimpleLazyObject(lambda: structures_du_referent(user).exists()),
+            "referent": SimpleLazyObject(lambda: est_referent(user)),
             # Associates, cogérant·es and gestion read the SCIC's meetings and decisions.
             "gouvernance": gouvernance,
             # The annual report: gestion, the SCIC's cogérant·es and associates, and the
             # habitants (who read the years made public). From what the navigation reads
             # anyway: no query of its own.
-            "rapports": SimpleLazyObject(lambda: bool(gouvernance) or bool(mes_structures)),
+            "rapports": SimpleLazyObject(lambda: bool(gouvernance) or bool(structures)),
         },
         "PHARES_CONTACT": settings.PHARES_CONTACT,
     }

@@ -29,6 +29,7 @@ from espaces.facturation import selectors as facturation_selectors
 from gouvernance import roles as gouvernance_roles
 from habitants import selectors as habitants_selectors
 from habitants.projets import selectors as projets_selectors
+from phares import context_processors as navigation
 from phares import roles
 from phares.lib import panels
 
@@ -79,9 +80,8 @@ def contexte(user) -> dict:
             context.update(_gestion(aujourd_hui))
         if roles.is_comptable(user):
             context.update(_comptabilite(factures, aujourd_hui))
-    # "Mes structures" (nav.mes_structures) are read again here: the navigation's list is
-    # lazy and belongs to the template.
-    structures = list(habitants_selectors.structures_of_member(user))
+    # The same list as the navigation's (nav.mes_structures): read once per request.
+    structures = navigation.mes_structures(user)
     if structures:
         context.update(_habitant(user, structures, aujourd_hui, maintenant))
     return context
@@ -170,7 +170,7 @@ def _habitant(user, structures, aujourd_hui: datetime.date, maintenant) -> dict:
     }
     # Billing is the référents' business (a plain member sees no invoice); a référent may
     # also start a project (habitants.projets.roles).
-    context["peut_creer_projet"] = referent = facturation_selectors.est_referent(user)
+    context["peut_creer_projet"] = referent = navigation.est_referent(user)
     if referent:
         factures = facturation_selectors.factures_visibles(user)
         dues = list(

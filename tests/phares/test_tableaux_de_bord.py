@@ -640,16 +640,17 @@ def requetes(client) -> int:
     return len(ctx.captured_queries)
 
 
-# Measured (30, 21, 20, 18, 20, 23, 15 on SQLite), the fixed cost of a page included
-# (session, user, groups), plus two: a new card that reads per item shows here.
+# Measured (29, 18, 16, 14, 16, 20, 12 on SQLite), the fixed cost of a page included
+# (session, user, groups), plus two: a new card that reads per item shows here, and so does
+# a role read twice (the navigation and the dashboard share them, phares.roles.memo_du_jour).
 BORNES = {
-    "gestion": 32,
-    "comptable": 23,
-    "referent_a": 22,
-    "membre_a": 20,
-    "habitant_b": 22,
-    "cogerant": 25,
-    "associe": 17,
+    "gestion": 31,
+    "comptable": 20,
+    "referent_a": 18,
+    "membre_a": 16,
+    "habitant_b": 18,
+    "cogerant": 22,
+    "associe": 14,
 }
 
 

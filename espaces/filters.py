@@ -5,6 +5,7 @@ from django.utils import timezone
 from habitants import selectors as habitants_selectors
 from phares.forms import DateBorneeFilter
 from phares.lib import dates, recherche, temps
+from phares.lib.pagination import Partie
 
 from . import selectors
 from .models import (
@@ -124,8 +125,8 @@ class ConsommationFilter(django_filters.FilterSet):
 
 
 class ReservationFilter(django_filters.FilterSet):
-    """L'ordre (à venir puis passées) est celui de la vue, après les filtres
-    (ReservationQuerySet.a_venir_puis_passees) : chaque filtre garde la même règle."""
+    """L'ordre (à venir puis passées, `parties_de_la_liste`) est celui de la vue, après les
+    filtres : chaque filtre garde la même règle. Chacun a son index (Reservation.Meta)."""
 
     quand = django_filters.ChoiceFilter(
         label="Quand",
@@ -162,12 +163,13 @@ class ReservationFilter(django_filters.FilterSet):
         return queryset.de_statut(value, timezone.now())
 
     def filter_quand(self, queryset, name, value):
-        """À venir : pas encore finie (une réunion en cours est à venir) ; passée : finie."""
+        """À venir : pas encore finie (une réunion en cours est à venir) ; passée : finie.
+        La liste ne lit alors que sa partie (`parties_de_la_liste`)."""
         now = timezone.now()
         if value == "a_venir":
-            return queryset.filter(fin__gt=now)
+            return queryset.pas_finies(now)
         if value == "passees":
-            return queryset.filter(fin__lte=now)
+            return queryset.finies(now)
         return queryset
 
     # Days of Paris, both included: 00:00 of the first to 00:00 after the last.
@@ -176,6 +178,27 @@ class ReservationFilter(django_filters.FilterSet):
 
     def filter_au(self, queryset, name, value):
         return queryset.filter(debut__lt=temps.day_bounds(value)[1])
+
+
+A_VENIR, PASSEES = "v", "p"
+
+
+def parties_de_la_liste(queryset, quand: str | None):
+    """Les parties de la liste des réservations pour `pagination.page_par_cles` : à venir (pas
+    finies à la référence), la plus proche d'abord, puis passées, la plus récente d'abord ;
+    à début égal, par clé. Chacune est un parcours de l'index (debut, id) ou de celui du
+    filtre, borné (voir DUREE_BLOQUEE_MAX) : une page coûte autant à 100 000 réservations
+    qu'à 1 000, sans COUNT."""
+
+    def parties(reference):
+        liste = []
+        if quand != "passees":
+            liste.append(Partie(A_VENIR, queryset.pas_finies(reference)))
+        if quand != "a_venir":
+            liste.append(Partie(PASSEES, queryset.finies(reference), decroissant=True))
+        return liste
+
+    return parties
 
 
 class ClientExterneFilter(django_filters.FilterSet):

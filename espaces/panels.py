@@ -18,7 +18,8 @@ def _espaces_et_reservations(structure) -> dict:
         "conventions": list(selectors.espaces_de(structure, le=timezone.localdate())),
         "reservations": list(
             Reservation.objects.actives()
-            .filter(structure=structure, fin__gt=timezone.now())
+            .pas_finies(timezone.now())
+            .filter(structure=structure)
             .select_related("ressource")
             .order_by("debut")[:10]
         ),

@@ -16,6 +16,7 @@ from .batiment import (
 )
 from .calendriers import JetonCalendrier
 from .reservations import (
+    DUREE_BLOQUEE_MAX,
     ClientExterne,
     Reservation,
     ReservationQuerySet,
@@ -25,6 +26,7 @@ from .reservations import (
 from .tarifs import Consommation, ForfaitSalles, Tarif
 
 __all__ = [
+    "DUREE_BLOQUEE_MAX",
     "PLAN_COLONNES",
     "PLAN_LIGNES",
     "TEXTE_MAX",

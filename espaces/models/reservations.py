@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from habitants.models import Structure
@@ -114,6 +115,40 @@ class ClientExterne(models.Model):
         return self.nom
 
 
+# The longest slot one booking may block, battement included: a booking fits in one day
+# (at most 24 h by the rooms' rules, RegleForm.MAXIMA) and its battement is at most 24 h.
+# Written down so that an overlap lookup is bounded on both sides of `debut`: whatever
+# blocks part of [a, b[ starts after a - DUREE_BLOQUEE_MAX, so the lookup is a range scan
+# on the (ressource, debut) or (debut) index, the same cost at 1,000 or 100,000 bookings
+# (docs/decisions.md, « Disponibilités qui ne grandissent pas avec l'historique »).
+# The services refuse more (EspacesError), and so does the database (constraint below).
+DUREE_BLOQUEE_MAX = datetime.timedelta(hours=48)
+
+
+class SecondesBloquees(Func):
+    """fin_bloquee - debut en secondes, écrit avec les fonctions natives de chaque base :
+    sur SQLite, l'écriture de Django (une fonction Python qu'il déclare à chaque connexion)
+    ferait refuser toute écriture dans la table à un autre client (sqlite3, une
+    restauration) ; strftime('%s') est natif et déterministe, permis dans un CHECK."""
+
+    output_field = IntegerField()
+
+    def __init__(self, **extra):
+        super().__init__(F("debut"), F("fin_bloquee"), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        debut, params_debut = compiler.compile(self.source_expressions[0])
+        fin, params_fin = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            sql = (
+                f"(CAST(strftime('%%s', {fin}) AS INTEGER)"
+                f" - CAST(strftime('%%s', {debut}) AS INTEGER))"
+            )
+        else:
+            sql = f"EXTRACT(EPOCH FROM ({fin} - {debut}))"
+        return sql, (*params_fin, *params_debut)
+
+
 def _echues(now: datetime.datetime) -> Q:
     """Demandes en attente dont la date limite est passée à `now` (Reservation.est_expiree,
     en base)."""
@@ -155,8 +190,22 @@ class ReservationQuerySet(models.QuerySet):
 
     def chevauchant(self, debut: datetime.datetime, fin: datetime.datetime):
         """Réservations dont le créneau bloqué [debut, fin_bloquee[ croise [debut, fin[ (en
-        mémoire : Reservation.chevauche)."""
-        return self.filter(debut__lt=fin, fin_bloquee__gt=debut)
+        mémoire : Reservation.chevauche). Borné des deux côtés sur `debut` (voir
+        DUREE_BLOQUEE_MAX) : un parcours d'index, quelle que soit la taille de l'historique."""
+        return self.filter(
+            debut__lt=fin, debut__gt=debut - DUREE_BLOQUEE_MAX, fin_bloquee__gt=debut
+        )
+
+    def pas_finies(self, now: datetime.datetime):
+        """Pas encore finies à `now` (une réunion en cours aussi), bornées comme
+        `chevauchant` : une réservation qui finit après `now` a commencé après
+        now - DUREE_BLOQUEE_MAX."""
+        return self.filter(fin__gt=now, debut__gt=now - DUREE_BLOQUEE_MAX)
+
+    def finies(self, now: datetime.datetime):
+        """Finies à `now` ; la borne redite sur `debut` (début < fin ≤ now) fait partir le
+        parcours de l'index (debut) de `now`, pas des réservations à venir."""
+        return self.filter(fin__lte=now, debut__lt=now)
 
     def a_venir_puis_passees(self, now: datetime.datetime):
         """L'ordre des listes : à venir (pas encore finies) de la plus proche à la plus
@@ -307,9 +356,21 @@ class Reservation(models.Model):
         verbose_name = "réservation"
         verbose_name_plural = "réservations"
         ordering = ["debut"]
+        # Each ordering and filter of the lists has its index, the key as the tie-break of
+        # equal starts (ordered pages); the overlap lookups use the first three (see
+        # DUREE_BLOQUEE_MAX). Plans at 100,000 bookings: bench/plans/.
         indexes = [
-            models.Index(fields=["ressource", "debut"]),
-            models.Index(fields=["structure", "debut"]),
+            models.Index(fields=["ressource", "debut", "id"], name="reservation_ressource_debut"),
+            models.Index(fields=["structure", "debut", "id"], name="reservation_structure_debut"),
+            models.Index(fields=["debut", "id"], name="reservation_debut"),
+            models.Index(fields=["statut", "debut", "id"], name="reservation_statut_debut"),
+            # The pending requests (dashboard count, the list to decide): a few rows, never
+            # the whole table.
+            models.Index(
+                fields=["expire_le", "id"],
+                condition=Q(statut="en_attente"),
+                name="reservation_en_attente",
+            ),
             models.Index(fields=["empreinte_ip", "cree_le"], name="reservation_empreinte_ip"),
         ]
         constraints = [
@@ -318,6 +379,15 @@ class Reservation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(fin_bloquee__gte=F("fin")), name="reservation_battement_positif"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    SecondesBloquees(), int(DUREE_BLOQUEE_MAX.total_seconds())
+                ),
+                name="reservation_duree_bloquee_bornee",
+                violation_error_message=(
+                    "Une réservation bloque 48 heures au plus, battement compris."
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(structure__isnull=False) & Q(externe__isnull=True))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from habitants import selectors as habitants_selectors
 from phares.lib import temps
 
-from ..models import Reservation, Ressource
+from ..models import DUREE_BLOQUEE_MAX, Reservation, Ressource
 
 
 def salles() -> QuerySet[Ressource]:
@@ -65,7 +65,13 @@ def reservations_du_jour(jour: datetime.date) -> QuerySet[Reservation]:
     debut, fin = temps.day_bounds(jour)
     return (
         Reservation.objects.confirmees()
-        .filter(ressource__categorie=Ressource.Categorie.SALLE, debut__lt=fin, fin__gt=debut)
+        .filter(
+            ressource__categorie=Ressource.Categorie.SALLE,
+            debut__lt=fin,
+            # Bounded below too (DUREE_BLOQUEE_MAX): a range of the (debut) index.
+            debut__gt=debut - DUREE_BLOQUEE_MAX,
+            fin__gt=debut,
+        )
         .select_related("ressource", "structure", "externe")
         .order_by("ressource__espace__etage__niveau", "ressource__nom", "debut", "pk")
     )
@@ -96,7 +102,8 @@ def prochaines_reservations(structure_ids, *, now: datetime.datetime) -> QuerySe
     proche d'abord (une réunion en cours est encore à venir)."""
     return (
         Reservation.objects.actives()
-        .filter(structure_id__in=structure_ids, fin__gt=now)
+        .pas_finies(now)
+        .filter(structure_id__in=structure_ids)
         .select_related("ressource", "structure")
         .order_by("debut", "pk")
     )

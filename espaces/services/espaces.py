@@ -134,6 +134,8 @@ def _ressource_de_salle(espace: Espace, reservable: bool, externes: bool) -> Res
 
 # --- Règles de réservation -----------------------------------------------------------
 
+MINUTES_PAR_JOUR = 24 * 60
+
 CHAMPS_REGLES = (
     "heure_ouverture",
     "heure_fermeture",
@@ -154,6 +156,14 @@ def _verifier_regles(regles: dict[str, Any]) -> None:
         raise EspacesError("La fermeture doit suivre l'ouverture.")
     if regles["duree_max_minutes"] < regles["duree_min_minutes"]:
         raise EspacesError("La durée maximale doit dépasser la durée minimale.")
+    # A booking fits in a day, its battement too: together they stay within what the
+    # overlap lookups assume (models.DUREE_BLOQUEE_MAX); the form says the same.
+    for champ, nom in (
+        ("duree_max_minutes", "La durée maximale"),
+        ("battement_minutes", "Le battement"),
+    ):
+        if regles[champ] > MINUTES_PAR_JOUR:
+            raise EspacesError(f"{nom} est de 24 heures au plus ({MINUTES_PAR_JOUR} min).")
 
 
 def _appliquer(ressources: Iterable[Ressource], regles: dict[str, Any]) -> None:

@@ -33,7 +33,13 @@ from phares.lib.verrous import verrouiller
 from phares.roles import is_gestion
 
 from .. import notifications, selectors
-from ..models import ClientExterne, Reservation, Ressource, SerieReservations
+from ..models import (
+    DUREE_BLOQUEE_MAX,
+    ClientExterne,
+    Reservation,
+    Ressource,
+    SerieReservations,
+)
 from ._erreurs import ConflitError, EspacesError, PrixError, inserer
 from .tarifs import verrouiller_forfaits
 
@@ -83,6 +89,20 @@ def verifier_regles(
         )
     _verifier_horaires(ressource, debut, fin)
     _verifier_duree_et_capacite(ressource, debut, fin, nb_personnes)
+    verifier_duree_bloquee(ressource, debut, fin)
+
+
+def verifier_duree_bloquee(ressource: Ressource, debut, fin) -> None:
+    """Le créneau bloqué (battement compris) tient dans DUREE_BLOQUEE_MAX : ce que les
+    recherches de chevauchement supposent pour rester bornées (la base le refuse aussi).
+    Les règles des salles le garantissent déjà ; ceci couvre une règle écrite avant elles."""
+    if fin_bloquee(ressource, fin) - debut > DUREE_BLOQUEE_MAX:
+        heures = int(DUREE_BLOQUEE_MAX.total_seconds()) // 3600
+        raise EspacesError(
+            f"Ce créneau bloquerait {ressource} plus de {heures} heures, battement compris : "
+            f"une réservation bloque {heures} heures au plus. Raccourcissez-la, ou demandez "
+            "à l'équipe de réduire le battement de la salle."
+        )
 
 
 def _verifier_horaires(ressource: Ressource, debut, fin) -> None:

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET
 
 from phares.lib import temps
 from phares.lib.money import format_euros
-from phares.lib.pagination import paginate
+from phares.lib.pagination import page_par_cles
 from phares.roles import gestion_required, is_gestion, is_staff_member
 
 from .. import selectors, services
-from ..filters import ReservationFilter
+from ..filters import ReservationFilter, parties_de_la_liste
 from ..forms._champs import parse_date
 from ..forms.reservations import (
     CreneauForm,
@@ -61,14 +61,15 @@ def reservation_liste(request):
     now = timezone.now()
     qs = selectors.reservations_visibles(request.user, staff=staff)
     f = ReservationFilter(request.GET, queryset=qs, staff=staff)
-    page, query = paginate(request, f.qs.a_venir_puis_passees(now))
+    # By keys, no COUNT: the list grows with the history (phares.lib.pagination).
+    quand = f.form.cleaned_data.get("quand") if f.is_valid() else None
+    page = page_par_cles(request, parties_de_la_liste(f.qs, quand), champ="debut", now=now)
     return render(
         request,
         "espaces/reservation_liste.html",
         {
             "filter": f,
             "page": page,
-            "query": query,
             "staff": staff,
             "now": now,
             # Booking for an outside organisation starts from one of the rooms open to them.

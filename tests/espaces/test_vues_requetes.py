@@ -107,16 +107,18 @@ def test_liste_des_reservations_a_nombre_de_requetes_fixe(
     peu, _ = compter(client, LISTE)
     reservations(lieu, [structure_a, structure_b], AILLEURS, [8, 10, 12, 15])
     beaucoup, response = compter(client, LISTE)
-    deuxieme_page, _ = compter(client, LISTE + "?page=2&statut=confirmee")
-
-    assert peu == beaucoup == deuxieme_page
-    assert peu <= 12
     page = response.context["page"]
+    deuxieme_page, _ = compter(client, LISTE + "?" + page.suivante)
+
+    # One query per part of the list it reads (upcoming, then past): a short list reads
+    # both, a long one stops in the first. Never more with more bookings.
+    assert beaucoup <= peu and deuxieme_page <= peu
+    assert peu <= 12
     assert len(page) == 50
-    visibles = Reservation.objects.count()
+    visibles = Reservation.objects.all()
     if persona == "membre_a":
-        visibles = Reservation.objects.filter(structure=structure_a).count()
-    assert page.paginator.count == visibles
+        visibles = visibles.filter(structure=structure_a)
+    assert len(page.elements) == 50 and set(page.elements) <= set(visibles)
 
 
 def test_page_velos_a_nombre_de_requetes_fixe(lieu, structure_a, structure_b, membre_a):

@@ -292,6 +292,8 @@ def test_a_venir_ou_passees_ne_lit_que_sa_partie(beaucoup, gestion, time_machine
     attendues = [r for r in beaucoup if (r.fin > NOW) == (quand == "a_venir")]
     assert [pk for p in pages for pk in p] == ordre_attendu(attendues, NOW)
     assert len(attendues) == n
+    lectures = [[sql for sql in page if 'FROM "espaces_reservation"' in sql] for page in requetes]
+    assert [len(page) for page in lectures] == [1, 1]
 
 
 def test_la_liste_ne_compte_pas_la_table(beaucoup, gestion, time_machine):

@@ -164,12 +164,9 @@ class ReservationFilter(django_filters.FilterSet):
 
     def filter_quand(self, queryset, name, value):
         """À venir : pas encore finie (une réunion en cours est à venir) ; passée : finie.
-        La liste ne lit alors que sa partie (`parties_de_la_liste`)."""
-        now = timezone.now()
-        if value == "a_venir":
-            return queryset.pas_finies(now)
-        if value == "passees":
-            return queryset.finies(now)
+        Rien à filtrer ici : la vue ne lit que les parties de la liste qui y répondent
+        (`parties_de_la_liste`), chacune bornée pour son index ; un filtre de plus sur `fin`
+        tromperait l'estimation de la base (voir ReservationQuerySet.a_venir)."""
         return queryset
 
     # Days of Paris, both included: 00:00 of the first to 00:00 after the last.
@@ -180,20 +177,22 @@ class ReservationFilter(django_filters.FilterSet):
         return queryset.filter(debut__lt=temps.day_bounds(value)[1])
 
 
-A_VENIR, PASSEES = "v", "p"
+EN_COURS, A_VENIR, PASSEES = "c", "v", "p"
 
 
 def parties_de_la_liste(queryset, quand: str | None):
-    """Les parties de la liste des réservations pour `pagination.page_par_cles` : à venir (pas
-    finies à la référence), la plus proche d'abord, puis passées, la plus récente d'abord ;
-    à début égal, par clé. Chacune est un parcours de l'index (debut, id) ou de celui du
-    filtre, borné (voir DUREE_BLOQUEE_MAX) : une page coûte autant à 100 000 réservations
-    qu'à 1 000, sans COUNT."""
+    """Les parties de la liste des réservations pour `pagination.page_par_cles` : pas finies à
+    la référence, la plus proche d'abord (en cours, puis à venir : l'ordre (début, clé) se
+    suit de l'une à l'autre), puis passées, la plus récente d'abord ; à début égal, par clé.
+    Chacune est un parcours borné de l'index (debut, id) ou de celui du filtre (voir
+    DUREE_BLOQUEE_MAX) : une page coûte autant à 100 000 réservations qu'à 1 000, sans
+    COUNT."""
 
     def parties(reference):
         liste = []
         if quand != "passees":
-            liste.append(Partie(A_VENIR, queryset.pas_finies(reference)))
+            liste.append(Partie(EN_COURS, queryset.en_cours(reference)))
+            liste.append(Partie(A_VENIR, queryset.a_venir(reference)))
         if quand != "a_venir":
             liste.append(Partie(PASSEES, queryset.finies(reference), decroissant=True))
         return liste

@@ -202,6 +202,18 @@ class ReservationQuerySet(models.QuerySet):
         now - DUREE_BLOQUEE_MAX."""
         return self.filter(fin__gt=now, debut__gt=now - DUREE_BLOQUEE_MAX)
 
+    def en_cours(self, now: datetime.datetime):
+        """Commencées à `now` et pas finies : les premières des « pas finies », avant les
+        `a_venir`, dans une fenêtre de DUREE_BLOQUEE_MAX."""
+        return self.filter(debut__lte=now, debut__gt=now - DUREE_BLOQUEE_MAX, fin__gt=now)
+
+    def a_venir(self, now: datetime.datetime):
+        """Pas encore commencées : les « pas finies » qui suivent les `en_cours`. Une seule
+        borne, sur `debut` : la base l'estime bien et lit l'index (debut) dans l'ordre (avec
+        `fin > now` en plus, elle croyait n'en trouver que quelques-unes et les triait
+        toutes)."""
+        return self.filter(debut__gt=now)
+
     def finies(self, now: datetime.datetime):
         """Finies à `now` ; la borne redite sur `debut` (début < fin ≤ now) fait partir le
         parcours de l'index (debut) de `now`, pas des réservations à venir."""

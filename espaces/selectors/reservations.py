@@ -37,15 +37,27 @@ def velos() -> QuerySet[Ressource]:
     return Ressource.objects.filter(categorie=Ressource.Categorie.VELO, active=True).order_by("nom")
 
 
-def velos_libres(debut, fin) -> list[Ressource]:
-    """Les vélos du parc sans réservation qui croise [debut, fin[."""
+def _libres(ressources: QuerySet[Ressource], categorie: str, debut, fin) -> list[Ressource]:
+    """`ressources` sans réservation confirmée qui tienne une partie de [debut, fin[ : une
+    requête, un parcours borné de l'index (debut) (voir DUREE_BLOQUEE_MAX)."""
     occupes = (
         Reservation.objects.confirmees()
-        .filter(ressource__categorie=Ressource.Categorie.VELO)
+        .filter(ressource__categorie=categorie)
         .chevauchant(debut, fin)
         .values("ressource_id")
     )
-    return list(velos().exclude(pk__in=occupes))
+    return list(ressources.exclude(pk__in=occupes))
+
+
+def velos_libres(debut, fin) -> list[Ressource]:
+    """Les vélos du parc sans réservation qui croise [debut, fin[."""
+    return _libres(velos(), Ressource.Categorie.VELO, debut, fin)
+
+
+def salles_libres(debut, fin) -> list[Ressource]:
+    """Les salles réservables sans réservation qui tienne [debut, fin[ (battement compris),
+    dans l'ordre des étages ; leurs horaires et durées restent à vérifier (`verifier_regles`)."""
+    return _libres(salles(), Ressource.Categorie.SALLE, debut, fin)
 
 
 def demandes_en_attente() -> QuerySet[Reservation]:

@@ -61,9 +61,11 @@ def reservation_liste(request):
     now = timezone.now()
     qs = selectors.reservations_visibles(request.user, staff=staff)
     f = ReservationFilter(request.GET, queryset=qs, staff=staff)
-    # By keys, no COUNT: the list grows with the history (phares.lib.pagination).
-    quand = f.form.cleaned_data.get("quand") if f.is_valid() else None
-    page = page_par_cles(request, parties_de_la_liste(f.qs, quand), champ="debut", now=now)
+    # By keys, no COUNT: the list grows with the history (phares.lib.pagination). The
+    # valid fields filter (f.qs), "quand" picks the parts read.
+    qs = f.qs
+    quand = f.form.cleaned_data.get("quand")
+    page = page_par_cles(request, parties_de_la_liste(qs, quand), champ="debut", now=now)
     return render(
         request,
         "espaces/reservation_liste.html",

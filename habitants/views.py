@@ -588,7 +588,7 @@ def invitation_accepter(request, token):
         except services.HabitantsError as exc:
             form.add_error(None, str(exc))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="phares.auth.ModelBackend")
             messages.success(
                 request, f"Bienvenue ! Vous faites partie de {invitation.structure.nom}."
             )

@@ -178,8 +178,10 @@ AUTH_USER_MODEL = "phares.User"
 SITE_ID = 1
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the signed-in person with their roles in one query
+    # (phares/auth.py). Sessions opened under the former names sign in again once.
+    "phares.auth.ModelBackend",
+    "phares.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

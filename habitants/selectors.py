@@ -46,6 +46,19 @@ def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
     )
 
 
+def dans_l_ordre_de_l_annuaire(structures: QuerySet[Structure]) -> QuerySet[Structure]:
+    """L'ordre des pages de l'annuaire : par domaine (dans l'ordre des domaines, les
+    structures sans domaine à la fin), puis par nom ; l'identifiant départage deux
+    homonymes, pour qu'une structure ne passe jamais d'une page à l'autre."""
+    return structures.order_by(
+        F("domaine__ordre").asc(nulls_last=True),
+        F("domaine__nom").asc(nulls_last=True),
+        "domaine_id",
+        "nom",
+        "pk",
+    )
+
+
 def par_domaine(structures) -> list[tuple[Domaine | None, list[Structure]]]:
     """Regroupe des structures par domaine, dans l'ordre des domaines."""
     groups: dict[int | None, list[Structure]] = {}

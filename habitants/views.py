@@ -105,7 +105,7 @@ def annuaire_detail(request, slug):
 @staff_required
 def structure_liste(request):
     f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
-    page, query = paginate(request, f.qs.order_by("nom"))
+    page, query = paginate(request, f.qs.order_by("nom", "pk"))
     qualites = _qualites_du_jour()
     return render(
         request,

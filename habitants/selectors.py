@@ -97,16 +97,12 @@ def structures_du_referent(user, *, le: datetime.date | None = None) -> QuerySet
 # user is read with its answers, the pages then ask nothing more.
 def fait_habitant(le: datetime.date) -> Exists:
     """Membre actif, ce jour-là, d'une structure non archivée (`structures_of_member`)."""
-    return Exists(
-        Membre.objects.actifs(le).filter(user=OuterRef("pk"), structure__archivee=False)
-    )
+    return Exists(Membre.objects.actifs(le).filter(user=OuterRef("pk"), structure__archivee=False))
 
 
 def fait_referent(le: datetime.date) -> Exists:
     """Référent·e, ce jour-là, d'une structure, archivées comprises (`structures_du_referent`)."""
-    return Exists(
-        Membre.objects.actifs(le).filter(user=OuterRef("pk"), role=Membre.Role.REFERENT)
-    )
+    return Exists(Membre.objects.actifs(le).filter(user=OuterRef("pk"), role=Membre.Role.REFERENT))
 
 
 def est_habitant(user) -> bool:

@@ -156,7 +156,20 @@ if DATABASE_URL:
     }
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL doit désigner une base PostgreSQL (postgres://…).")
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A persistent connection is not pinged before each request (a `SELECT 1`, one round
+    # trip, on every page): Django already drops one that failed, at the end of the
+    # request. Where something between app and database cuts idle connections (a proxy,
+    # a pooler's timeout), CONN_HEALTH_CHECKS=true turns the ping back on. See
+    # docs/decisions.md, « Ce que paie chaque page ».
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", False)
+    if env_bool("DATABASE_POOL", False):
+        # psycopg's pool (Django >= 5.1): connections are taken and given back per request.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_MAX", 4),
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -138,9 +138,7 @@ def test_retirer_de_la_gestion_se_voit_a_la_requete_suivante(gestion):
     assert "Journal des opérations" not in client.get(PAGE_NUE).content.decode()
 
 
-def test_un_mandat_qui_finit_et_une_adhesion_qui_commence_se_voient_aussitot(
-    cogerant, structure_a
-):
+def test_un_mandat_qui_finit_et_une_adhesion_qui_commence_se_voient_aussitot(cogerant, structure_a):
     client = client_as(cogerant)
     assert "Gouvernance" in client.get(PAGE_NUE).content.decode()
     assert client.get(reverse("gouvernance:seance-liste")).status_code == 200

@@ -162,14 +162,6 @@ if DATABASE_URL:
     # a pooler's timeout), CONN_HEALTH_CHECKS=true turns the ping back on. See
     # docs/decisions.md, « Ce que paie chaque page ».
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", False)
-    if env_bool("DATABASE_POOL", False):
-        # psycopg's pool (Django >= 5.1): connections are taken and given back per request.
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": env_int("DATABASE_POOL_MAX", 4),
-        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

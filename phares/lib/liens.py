@@ -2,10 +2,11 @@
 depuis une tâche de fond, sans requête à interroger (réglage PHARES_URL). Et les adresses
 d'une longue liste, calculées une fois (`modele`, `pour`)."""
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 
@@ -37,3 +38,14 @@ def modele(nom: str) -> str:
 def pour(modele: str, valeur) -> str:
     # The quoting reverse() applies to an argument (django.urls.resolvers._reverse_with_prefix).
     return modele.replace(_TENANT_LIEU, quote(str(valeur), safe=RFC3986_SUBDELIMS + "/~:@"))
+
+
+def fixe(nom: str) -> str:
+    """`reverse(nom)` d'une adresse sans argument (les liens du menu, sur chaque page),
+    calculée une fois par processus : la navigation de l'équipe en compte une trentaine."""
+    return _fixe(nom, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=512)
+def _fixe(nom: str, prefixe: str, urlconf: str) -> str:
+    return reverse(nom, urlconf=urlconf)

@@ -11,6 +11,13 @@ register = template.Library()
 
 
 @register.simple_tag
+def lien(nom):
+    """`{% lien 'espaces:jour' %}` : `{% url 'espaces:jour' %}` (sans argument) calculé une
+    fois par processus — le menu de chaque page en a une trentaine."""
+    return liens.fixe(nom)
+
+
+@register.simple_tag
 def modele_url(nom):
     """`{% modele_url 'habitants:annuaire-detail' as fiche %}` puis, à chaque ligne,
     `{{ fiche|url_pour:s.slug }}` : la route parcourue une fois pour toute la liste."""

@@ -31,7 +31,7 @@ def peupler(n: int, *, prefixe="Structure") -> list[Structure]:
         Structure(
             nom=f"{prefixe} {(i * 37) % n:03d}",  # names in another order than ids
             slug=f"{prefixe.lower()}-{i:03d}",
-            domaine=(domaines + [None])[i % 4],
+            domaine=[*domaines, None][i % 4],
             arrivee=datetime.date(2010, 1, 1),
             description=f"Ce que fait la structure {i}.",
         )

@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
-from phares.urls import handler403, handler404, handler500, urlpatterns as projet  # noqa: F401
+from phares.urls import handler403, handler404, handler500  # noqa: F401
+from phares.urls import urlpatterns as projet
 
 
 @login_required

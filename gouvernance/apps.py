@@ -6,6 +6,7 @@ class GouvernanceConfig(AppConfig):
     verbose_name = "Gouvernance"
 
     def ready(self):
+        from phares import roles
         from phares.lib import panels
 
         from . import panels as gouvernance_panels
@@ -19,6 +20,9 @@ class GouvernanceConfig(AppConfig):
                 structures=lambda le: selectors.structures_associees_ids(le=le),
             )
         )
+        # The request's user is read with these two roles (phares.roles.avec_roles).
+        roles.inscrire_fait_du_jour("cogerant", selectors.fait_cogerant)
+        roles.inscrire_fait_du_jour("associe", selectors.fait_associe)
         # The dashboard shows the next meeting and overdue actions (phares/views.py).
         panels.register("tableau_de_bord", gouvernance_panels.tableau_de_bord)
         # The structure's page says since when, represented by whom, with how many shares.

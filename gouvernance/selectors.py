@@ -51,28 +51,44 @@ CENTIME = Decimal("0.01")
 # --- Rôles ------------------------------------------------------------------------------
 
 
-def est_cogerant(user, *, le: datetime.date) -> bool:
+def _mandats_de_cogerant(le: datetime.date, personne):
     return Mandat.objects.filter(
-        dates.active_on(le), personne=user, fonction=Mandat.Fonction.COGERANT
-    ).exists()
+        dates.active_on(le), personne=personne, fonction=Mandat.Fonction.COGERANT
+    )
+
+
+def est_cogerant(user, *, le: datetime.date) -> bool:
+    return _mandats_de_cogerant(le, user).exists()
 
 
 def _associes(le: datetime.date):
     return Associe.objects.filter(dates.active_on(le, "entree", "sortie"))
 
 
+def _qualites_d_associe(le: datetime.date, personne, personne_des_membres):
+    """`personne_des_membres` : la même personne vue de la sous-requête des membres (un
+    `OuterRef` y remonte d'un niveau de plus)."""
+    return _associes(le).filter(
+        Q(personne=personne)
+        | Q(representant=personne)
+        | Q(structure__membres__in=Membre.objects.actifs(le).filter(user=personne_des_membres))
+    )
+
+
 def est_associe(user, *, le: datetime.date) -> bool:
     """Associé en personne, représentant·e d'une structure associée, ou membre actif d'une
     structure associée."""
-    return (
-        _associes(le)
-        .filter(
-            Q(personne=user)
-            | Q(representant=user)
-            | Q(structure__membres__in=Membre.objects.actifs(le).filter(user=user))
-        )
-        .exists()
-    )
+    return _qualites_d_associe(le, user, user).exists()
+
+
+# The same questions as an EXISTS on the person (phares.roles.avec_roles): the request's
+# user is read with its answers.
+def fait_cogerant(le: datetime.date) -> Exists:
+    return Exists(_mandats_de_cogerant(le, OuterRef("pk")))
+
+
+def fait_associe(le: datetime.date) -> Exists:
+    return Exists(_qualites_d_associe(le, OuterRef("pk"), OuterRef(OuterRef("pk"))))
 
 
 def _structures_associees(le: datetime.date):

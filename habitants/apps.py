@@ -12,3 +12,10 @@ class HabitantsConfig(AppConfig):
 
         for echange in ECHANGES:
             echanges.inscrire(echange)
+
+        from phares import roles
+
+        from . import selectors
+
+        roles.inscrire_fait_du_jour("habitant", selectors.fait_habitant)
+        roles.inscrire_fait_du_jour("referent", selectors.fait_referent)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
+from phares import roles
 from phares.lib import recherche
 
 from .models import (
@@ -45,6 +46,19 @@ def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
     )
 
 
+def dans_l_ordre_de_l_annuaire(structures: QuerySet[Structure]) -> QuerySet[Structure]:
+    """L'ordre des pages de l'annuaire : par domaine (dans l'ordre des domaines, les
+    structures sans domaine à la fin), puis par nom ; l'identifiant départage deux
+    homonymes, pour qu'une structure ne passe jamais d'une page à l'autre."""
+    return structures.order_by(
+        F("domaine__ordre").asc(nulls_last=True),
+        F("domaine__nom").asc(nulls_last=True),
+        "domaine_id",
+        "nom",
+        "pk",
+    )
+
+
 def par_domaine(structures) -> list[tuple[Domaine | None, list[Structure]]]:
     """Regroupe des structures par domaine, dans l'ordre des domaines."""
     groups: dict[int | None, list[Structure]] = {}
@@ -77,6 +91,43 @@ def structures_du_referent(user, *, le: datetime.date | None = None) -> QuerySet
     return Structure.objects.filter(
         membres__in=Membre.objects.actifs(le).filter(user=user, role=Membre.Role.REFERENT)
     ).distinct()
+
+
+# The same two questions as an EXISTS on the person (phares.roles.avec_roles): the request's
+# user is read with its answers, the pages then ask nothing more.
+def fait_habitant(le: datetime.date) -> Exists:
+    """Membre actif, ce jour-là, d'une structure non archivée (`structures_of_member`)."""
+    return Exists(Membre.objects.actifs(le).filter(user=OuterRef("pk"), structure__archivee=False))
+
+
+def fait_referent(le: datetime.date) -> Exists:
+    """Référent·e, ce jour-là, d'une structure, archivées comprises (`structures_du_referent`)."""
+    return Exists(Membre.objects.actifs(le).filter(user=OuterRef("pk"), role=Membre.Role.REFERENT))
+
+
+def est_habitant(user) -> bool:
+    """Membre actif d'une structure hébergée aujourd'hui : une fois par requête."""
+    if not user.is_authenticated:
+        return False
+    return roles.memo_du_jour(user, "habitant", lambda: structures_of_member(user).exists())
+
+
+def est_referent(user) -> bool:
+    """Référent·e d'au moins une structure aujourd'hui : une fois par requête."""
+    if not user.is_authenticated:
+        return False
+    return roles.memo_du_jour(user, "referent", lambda: structures_du_referent(user).exists())
+
+
+def mes_structures(user) -> list[Structure]:
+    """Les structures dont `user` est membre aujourd'hui, lues une fois par requête (la
+    navigation et le tableau de bord les montrent toutes deux), et pas du tout pour qui n'est
+    membre d'aucune."""
+    return roles.memo_du_jour(
+        user,
+        "mes_structures",
+        lambda: list(structures_of_member(user)) if est_habitant(user) else [],
+    )
 
 
 def emails_des_referents(structure: Structure) -> list[str]:

@@ -65,14 +65,27 @@ def _qualites_du_jour() -> list[dict]:
     return [{"libelle": q.libelle, "ids": q.structures(today)} for q in panels.qualites()]
 
 
+# A page of cards: three columns of eight rows on a wide screen.
+ANNUAIRE_PAR_PAGE = 48
+
+
 @login_required
 def annuaire(request):
     f = AnnuaireFilter(request.GET, queryset=selectors.annuaire())
-    groupes = selectors.par_domaine(f.qs)
+    structures = selectors.dans_l_ordre_de_l_annuaire(f.qs)
+    page, query = paginate(request, structures, per_page=ANNUAIRE_PAR_PAGE)
     return render(
         request,
         "habitants/annuaire.html",
-        {"filter": f, "groupes": groupes, "qualites": _qualites_du_jour()},
+        {
+            "filter": f,
+            # The page's structures by domain; a domain cut by the page break goes on on
+            # the next page under its heading again.
+            "groupes": selectors.par_domaine(page.object_list),
+            "page": page,
+            "query": query,
+            "qualites": _qualites_du_jour(),
+        },
     )
 
 
@@ -92,7 +105,7 @@ def annuaire_detail(request, slug):
 @staff_required
 def structure_liste(request):
     f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
-    page, query = paginate(request, f.qs.order_by("nom"))
+    page, query = paginate(request, f.qs.order_by("nom", "pk"))
     qualites = _qualites_du_jour()
     return render(
         request,
@@ -588,7 +601,7 @@ def invitation_accepter(request, token):
         except services.HabitantsError as exc:
             form.add_error(None, str(exc))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="phares.auth.ModelBackend")
             messages.success(
                 request, f"Bienvenue ! Vous faites partie de {invitation.structure.nom}."
             )

@@ -2,19 +2,8 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from gouvernance import roles as gouvernance_roles
-from habitants.selectors import structures_du_referent, structures_of_member
+from habitants.selectors import est_referent, mes_structures
 from phares import roles
-
-
-def mes_structures(user) -> list:
-    """Les structures dont `user` est membre aujourd'hui : lues une fois par requête (la
-    navigation et le tableau de bord les montrent toutes deux)."""
-    return roles.memo_du_jour(user, "mes_structures", lambda: list(structures_of_member(user)))
-
-
-def est_referent(user) -> bool:
-    """Référent·e d'au moins une structure (les factures) : une fois par requête."""
-    return roles.memo_du_jour(user, "referent", lambda: structures_du_referent(user).exists())
 
 
 def navigation(request):

@@ -156,7 +156,12 @@ if DATABASE_URL:
     }
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL doit désigner une base PostgreSQL (postgres://…).")
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A persistent connection is not pinged before each request (a `SELECT 1`, one round
+    # trip, on every page): Django already drops one that failed, at the end of the
+    # request. Where something between app and database cuts idle connections (a proxy,
+    # a pooler's timeout), CONN_HEALTH_CHECKS=true turns the ping back on. See
+    # docs/decisions.md, « Ce que paie chaque page ».
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", False)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -178,8 +183,10 @@ AUTH_USER_MODEL = "phares.User"
 SITE_ID = 1
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the signed-in person with their roles in one query
+    # (phares/auth.py). Sessions opened under the former names sign in again once.
+    "phares.auth.ModelBackend",
+    "phares.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

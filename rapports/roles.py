@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from gouvernance import roles as gouvernance_roles
 from habitants import selectors as habitants_selectors
-from phares.roles import is_gestion, memo_du_jour, role_required
+from phares.roles import is_gestion, role_required
 
 __all__ = ["gestion_required", "lecture_required", "peut_lire", "peut_rediger"]
 
@@ -29,11 +29,7 @@ def est_de_la_scic(user) -> bool:
 
 def est_habitant(user) -> bool:
     """Membre actif d'une structure hébergée."""
-    if not user.is_authenticated:
-        return False
-    return memo_du_jour(
-        user, "habitant", lambda: habitants_selectors.structures_of_member(user).exists()
-    )
+    return habitants_selectors.est_habitant(user)
 
 
 def peut_lire(user, *, public: bool | None = None) -> bool:

@@ -4,10 +4,29 @@ from django import template
 from django.template.loader import render_to_string
 
 from phares.forms import style_form
-from phares.lib import annulables, dates, temps
+from phares.lib import annulables, dates, liens, temps
 from phares.lib.money import format_euros, format_nombre, format_prix_unitaire
 
 register = template.Library()
+
+
+@register.simple_tag
+def lien(nom):
+    """`{% lien 'espaces:jour' %}` : `{% url 'espaces:jour' %}` (sans argument) calculé une
+    fois par processus — le menu de chaque page en a une trentaine."""
+    return liens.fixe(nom)
+
+
+@register.simple_tag
+def modele_url(nom):
+    """`{% modele_url 'habitants:annuaire-detail' as fiche %}` puis, à chaque ligne,
+    `{{ fiche|url_pour:s.slug }}` : la route parcourue une fois pour toute la liste."""
+    return liens.modele(nom)
+
+
+@register.filter
+def url_pour(modele, valeur):
+    return liens.pour(modele, valeur)
 
 
 @register.filter

@@ -89,6 +89,11 @@ def test_production_passes_the_deploy_check(tmp_path):
             {"DATABASE_URL": "mysql://u:p@localhost/phares"}, "DATABASE_URL", id="base-non-postgres"
         ),
         pytest.param({"CACHE_BACKEND": "redis"}, "CACHE_BACKEND", id="cache-inconnu"),
+        pytest.param(
+            {"DATABASE_URL": "postgres://u:p@localhost/p", "CONN_HEALTH_CHECKS": "parfois"},
+            "CONN_HEALTH_CHECKS",
+            id="ping-illisible",
+        ),
     ],
 )
 def test_bad_configuration_refuses_to_start(tmp_path, env, mentions):
@@ -98,6 +103,22 @@ def test_bad_configuration_refuses_to_start(tmp_path, env, mentions):
     assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
     last_line = result.stderr.strip().splitlines()[-1]
     assert mentions in last_line, last_line
+
+
+@pytest.mark.parametrize(
+    "valeur, attendu", [(None, "False 60"), ("true", "True 60"), ("false", "False 60")]
+)
+def test_connexions_persistantes_sans_ping_par_defaut(tmp_path, valeur, attendu):
+    """No `SELECT 1` before each request unless the host asks (docs/decisions.md)."""
+    env = {"DATABASE_URL": "postgres://phares:phares@127.0.0.1:5432/phares"}
+    if valeur is not None:
+        env["CONN_HEALTH_CHECKS"] = valeur
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        " print(d['CONN_HEALTH_CHECKS'], d['CONN_MAX_AGE'])"
+    )
+    result = manage(tmp_path, "shell", "-c", code, **env)
+    assert result.stdout.strip().splitlines()[-1] == attendu, result.stderr
 
 
 def test_database_cache_is_shared_by_processes(tmp_path):

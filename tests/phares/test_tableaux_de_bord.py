@@ -640,17 +640,18 @@ def requetes(client) -> int:
     return len(ctx.captured_queries)
 
 
-# Measured (29, 18, 16, 14, 16, 20, 12 on SQLite), the fixed cost of a page included
-# (session, user, groups), plus two: a new card that reads per item shows here, and so does
-# a role read twice (the navigation and the dashboard share them, phares.roles.memo_du_jour).
+# Measured (25, 14, 12, 10, 12, 16, 7 on SQLite), the fixed cost of a page included
+# (session, the user with their roles, phares/auth.py), plus two: a new card that reads
+# per item shows here, and so does a role read twice (the navigation and the dashboard
+# share them, phares.roles.memo_du_jour).
 BORNES = {
-    "gestion": 31,
-    "comptable": 20,
-    "referent_a": 18,
-    "membre_a": 16,
-    "habitant_b": 18,
-    "cogerant": 22,
-    "associe": 14,
+    "gestion": 27,
+    "comptable": 16,
+    "referent_a": 14,
+    "membre_a": 12,
+    "habitant_b": 14,
+    "cogerant": 18,
+    "associe": 9,
 }
 
 

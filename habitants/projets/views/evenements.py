@@ -46,7 +46,9 @@ def _reservation_demandee(request):
 def evenement_liste(request):
     f = EvenementFilter(
         request.GET,
-        queryset=Evenement.objects.select_related("axe", "projet").order_by("-date", "titre"),
+        queryset=Evenement.objects.select_related("axe", "projet").order_by(
+            "-date", "titre", "-pk"
+        ),
     )
     page, query = paginate(request, f.qs)
     return render(

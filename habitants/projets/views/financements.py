@@ -41,7 +41,7 @@ def _subvention_ou_404(pk: int) -> Subvention:
 @login_required
 def partenaire_liste(request):
     f = PartenaireFilter(request.GET, queryset=selectors.partenaires())
-    page, query = paginate(request, f.qs.order_by("nom"))
+    page, query = paginate(request, f.qs.order_by("nom", "pk"))
     return render(
         request,
         "projets/partenaire_liste.html",

@@ -46,7 +46,7 @@ def _vers_projet(projet: Projet, ancre: str = ""):
 @login_required
 def projet_liste(request):
     f = ProjetFilter(request.GET, queryset=selectors.projets())
-    page, query = paginate(request, f.qs.order_by("-debut", "nom"), per_page=25)
+    page, query = paginate(request, f.qs.order_by("-debut", "nom", "pk"), per_page=25)
     return render(
         request,
         "projets/projet_liste.html",

@@ -249,8 +249,9 @@ if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     )
 
 # Preuve de travail du formulaire public de demande de salle (phares/lib/defis.py) : D bits
-# à zéro, 2**D empreintes SHA-256 en moyenne. 13 : ≈ 0,3 s dans chromium sur cette machine
-# (30 000 empreintes/s par SubtleCrypto), 0,5 à 1 s sur un téléphone.
+# à zéro, 2**D empreintes SHA-256 en moyenne. 13 : 0,45 s en moyenne dans chromium sur la
+# machine de développement (SubtleCrypto, ≈ 30 000 empreintes/s), 2 à 3 fois plus sur un
+# téléphone ; de toute façon pendant que la personne remplit le formulaire.
 PHARES_DEFI_BITS = env_int("PHARES_DEFI_BITS", 13)
 
 # Tâches de fond (django-tasks, l'API de django.tasks de Django 6) : émettre un mois de

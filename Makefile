@@ -15,7 +15,7 @@ DEBUG ?= false
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install migrate demo lint format check-deploy check-production serve clean messages
+.PHONY: run test install migrate demo lint format audit check-deploy check-production serve clean messages
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
 ## avec, à côté, le processus des tâches de fond (émission d'un mois de factures)
@@ -58,6 +58,13 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+
+## make audit : vulnérabilités connues des paquets verrouillés (pip-audit sur uv.lock) et
+## relecture du code (bandit) ; exceptions acceptées dans audit/exceptions.toml, avec
+## raison et date d'expiration. Sans accès à la base des vulnérabilités, le dit et ne
+## bloque que sur les trouvailles ; AUDIT_STRICT=1 bloque aussi dans ce cas.
+audit: install
+	UV=$(UV) $(PY) -m audit.verifier
 
 format: install
 	$(VENV)/bin/ruff check --fix .

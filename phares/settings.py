@@ -221,7 +221,9 @@ MFA_TOTP_ISSUER = "PHARES"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    # Per account (the address typed): each request mails a link; 3 an hour stops anyone
+    # from flooding a mailbox through our form.
+    "reset_password": "20/m/ip,3/h/key",
 }
 # Behind the TLS proxy every request comes from the proxy: the client address (per-IP
 # limits) is then read from the X-Forwarded-For entry the proxy adds.
@@ -245,6 +247,19 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_BACKEND doit valoir locmem ou database, pas {CACHE_BACKEND!r}."
     )
+# The database cache culls a third of its rows, in key order, once it holds MAX_ENTRIES
+# (300 by default): rate-limit counters and used challenges (phares.lib.defis) would be
+# dropped by anyone filling it. Expired rows go first; this many live ones is far above use.
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env_int("CACHE_MAX_ENTRIES", 50_000)
+    )
+
+# Preuve de travail du formulaire public de demande de salle (phares/lib/defis.py) : D bits
+# à zéro, 2**D empreintes SHA-256 en moyenne. 13 : 0,45 s en moyenne dans chromium sur la
+# machine de développement (SubtleCrypto, ≈ 30 000 empreintes/s), 2 à 3 fois plus sur un
+# téléphone ; de toute façon pendant que la personne remplit le formulaire.
+PHARES_DEFI_BITS = env_int("PHARES_DEFI_BITS", 13)
 
 # Tâches de fond (django-tasks, l'API de django.tasks de Django 6) : émettre un mois de
 # factures, relancer. Par défaut la file est une table de la base (django-tasks-db), vidée

@@ -59,6 +59,22 @@ def _media_in_tmp(request, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _defi_facile(settings):
+    """The public form's proof of work at 4 bits (16 tries on average): tests post it often.
+    tests/browser/test_parcours_defi.py keeps the production difficulty."""
+    settings.PHARES_DEFI_BITS = 4
+
+
+def preuve_de_travail(**extra) -> dict:
+    """Ce que le navigateur joint au formulaire public (static/js/defi.js) : un défi émis il
+    y a une minute et sa preuve. Un par envoi : un défi ne sert qu'une fois."""
+    from phares.lib import defis
+
+    defi = defis.emettre(now=time.time() - 60)
+    return {"defi": defi.jeton, "preuve": defis.resoudre(defi.jeton, defi.bits), **extra}
+
+
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 

@@ -44,7 +44,7 @@ from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Struc
 from habitants.selectors import annees_declarables
 from phares.lib import temps
 from tests import test_permissions
-from tests.conftest import PASSWORD, acteur, client_as
+from tests.conftest import PASSWORD, acteur, client_as, preuve_de_travail
 from tests.espaces.views_fixtures import NOW, construire_lieu, contient, inserer, paris
 from tests.test_permissions import INVITE_TOKEN
 
@@ -352,7 +352,12 @@ def _valeurs(valeurs: dict) -> dict:
 
 
 def _poste(client, url, data):
-    """POST dans un point de sauvegarde annulé ensuite : chaque essai part du même état."""
+    """POST dans un point de sauvegarde annulé ensuite : chaque essai part du même état (le
+    cache aussi : compteurs des limites, défis déjà servis). Le formulaire public reçoit un
+    défi neuf et sa preuve, sauf si l'essai porte sur eux."""
+    cache.clear()
+    if url == reverse("espaces:demande-publique"):
+        data = {**preuve_de_travail(), **data}
     sid = transaction.savepoint()
     try:
         return client.post(url, data)
@@ -376,7 +381,8 @@ def test_chaque_champ_de_chaque_formulaire_refuse_les_dechets(persona, name, arg
         key=lambda f: len(f["types"]),
     )
     base = {**form["values"], **_valeurs(valides)}
-    base.pop("csrfmiddlewaretoken", None)
+    for cle in ("csrfmiddlewaretoken", "defi", "preuve"):  # _poste gives a fresh challenge
+        base.pop(cle, None)
     # The baseline is accepted: the garbage below is what gets a field refused.
     response = _poste(client, url, base)
     if name == "espaces:demande-publique":
@@ -425,7 +431,7 @@ def test_un_octet_nul_est_une_erreur_de_saisie(persona, url, data, champ, world,
                 "espace": Espace.objects.get(slug="bureau-102").pk,
                 "debut": JOUR,
             },
-            "$demande": {**externe_data(), "salle": salle.pk},
+            "$demande": {**externe_data(), "salle": salle.pk, **preuve_de_travail()},
             "$batiment": {
                 "adresse": "",
                 "surface_m2": "100",
@@ -726,7 +732,7 @@ def test_une_adresse_trop_longue_pour_la_colonne(persona, url, data, champ, worl
     """Les champs e-mail de Django acceptent 320 caractères, la colonne 254 : PostgreSQL
     répondait par une erreur (DataError) au lieu d'un message."""
     if url == "/salles/demande/":
-        data = {**data, "salle": Ressource.objects.get(slug="salle-a").pk}
+        data = {**data, "salle": Ressource.objects.get(slug="salle-a").pk, **preuve_de_travail()}
     client = client_as(world["personas"][persona])
     avant = etat()
     response = client.post(url, {"forme_juridique": "association", **data, champ: LONG_EMAIL})
@@ -764,6 +770,8 @@ def test_un_mega_octet_dans_un_champ_texte(persona, url, champ, world, structure
     """L'adresse de facturation d'une demande publique acceptait 4,9 Mo : chaque champ texte
     a sa longueur, le formulaire le dit en français et rien n'est écrit."""
     data = {**externe_data(), "salle": Ressource.objects.get(slug="salle-a").pk}
+    if url == "/salles/demande/":
+        data.update(preuve_de_travail())
     if "reserver" in url or "velos" in url:
         data = reservation_data(structure_a)
     client = client_as(world["personas"][persona])
@@ -790,7 +798,11 @@ def test_nom_avec_retour_a_la_ligne_dans_l_objet_d_un_e_mail(gestion, structure_
     assert message.bcc == []
 
     mail.outbox.clear()
-    data = {**externe_data(organisation="Org\r\nBcc: pirate@example.org"), "salle": lieu.salle_a.pk}
+    data = {
+        **externe_data(organisation="Org\r\nBcc: pirate@example.org"),
+        "salle": lieu.salle_a.pk,
+        **preuve_de_travail(),
+    }
     response = client_as(None).post("/salles/demande/", data)
     assert response.status_code == 200
     assert Reservation.objects.get(titre="Assemblée générale").statut == "en_attente"

@@ -15,7 +15,7 @@ from espaces.models import ClientExterne, Reservation, Ressource, TypeEspace
 from phares.lib import reseau
 from phares.lib.acteur import ANONYME, Acteur
 from phares.models import EntreeJournal
-from tests.conftest import acteur, client_as
+from tests.conftest import acteur, client_as, preuve_de_travail
 from tests.espaces.conftest import JOUR, NOW, creneau, make_salle, paris
 
 pytestmark = pytest.mark.django_db
@@ -493,6 +493,7 @@ def demande_data(salle, **extra) -> dict:
         "telephone": "05 56 00 00 00",
         "adresse_facturation": "1 place du Marché, 33000 Bordeaux",
         "site_web": "",
+        **preuve_de_travail(),
     }
     data.update(extra)
     return data

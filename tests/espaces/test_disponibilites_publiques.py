@@ -15,6 +15,7 @@ from django.urls import reverse
 from espaces.models import ClientExterne, Reservation
 from espaces.views import demandes as vues_demandes
 from phares.lib import temps
+from tests.conftest import preuve_de_travail
 from tests.espaces.views_fixtures import NOW, construire_lieu, contient, inserer, paris
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +292,7 @@ def test_une_demande_refusee_montre_les_disponibilites(lieu, client):
             "organisation": "Fédération",
             "email": "f@example.test",
             "adresse_facturation": "Bordeaux",
+            **preuve_de_travail(),
         },
     )
 

@@ -159,3 +159,19 @@ def test_chacun_voit_le_detail_des_siennes_et_deplace_les_siennes(
     assert "Notre réunion" in pages["gestion"] and deplacer in pages["gestion"]
     # The grid's script is served by the app (CSP: no inline script).
     assert "js/planning.js" in pages["a"]
+
+
+def test_la_grille_echappe_ce_qui_vient_de_la_base(lieu, structure_a, gestion):
+    """Le corps de la grille est écrit en Python puis marqué sûr (audit/exceptions.toml, B308) :
+    titres et noms saisis par les gens y arrivent échappés, dans le texte comme dans les
+    attributs."""
+    piege = '<script>alert(1)</script>" onmouseover="alert(2)'
+    Structure = type(structure_a)
+    Structure.objects.filter(pk=structure_a.pk).update(nom=f"Halage {piege}")
+    inserer(lieu.salle_a, a(9), a(10), structure=structure_a, titre=piege)
+
+    page = client_as(gestion).get(JOUR_URL).content.decode()
+
+    assert "<script>alert" not in page and '" onmouseover="alert' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)" in page
+    assert 'data-titre="&lt;script&gt;' in page  # the attribute the move script reads

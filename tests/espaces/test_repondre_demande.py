@@ -13,7 +13,7 @@ from django.urls import reverse
 from espaces import notifications, services
 from espaces.models import Reservation
 from phares.models import EntreeJournal
-from tests.conftest import acteur, client_as
+from tests.conftest import acteur, client_as, preuve_de_travail
 from tests.espaces.views_fixtures import NOW, construire_lieu, contient, inserer, paris
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ def demande(lieu, client):
             "telephone": "05 56 00 00 00",
             "adresse_facturation": "1 place du Marché, 33000 Bordeaux",
             "message": "Nous aurons besoin du vidéoprojecteur.",
+            **preuve_de_travail(),
         },
     )
     assert "Demande envoyée" in response.text

@@ -21,7 +21,7 @@ from espaces.models import (
     Tarif,
 )
 from habitants.models import Structure
-from tests.conftest import acteur, client_as
+from tests.conftest import acteur, client_as, preuve_de_travail
 from tests.espaces.views_fixtures import (
     JOUR,
     NOW,
@@ -669,7 +669,7 @@ DEMANDE = reverse("espaces:demande-publique")
 
 def demande_data(salle, jour=JOUR, **extra) -> dict:
     data = creneau_data(jour, "09:00", "12:00", salle=salle.pk, titre="Assemblée générale")
-    data.update(nb_personnes="8", site_web="", **EXTERNE)
+    data.update(nb_personnes="8", site_web="", **EXTERNE, **preuve_de_travail())
     data.update(extra)
     return data
 

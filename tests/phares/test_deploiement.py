@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, InMemoryStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models.fields.files import FieldFile, FileField
 
 from phares.lib import fichiers
@@ -71,8 +71,22 @@ def test_mauvais_reglage_refuse_de_demarrer(tmp_path, env, mentions):
     assert mentions in result.stderr.strip().splitlines()[-1]
 
 
-def sans_chemin(name):
-    raise NotImplementedError("Comme un seau S3 : pas de chemin sur le disque.")
+class Seau(Storage):
+    """Comme un seau S3 : des objets par nom, aucun chemin sur le disque (Storage.path lève
+    NotImplementedError)."""
+
+    def __init__(self):
+        self.objets = {}
+
+    def _save(self, name, content):
+        self.objets[name] = content.read()
+        return name
+
+    def _open(self, name, mode="rb"):
+        return ContentFile(self.objets[name], name=name)
+
+    def exists(self, name):
+        return name in self.objets
 
 
 def champ(storage, nom) -> FieldFile:
@@ -82,9 +96,8 @@ def champ(storage, nom) -> FieldFile:
 def test_chemin_local_d_un_fichier_hors_disque(tmp_path, monkeypatch):
     """WeasyPrint lit des chemins : un fichier d'un seau est copié une fois, entier."""
     monkeypatch.setattr(fichiers, "COPIES", tmp_path / "copies")
-    stockage = InMemoryStorage()
+    stockage = Seau()
     nom = stockage.save("projets/photos/ab/impression.jpg", ContentFile(b"\xff\xd8jpeg"))
-    monkeypatch.setattr(stockage, "path", sans_chemin)
 
     chemin = fichiers.chemin_local(champ(stockage, nom))
     assert chemin.endswith(".jpg")

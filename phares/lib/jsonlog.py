@@ -66,3 +66,14 @@ class JsonFormatter(logging.Formatter):
         if isinstance(atomes.get("D"), int):  # microseconds
             champs["duration_ms"] = round(atomes["D"] / 1000, 1)
         return champs
+
+
+class SansSondes(logging.Filter):
+    """Écarte les lignes d'accès des sondes de santé réussies (une par seconde et par
+    répartiteur) ; une sonde en échec reste au journal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name != "gunicorn.access" or not isinstance(record.args, dict):
+            return True
+        chemin = record.args.get("U") or ""
+        return not (chemin.startswith("/sante/") and str(record.args.get("s")) == "200")

@@ -236,6 +236,9 @@ elif CACHE_BACKEND == "database":
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "phares_cache",
+            # Django counts the table on each write and culls a third of it above MAX_ENTRIES
+            # (300 by default): rate-limit counters must not be culled by a burst of keys.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 else:
@@ -299,7 +302,9 @@ elif MEDIA_STORAGE == "s3":
         },
     }
 else:
-    raise ImproperlyConfigured(f"MEDIA_STORAGE doit valoir filesystem ou s3, pas {MEDIA_STORAGE!r}.")
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE doit valoir filesystem ou s3, pas {MEDIA_STORAGE!r}."
+    )
 STORAGES = {
     "default": _MEDIA,
     "staticfiles": {

@@ -56,11 +56,8 @@ class JsonFormatter(logging.Formatter):
     def _acces(atomes: dict) -> dict:
         champs = {nom: atomes.get(atome) for atome, nom in _ACCES.items()}
         champs = {k: v for k, v in champs.items() if v not in (None, "", "-")}
-        if "status" in champs:
-            try:
-                champs["status"] = int(champs["status"])
-            except ValueError:
-                pass
+        if str(champs.get("status", "")).isdigit():
+            champs["status"] = int(champs["status"])
         if "B" in atomes and isinstance(atomes["B"], int):
             champs["bytes"] = atomes["B"]
         if isinstance(atomes.get("D"), int):  # microseconds

@@ -2,6 +2,7 @@
 fichiers envoyés sur disque ou dans un seau S3 (django-storages)."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,8 +14,9 @@ from tests.phares.test_settings import manage, production_env
 
 LIRE = (
     "import json; from django.conf import settings; from django.core.files.storage import "
-    "storages; s = storages['default']; print(json.dumps({'cache': settings.CACHES['default']['BACKEND'], "
-    "'stockage': type(s).__module__ + '.' + type(s).__name__, 'csp': "
+    "storages; s = storages['default']; print(json.dumps({'cache': "
+    "settings.CACHES['default']['BACKEND'], 'stockage': type(s).__module__ + '.' + "
+    "type(s).__name__, 'csp': "
     "settings.CONTENT_SECURITY_POLICY, 'url': s.url('logos/halage.png')}))"
 )
 
@@ -101,7 +103,7 @@ def test_chemin_local_d_un_fichier_hors_disque(tmp_path, monkeypatch):
 
     chemin = fichiers.chemin_local(champ(stockage, nom))
     assert chemin.endswith(".jpg")
-    assert open(chemin, "rb").read() == b"\xff\xd8jpeg"
+    assert Path(chemin).read_bytes() == b"\xff\xd8jpeg"
     assert fichiers.chemin_local(champ(stockage, nom)) == chemin
     assert fichiers.chemin_local(champ(stockage, "")) == ""
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from phares.lib.jsonlog import JsonFormatter
+from phares.lib.jsonlog import JsonFormatter, SansSondes
 from tests.conftest import client_as
 from tests.phares.test_settings import manage, production_env
 
@@ -32,7 +32,7 @@ def test_une_ligne_json_avec_les_champs_passes():
 
 def test_une_exception_tient_sur_la_meme_ligne():
     try:
-        1 / 0
+        raise ZeroDivisionError("division par zéro")
     except ZeroDivisionError:
         r = record()
         r.exc_info = sys.exc_info()
@@ -112,3 +112,17 @@ def test_log_format_text_en_production(tmp_path):
     result = manage(tmp_path, "shell", "-c", code, **production_env(LOG_FORMAT="text"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].endswith("WARNING phares.essai bonjour")
+
+
+@pytest.mark.parametrize(
+    ("chemin", "statut", "garde"),
+    [
+        ("/sante/pret/", "200", False),
+        ("/sante/pret/", "503", True),
+        ("/reservations/", "200", True),
+    ],
+)
+def test_les_sondes_reussies_ne_remplissent_pas_le_journal_d_acces(chemin, statut, garde):
+    r = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(U)s", (), None)
+    r.args = {"U": chemin, "s": statut}
+    assert SansSondes().filter(r) is garde

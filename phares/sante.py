@@ -29,22 +29,24 @@ _memo: tuple[float, list[str]] | None = None
 _verrou = threading.Lock()
 
 
-def _sans_cache(response):
+def _reponse(corps: dict, status: int = 200) -> JsonResponse:
+    # ensure_ascii off: curl shows « données » as is. no-store: a probe never reads a cache.
+    response = JsonResponse(corps, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
 
 
 def vivant(request):
     """Le processus répond : rien d'autre n'est regardé (pas de base)."""
-    return _sans_cache(JsonResponse({"statut": "ok"}))
+    return _reponse({"statut": "ok"})
 
 
 def pret(request):
     """200 si l'instance peut servir ; 503 avec la liste courte de ce qui manque sinon."""
     echecs = echecs_memorises()
     if echecs:
-        return _sans_cache(JsonResponse({"statut": "indisponible", "echecs": echecs}, status=503))
-    return _sans_cache(JsonResponse({"statut": "ok"}))
+        return _reponse({"statut": "indisponible", "echecs": echecs}, status=503)
+    return _reponse({"statut": "ok"})
 
 
 def echecs_memorises() -> list[str]:
@@ -74,8 +76,8 @@ def verifier() -> list[str]:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        # A broken persistent connection must not be reused by the next probe.
-        connection.close_if_unusable_or_obsolete()
+        # A broken persistent connection is closed at the end of the request, as after any
+        # database error (request_finished -> close_old_connections).
         return ["base de données injoignable"]
     echecs = []
     table = _table_du_cache()

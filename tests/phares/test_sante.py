@@ -11,6 +11,7 @@ from django.test import Client
 
 from phares import sante
 from tests.conftest import client_as
+from tests.phares.test_settings import manage, production_env
 
 
 @pytest.fixture(autouse=True)
@@ -111,3 +112,24 @@ def test_seuls_get_et_head_sont_des_sondes(sonde):
     assert sonde.head("/sante/").status_code == 200
     # Anything else goes through the site as usual (CSRF, then no such page).
     assert sonde.post("/sante/").status_code in (400, 403, 404)
+
+
+def test_une_vraie_base_injoignable(tmp_path):
+    """Sans simulation : un processus dont PostgreSQL ne répond pas (port fermé)."""
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='10.0.0.5:8001'); "
+        "print(c.get('/sante/').status_code, c.get('/sante/pret/').status_code, "
+        "c.get('/sante/pret/').content.decode())"
+    )
+    result = manage(
+        tmp_path,
+        "shell",
+        "-c",
+        code,
+        **production_env(DATABASE_URL="postgres://phares:x@127.0.0.1:1/phares", LOG_FORMAT="text"),
+    )
+    assert result.returncode == 0, result.stderr
+    derniere = result.stdout.strip().splitlines()[-1]
+    assert (
+        derniere == '200 503 {"statut": "indisponible", "echecs": ["base de données injoignable"]}'
+    )

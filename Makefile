@@ -15,7 +15,7 @@ DEBUG ?= false
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install migrate demo lint format audit check-deploy check-production serve clean messages
+.PHONY: run test install migrate demo lint format audit check-deploy check-production check-topologie serve clean messages
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
 ## avec, à côté, le processus des tâches de fond (émission d'un mois de factures)
@@ -77,6 +77,11 @@ check-deploy: install
 ## make check-production : migrate, collectstatic, gunicorn et curl sur une base PostgreSQL neuve
 check-production: install
 	bin/verifier-production
+
+## make check-topologie : nginx (TLS) devant deux instances gunicorn et un db_worker, sur une
+## base PostgreSQL neuve ; connexion, réservation, limites et tâche de fond à travers elles
+check-topologie: install
+	bin/verifier-topologie
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/staticfiles

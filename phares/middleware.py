@@ -1,7 +1,13 @@
+import logging
+import time
+
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.utils.functional import SimpleLazyObject
 
 from phares.lib.acteur import Acteur, nouvel_id_requete
+
+requetes = logging.getLogger("phares.requetes")
 
 
 class ContentSecurityPolicyMiddleware:
@@ -39,3 +45,46 @@ class ActeurMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("X-Request-ID", request.request_id)
         return response
+
+
+class RequestLogMiddleware:
+    """Une ligne de journal par requête (logger `phares.requetes`) : identifiant de la
+    requête, méthode, chemin, statut, durée, et l'identifiant de la personne connectée
+    (jamais son e-mail). Juste après ActeurMiddleware, qui donne l'identifiant. Activé par
+    LOG_REQUESTS (par défaut avec LOG_FORMAT=json)."""
+
+    def __init__(self, get_response):
+        if not settings.LOG_REQUESTS:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        debut = time.perf_counter()
+        response = self.get_response(request)
+        duree = (time.perf_counter() - debut) * 1000
+        niveau = logging.ERROR if response.status_code >= 500 else logging.INFO
+        requetes.log(
+            niveau,
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": getattr(request, "request_id", ""),
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(duree, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
+
+
+def _user_id(request) -> int | None:
+    # Only a user the request already loaded: reading request.user here would cost a session
+    # and a user query on pages that never needed them (static files, public pages).
+    user = getattr(request, "_cached_user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return user.pk

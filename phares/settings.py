@@ -111,7 +111,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes first: no session, no login, no https redirect, no Host check (sante.py).
+    "phares.sante.SanteMiddleware",
     "phares.middleware.ActeurMiddleware",
+    "phares.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "phares.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -230,10 +233,11 @@ ACCOUNT_RATE_LIMITS = {
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 
-# Cache : compteurs de tentatives de connexion et codes TOTP déjà utilisés. La mémoire
-# locale ne vaut que pour un processus : avec plusieurs workers gunicorn, prendre
-# CACHE_BACKEND=database (après `manage.py createcachetable`).
-CACHE_BACKEND = env_str("CACHE_BACKEND", "locmem")
+# Cache : compteurs de tentatives de connexion (allauth), limites des lectures publiques
+# (phares/lib/limites.py) et codes TOTP déjà utilisés. La mémoire locale ne vaut que pour un
+# processus : en production, plusieurs workers et plusieurs instances partagent la table
+# `phares_cache` de PostgreSQL (CACHE_BACKEND=database, après `manage.py createcachetable`).
+CACHE_BACKEND = env_str("CACHE_BACKEND", "database" if PRODUCTION else "locmem")
 if CACHE_BACKEND == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif CACHE_BACKEND == "database":
@@ -241,6 +245,9 @@ elif CACHE_BACKEND == "database":
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "phares_cache",
+            # Django counts the table on each write and culls a third of it above MAX_ENTRIES
+            # (300 by default): rate-limit counters must not be culled by a burst of keys.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 else:
@@ -279,11 +286,49 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# A container image bakes collectstatic's output outside the var/ volume (deploy/Containerfile).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Fichiers envoyés : sur le disque (MEDIA_ROOT, partagé entre instances par un montage
+# commun) ou dans un seau S3 compatible (MEDIA_STORAGE=s3 : AWS S3, Scaleway, OVH, MinIO,
+# Garage…) par django-storages. Le seau reste privé : les photos non publiques passent par
+# la vue qui vérifie qui les demande, les autres fichiers par des URL signées à durée limitée.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not _bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 exige AWS_STORAGE_BUCKET_NAME.")
+    _MEDIA = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Empty: boto3 reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or an instance role).
+            "access_key": env_str("AWS_ACCESS_KEY_ID"),
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
+            "region_name": env_str("AWS_S3_REGION_NAME"),
+            "location": env_str("AWS_LOCATION", "media"),
+            # Private objects, reachable only through signed URLs that expire.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            # Never replace an existing object: a second upload gets its own name, like on disk.
+            "file_overwrite": False,
+            # Path-style URLs (endpoint/bucket/key) stay on the endpoint's origin (CSP below).
+            "addressing_style": env_str(
+                "AWS_S3_ADDRESSING_STYLE", "path" if env_str("AWS_S3_ENDPOINT_URL") else "auto"
+            ),
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE doit valoir filesystem ou s3, pas {MEDIA_STORAGE!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -326,10 +371,18 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer probes health over plain http (phares/sante.py answers before this anyway).
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Logos and room photos in an S3 bucket are shown through signed URLs on the bucket's host.
+MEDIA_ORIGIN = env_str("MEDIA_ORIGIN", "")
+if MEDIA_STORAGE == "s3" and not MEDIA_ORIGIN:
+    _endpoint = STORAGES["default"]["OPTIONS"]["endpoint_url"]
+    MEDIA_ORIGIN = "https://*.amazonaws.com" if not _endpoint else _endpoint.rstrip("/")
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    f"default-src 'self'; img-src 'self' data: {MEDIA_ORIGIN}".rstrip()
+    + "; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; object-src 'none'"
 )
@@ -406,10 +459,27 @@ PHARES_GOUVERNANCE = {
     "CAPITAL_MINIMUM_STATUTAIRE": env_decimal("PHARES_CAPITAL_MINIMUM_STATUTAIRE", Decimal(0)),
 }
 
+# Journaux techniques sur la sortie standard. En production (ou LOG_FORMAT=json) : un objet
+# JSON par ligne (phares/lib/jsonlog.py), avec une ligne par requête (LOG_REQUESTS) qui porte
+# son identifiant, son statut, sa durée et l'id de la personne connectée.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT doit valoir json ou text, pas {LOG_FORMAT!r}.")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "phares.lib.jsonlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint's font subsetting (fontTools) logs a line per font per PDF at INFO.
     "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},

@@ -26,7 +26,7 @@ from espaces.selectors.par_mois import occupation_mensuelle
 from gouvernance import selectors as gouvernance_selectors
 from habitants import selectors as habitants_selectors
 from habitants.projets import selectors as projets_selectors
-from phares.lib import temps
+from phares.lib import fichiers, temps
 from phares.lib.dates import MOIS, MOIS_COURTS, mois_annee
 from phares.lib.money import format_nombre
 
@@ -304,7 +304,7 @@ def financeurs(annee: int) -> list[Financeur]:
         Financeur(
             nom=ligne.financeur.nom,
             site=ligne.financeur.site_web,
-            logo=ligne.financeur.logo.path if ligne.financeur.logo else "",
+            logo=fichiers.chemin_local(ligne.financeur.logo),
             montant=ligne.accorde or None,
         )
         for ligne in financement.lignes
@@ -528,7 +528,7 @@ def _photo(p) -> PhotoDuRapport:
         legende=p.legende,
         texte_alternatif=p.texte_alternatif,
         credit=p.credit,
-        chemin=p.impression.path if p.impression else "",
+        chemin=fichiers.chemin_local(p.impression),
         url=p.web.url if p.web else "",
     )
 

@@ -1,0 +1,114 @@
+"""Réglages d'un déploiement à plusieurs instances : cache partagé par défaut en production,
+fichiers envoyés sur disque ou dans un seau S3 (django-storages)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db.models.fields.files import FieldFile, FileField
+
+from phares.lib import fichiers
+from tests.phares.test_settings import manage, production_env
+
+LIRE = (
+    "import json; from django.conf import settings; from django.core.files.storage import "
+    "storages; s = storages['default']; print(json.dumps({'cache': "
+    "settings.CACHES['default']['BACKEND'], 'stockage': type(s).__module__ + '.' + "
+    "type(s).__name__, 'csp': "
+    "settings.CONTENT_SECURITY_POLICY, 'url': s.url('logos/halage.png')}))"
+)
+
+
+def lire(tmp_path, **env) -> dict:
+    result = manage(tmp_path, "shell", "-c", LIRE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_en_production_le_cache_est_partage_par_defaut(tmp_path):
+    reglages = lire(tmp_path, **production_env())
+    assert reglages["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert reglages["stockage"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert reglages["url"] == "/media/logos/halage.png"
+
+
+def test_developpement_reste_en_memoire(tmp_path):
+    assert lire(tmp_path)["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_fichiers_dans_un_seau_s3_compatible(tmp_path):
+    reglages = lire(
+        tmp_path,
+        **production_env(
+            MEDIA_STORAGE="s3",
+            AWS_STORAGE_BUCKET_NAME="phares-media",
+            AWS_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
+            AWS_S3_REGION_NAME="fr-par",
+            AWS_ACCESS_KEY_ID="cle",
+            AWS_SECRET_ACCESS_KEY="secret",
+        ),
+    )
+    assert reglages["stockage"] == "storages.backends.s3.S3Storage"
+    # A private bucket: a signed URL that expires, under the "media/" prefix, path style.
+    url = reglages["url"]
+    assert url.startswith("https://s3.fr-par.scw.cloud/phares-media/media/logos/halage.png?")
+    assert "X-Amz-Signature=" in url or "Signature=" in url
+    # The pages may show those images: the CSP lets the endpoint through, nothing more.
+    assert "img-src 'self' data: https://s3.fr-par.scw.cloud;" in reglages["csp"]
+
+
+@pytest.mark.parametrize(
+    ("env", "mentions"),
+    [
+        pytest.param({"MEDIA_STORAGE": "s3"}, "AWS_STORAGE_BUCKET_NAME", id="s3-sans-seau"),
+        pytest.param({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE", id="stockage-inconnu"),
+        pytest.param({"LOG_FORMAT": "xml"}, "LOG_FORMAT", id="format-inconnu"),
+    ],
+)
+def test_mauvais_reglage_refuse_de_demarrer(tmp_path, env, mentions):
+    result = manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert mentions in result.stderr.strip().splitlines()[-1]
+
+
+class Seau(Storage):
+    """Comme un seau S3 : des objets par nom, aucun chemin sur le disque (Storage.path lève
+    NotImplementedError)."""
+
+    def __init__(self):
+        self.objets = {}
+
+    def _save(self, name, content):
+        self.objets[name] = content.read()
+        return name
+
+    def _open(self, name, mode="rb"):
+        return ContentFile(self.objets[name], name=name)
+
+    def exists(self, name):
+        return name in self.objets
+
+
+def champ(storage, nom) -> FieldFile:
+    return FieldFile(instance=None, field=FileField(storage=storage), name=nom)
+
+
+def test_chemin_local_d_un_fichier_hors_disque(tmp_path, monkeypatch):
+    """WeasyPrint lit des chemins : un fichier d'un seau est copié une fois, entier."""
+    monkeypatch.setattr(fichiers, "COPIES", tmp_path / "copies")
+    stockage = Seau()
+    nom = stockage.save("projets/photos/ab/impression.jpg", ContentFile(b"\xff\xd8jpeg"))
+
+    chemin = fichiers.chemin_local(champ(stockage, nom))
+    assert chemin.endswith(".jpg")
+    assert Path(chemin).read_bytes() == b"\xff\xd8jpeg"
+    assert fichiers.chemin_local(champ(stockage, nom)) == chemin
+    assert fichiers.chemin_local(champ(stockage, "")) == ""
+
+
+def test_chemin_local_sur_disque_est_le_fichier_lui_meme(tmp_path, settings):
+    stockage = FileSystemStorage(location=tmp_path)
+    nom = stockage.save("logos/halage.png", ContentFile(b"png"))
+    assert fichiers.chemin_local(champ(stockage, nom)) == str(tmp_path / nom)

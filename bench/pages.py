@@ -1,7 +1,7 @@
 """Les pages principales servies par HTTP, contre le plancher du cadre, à trois tailles de
 données. Pour chaque jeu :
 
-- une base PostgreSQL à lui (`<base>_1x`, `<base>_10x`, `<base>_100k`, recréée sauf
+- une base PostgreSQL à lui (`phares_bench_pages_1x`, `_10x`, `_100k`, recréée sauf
   `--garder`) : « 1x » la démo 2015, « 10x » la démo et un pôle de 200 structures sur dix
   ans (bench/rapport.py, `agrandir`), « 100k » la démo et des réservations jusqu'à 100 000
   lignes (créneaux d'une heure sans chevauchement, 5 % annulées, quelques demandes en
@@ -25,8 +25,8 @@ plancher, et si la cible est tenue (req/s ≥ ⅓ du plancher et p95 < 3 × celu
 La démo émet d'ordinaire les factures des douze mois de 2015 (~200 PDF Factur-X, ~45 s) :
 ici seulement celles de décembre (`--grand-livre` pour toute l'année), assez pour que la liste
 et la fiche d'une facture aient de quoi s'afficher.
-Base : BENCH_DATABASE_URL (défaut postgres://phares:phares@127.0.0.1:5432/phares_bench_pages),
-le rôle doit avoir CREATEDB.
+Bases `phares_bench_pages_<jeu>` sur le serveur de DATABASE_URL, avec son rôle et son mot de
+passe (défaut : phares@127.0.0.1:5432 ; il faut CREATEDB), ou `<BENCH_DATABASE_URL>_<jeu>`.
 """
 
 from __future__ import annotations
@@ -38,23 +38,24 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-VAR = ROOT / "var" / "bench"
+if sys.path[0] == str(ROOT / "bench"):
+    sys.path[0] = str(ROOT)  # not bench/: its scripts would shadow top-level module names
+
+from bench import serveur as srv  # noqa: E402
+
 JEUX = ("1x", "10x", "100k")
-BASE_DEFAUT = "postgres://phares:phares@127.0.0.1:5432/phares_bench_pages"
+# 8 connections on 2 threads; a slow page must not count as an error before 30 s.
+WRK = ["wrk", "-t2", "-c8", "--timeout", "30s", "--latency"]
 RESERVATIONS_100K = 100_000
 
 PERSONAS = {
@@ -104,121 +105,10 @@ end
 """
 
 
-# --- Environnement commun (gunicorn, préparation, bench/soak.py) ---------------------------
-
-
-def url_base(jeu: str, base: str | None = None) -> str:
-    base = base or os.environ.get("BENCH_DATABASE_URL", BASE_DEFAUT)
-    return f"{base}_{jeu}" if jeu else base
-
-
-def environnement(database_url: str, secret: str, media: Path) -> dict[str, str]:
-    """Réglages de production en http simple, comme bin/verifier-production, plus la table
-    d'adresses du banc. Rien de l'environnement de l'appelant ne s'y glisse."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k in {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.reglages",
-            "PHARES_ENV": "production",
-            "DEBUG": "false",
-            "SECRET_KEY": secret,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "PHARES_URL": "https://phares.example.org",
-            "SECURE_SSL_REDIRECT": "false",
-            "CACHE_BACKEND": "database",
-            "PHARES_VAR_DIR": str(VAR),
-            "MEDIA_ROOT": str(media),
-            "DATABASE_URL": database_url,
-            "CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-    )
-    return env
-
-
-def base_existe(database_url: str) -> bool:
-    import psycopg
-
-    u = urllib.parse.urlparse(database_url)
-    nom = u.path.lstrip("/")
-    with psycopg.connect(u._replace(path="/postgres").geturl(), autocommit=True) as c:
-        return c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone() is not None
-
-
-def recreer_base(database_url: str) -> None:
-    """Supprime et recrée la base, avec le rôle et le serveur de l'adresse donnée (le rôle
-    doit avoir CREATEDB ; il devient propriétaire, d'où l'extension btree_gist permise)."""
-    import psycopg
-    from psycopg import sql
-
-    u = urllib.parse.urlparse(database_url)
-    nom = u.path.lstrip("/")
-    with psycopg.connect(u._replace(path="/postgres").geturl(), autocommit=True) as c:
-        c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(nom)))
-        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(nom)))
-
-
-def port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def collectstatic(env: dict[str, str]) -> None:
-    subprocess.run(
-        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-
-
-def lancer_gunicorn(env: dict[str, str], workers: int, port: int) -> subprocess.Popen:
-    serveur = subprocess.Popen(
-        [
-            GUNICORN,
-            "phares.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(150):
-        if serveur.poll() is not None:
-            raise SystemExit("gunicorn s'est arrêté au démarrage (voir plus haut).")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/comptes/login/", timeout=5)
-            return serveur
-        except OSError:
-            time.sleep(0.2)
-    serveur.terminate()
-    raise SystemExit("gunicorn ne répond pas.")
-
-
-def arreter(serveur: subprocess.Popen) -> None:
-    serveur.terminate()
-    try:
-        serveur.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        serveur.kill()
-        serveur.wait()
-
-
 # --- Préparation, dans un processus Django à part (--preparer) -----------------------------
 
 
 def _django():
-    sys.path[0] = str(ROOT)  # not bench/: its scripts would shadow top-level names
     import django
 
     django.setup()
@@ -400,8 +290,7 @@ class Mesure:
 
 def wrk(url: str, cookie: str, duree: int, lua: Path) -> Mesure:
     sortie = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{duree}s", "--timeout", "30s", "--latency", "-s", str(lua)]
-        + ["-H", f"Cookie: sessionid={cookie}", url],
+        [*WRK, f"-d{duree}s", "-s", str(lua), "-H", f"Cookie: sessionid={cookie}", url],
         capture_output=True,
         text=True,
         check=True,
@@ -435,32 +324,33 @@ def statut_http(url: str, cookie: str) -> int:
 
 
 def mesurer_jeu(jeu: str, args, lua: Path) -> list[str]:
-    database_url = url_base(jeu)
-    secret = secrets.token_urlsafe(50)
-    env = environnement(database_url, secret, VAR / f"media-{jeu}")
-    garder = args.garder and base_existe(database_url)
+    database_url = srv.adresse_base(f"phares_bench_pages_{jeu}")
+    if os.environ.get("BENCH_DATABASE_URL"):  # one base per data set
+        database_url = f"{database_url}_{jeu}"
+    env = srv.environnement(database_url, secrets.token_urlsafe(50), srv.VAR / f"media-{jeu}")
+    garder = args.garder and srv.base_existe(database_url)
     t0 = time.perf_counter()
     if not garder:
-        print(f"[{jeu}] base {database_url.rsplit('/', 1)[-1]} recréée", flush=True)
-        recreer_base(database_url)
-        shutil.rmtree(VAR / f"media-{jeu}", ignore_errors=True)
+        print(f"[{jeu}] base {srv.sans_secret(database_url)} recréée", flush=True)
+        srv.recreer_base(database_url)
+        shutil.rmtree(srv.VAR / f"media-{jeu}", ignore_errors=True)
     else:
-        print(f"[{jeu}] base {database_url.rsplit('/', 1)[-1]} gardée", flush=True)
-    collectstatic(env)  # the pages need the manifest, the query count too
+        print(f"[{jeu}] base {srv.sans_secret(database_url)} gardée", flush=True)
+    srv.collectstatic(env)  # the pages need the manifest, the query count too
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        commande = [PY, __file__, "--preparer", jeu, "--sortie", f.name]
+        commande = [srv.PY, __file__, "--preparer", jeu, "--sortie", f.name]
         if not garder:
             commande.append("--construire")
         if args.grand_livre:
             commande.append("--grand-livre")
         if args.pages:
             commande += ["--pages", ",".join(args.pages)]
-        subprocess.run(commande, cwd=ROOT, env=env, check=True)
+        subprocess.run(commande, cwd=srv.ROOT, env=env, check=True)
         prep = json.loads(Path(f.name).read_text())
     print(f"[{jeu}] prêt en {time.perf_counter() - t0:.0f} s : {prep['donnees']}", flush=True)
-    port = port_libre()
+    port = srv.port_libre()
     base = f"http://127.0.0.1:{port}"
-    serveur = lancer_gunicorn(env, 2, port)
+    serveur = srv.lancer_gunicorn(env, 2, port)
     lignes = []
     try:
         pages = prep["pages"]
@@ -477,11 +367,13 @@ def mesurer_jeu(jeu: str, args, lua: Path) -> list[str]:
                 if p["http"] != 200:
                     resultats.append((p, None, sol))
                     continue
-                resultats.append((p, wrk(base + p["url"], cookie[p["persona"]], args.duree, lua), sol))
+                resultats.append(
+                    (p, wrk(base + p["url"], cookie[p["persona"]], args.duree, lua), sol)
+                )
         prep["donnees"]["charge"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
         lignes = tableau(jeu, prep["donnees"], resultats)
     finally:
-        arreter(serveur)
+        srv.arreter(serveur)
     return lignes
 
 
@@ -498,7 +390,9 @@ def tableau(jeu: str, donnees: dict, resultats: list) -> list[str]:
         tete = f"{page['nom']:<16} {page['persona']:<9}"
         poids = f"{page['octets'] / 1024:>6.0f} {page['requetes']:>8}"
         if m is None:
-            lignes.append(f"{tete} {'—':>7} {'—':>7} {'—':>7} {poids} {'—':>6}  HTTP {page['http']}")
+            lignes.append(
+                f"{tete} {'—':>7} {'—':>7} {'—':>7} {poids} {'—':>6}  HTTP {page['http']}"
+            )
             continue
         mesure = f"{m.req_s:>7.0f} {m.p50_ms:>7.1f} {m.p95_ms:>7.1f} {poids}"
         if page["nom"] == "plancher":
@@ -527,7 +421,9 @@ def main() -> None:
                         help="seulement les pages dont le nom contient l'un de ces mots")  # fmt: skip
     parser.add_argument("--garder", action="store_true", help="réutiliser une base déjà construite")
     parser.add_argument("--par-tour", type=int, default=5, help="pages par tour de plancher (5)")
-    parser.add_argument("--grand-livre", action="store_true", help="émettre les 12 mois de factures")
+    parser.add_argument(
+        "--grand-livre", action="store_true", help="émettre les 12 mois de factures"
+    )
     parser.add_argument("--preparer", help=argparse.SUPPRESS)
     parser.add_argument("--construire", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sortie", help=argparse.SUPPRESS)
@@ -541,7 +437,6 @@ def main() -> None:
     inconnus = [j for j in jeux if j not in JEUX]
     if inconnus:
         raise SystemExit(f"Jeu inconnu : {', '.join(inconnus)} (choisir parmi {', '.join(JEUX)}).")
-    VAR.mkdir(parents=True, exist_ok=True)
     print(
         f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cœurs ; gunicorn 2 workers "
         f"sync, wrk -t2 -c8 -d{args.duree}s ; PostgreSQL ; réglages de production (http)",

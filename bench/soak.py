@@ -5,9 +5,10 @@ puis l'annuler, lire la liste et la fiche des factures, l'aperçu du rapport ann
 
 Imprime les erreurs (doit être 0 : toute réponse 5xx, toute 4xx, tout échec de connexion ;
 un créneau déjà pris n'en est pas une), le p95 par page, et la mémoire résidente de chaque
-worker gunicorn (VmRSS de /proc/<pid>/status) au début (après un premier passage sur chaque
-page) et à la fin, avec la croissance en %. Sort en erreur (code 1) s'il y a eu des
-erreurs ou si un worker a grossi de plus de 10 %.
+worker gunicorn (VmRSS de /proc/<pid>/status) au début (après une chauffe : un passage sur
+chaque page puis la même charge, un dixième de la durée, 15 à 60 s) et à la fin, avec la
+croissance en %. Sort en erreur (code 1) s'il y a eu des erreurs ou si un worker a grossi
+de plus de 10 %.
 
     .venv/bin/python bench/soak.py                      # 10 minutes, 6 clients
     .venv/bin/python bench/soak.py --duree 120 --clients 4 --garder
@@ -256,6 +257,27 @@ def p95(valeurs: list[float]) -> float:
     return statistics.quantiles(valeurs, n=20, method="inclusive")[18]
 
 
+def charger(clients, duree, pause, mesures, erreurs, serveur, *, bavard: bool) -> float:
+    """Fait tourner les clients pendant `duree` secondes ; imprime l'avancement."""
+    t0 = time.monotonic()
+    fils = [threading.Thread(target=c.tourner, args=(t0 + duree, pause)) for c in clients]
+    for t in fils:
+        t.start()
+    pas = min(60, max(5, duree / 10))
+    for t in fils:
+        while t.is_alive():
+            t.join(timeout=pas)
+            if bavard and t.is_alive():
+                total = sum(len(v) for v in mesures.values())
+                rss = sum(memoire(serveur).values()) // 1024
+                print(
+                    f"  {time.monotonic() - t0:5.0f} s : {total} requêtes, {len(erreurs)} "
+                    f"erreurs, workers {rss} Mo en tout",
+                    flush=True,
+                )
+    return time.monotonic() - t0
+
+
 def memoire(serveur) -> dict[int, int]:
     return {pid: srv.rss_ko(pid) for pid in srv.pids_workers(serveur)}
 
@@ -265,6 +287,9 @@ def main() -> None:
     parser.add_argument("--duree", type=int, default=600, help="secondes de charge (600)")
     parser.add_argument("--clients", type=int, default=6, help="clients en parallèle (6)")
     parser.add_argument("--workers", type=int, default=WORKERS, help="workers gunicorn (4)")
+    parser.add_argument(
+        "--chauffe", type=int, help="secondes de chauffe avant la mémoire de début (durée/10)"
+    )
     parser.add_argument("--pause", type=float, default=0.0, help="pause entre deux actions (s)")
     parser.add_argument("--garder", action="store_true", help="réutiliser phares_bench_soak")
     parser.add_argument("--preparer", help=argparse.SUPPRESS)
@@ -297,9 +322,14 @@ def main() -> None:
         Client(f"http://127.0.0.1:{port}", infos, prep["salles"], mesures, erreurs, graine=i)
         for i, infos in enumerate(prep["clients"])
     ]
+    chauffe = args.chauffe if args.chauffe is not None else min(60, max(15, args.duree // 10))
     try:
         for c in clients:
             c.premier_passage()
+        # Warm-up: every worker has seen every page and every form (compiled templates,
+        # Django's caches) before its memory is read; its errors count all the same.
+        print(f"Chauffe : {chauffe} s de la même charge…", flush=True)
+        charger(clients, chauffe, args.pause, mesures, erreurs, serveur, bavard=False)
         debut_memoire = memoire(serveur)
         mesures.clear()
         print(
@@ -307,23 +337,7 @@ def main() -> None:
             f"{args.workers} workers gunicorn, {args.duree} s…",
             flush=True,
         )
-        t0 = time.monotonic()
-        fin = t0 + args.duree
-        fils = [threading.Thread(target=c.tourner, args=(fin, args.pause)) for c in clients]
-        for t in fils:
-            t.start()
-        while any(t.is_alive() for t in fils):
-            time.sleep(min(60, max(1, args.duree / 10)))
-            total = sum(len(v) for v in mesures.values())
-            rss = sum(memoire(serveur).values()) // 1024
-            print(
-                f"  {time.monotonic() - t0:5.0f} s : {total} requêtes, {len(erreurs)} erreurs, "
-                f"workers {rss} Mo en tout",
-                flush=True,
-            )
-        for t in fils:
-            t.join()
-        duree = time.monotonic() - t0
+        duree = charger(clients, args.duree, args.pause, mesures, erreurs, serveur, bavard=True)
         fin_memoire = memoire(serveur)
     finally:
         srv.arreter(serveur)

@@ -3,6 +3,7 @@ le remplissage de la table des réservations, qui doit respecter la règle du no
 que la contrainte d'exclusion impose en PostgreSQL."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -40,7 +41,8 @@ def test_les_pages_du_site_restent_servies(client, gestion, urls_du_banc):
 
 @pytest.fixture
 def salles(structure_a, structure_b):
-    etage = Etage.objects.create(batiment=Batiment.objects.create(nom="B", surface_m2=100), niveau=0, nom="RDC")
+    batiment = Batiment.objects.create(nom="B", surface_m2=100)
+    etage = Etage.objects.create(batiment=batiment, niveau=0, nom="RDC")
     return [
         Ressource.objects.create(
             categorie="salle",
@@ -77,7 +79,7 @@ def test_remplir_atteint_le_total_sans_chevaucher(salles, structure_a):
             "ressource", "debut"
         )
     )
-    for a, b in zip(actives, actives[1:], strict=False):
+    for a, b in itertools.pairwise(actives):
         if a.ressource_id == b.ressource_id:
             assert a.fin_bloquee <= b.debut, (a, b)
     # The 9:00 and 10:00 slots of that room, that day, overlap the booking already there.

@@ -283,6 +283,7 @@ def preparer(args) -> None:
 @dataclass
 class Mesure:
     req_s: float
+    reponses: int
     p50_ms: float
     p95_ms: float
     erreurs: int
@@ -299,6 +300,7 @@ def wrk(url: str, cookie: str, duree: int, lua: Path) -> Mesure:
     banc = dict(kv.split("=") for kv in re.search(r"BANC (.*)", sortie).group(1).split())
     return Mesure(
         req_s=req_s,
+        reponses=int(banc["requetes"]),
         p50_ms=int(banc["p50"]) / 1000,
         p95_ms=int(banc["p95"]) / 1000,
         erreurs=int(banc["erreurs"]) + int(banc["statut"]),
@@ -358,18 +360,25 @@ def mesurer_jeu(jeu: str, args, lua: Path) -> list[str]:
         cookie = prep["cookies"]
         for p in pages:
             p["http"] = statut_http(base + p["url"], cookie[p["persona"]])
-        wrk(base + plancher["url"], cookie["gestion"], 2, lua)  # warm-up
+
+        def mesurer(page: dict, duree: int) -> Mesure:
+            mesure = wrk(base + page["url"], cookie[page["persona"]], duree, lua)
+            # wrk stops at `duree` but gunicorn still serves the requests already queued:
+            # wait for them, or the next page would pay for a slow one.
+            statut_http(base + plancher["url"], cookie["gestion"])
+            statut_http(base + plancher["url"], cookie["gestion"])
+            return mesure
+
+        mesurer(plancher, 2)  # warm-up
         resultats = []
         for i in range(0, len(autres), args.par_tour):
-            sol = wrk(base + plancher["url"], cookie["gestion"], args.duree, lua)
+            sol = mesurer(plancher, args.duree)
             resultats.append((plancher, sol, sol))
             for p in autres[i : i + args.par_tour]:
                 if p["http"] != 200:
                     resultats.append((p, None, sol))
                     continue
-                resultats.append(
-                    (p, wrk(base + p["url"], cookie[p["persona"]], args.duree, lua), sol)
-                )
+                resultats.append((p, mesurer(p, args.duree), sol))
         prep["donnees"]["charge"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
         lignes = tableau(jeu, prep["donnees"], resultats)
     finally:
@@ -394,11 +403,15 @@ def tableau(jeu: str, donnees: dict, resultats: list) -> list[str]:
                 f"{tete} {'—':>7} {'—':>7} {'—':>7} {poids} {'—':>6}  HTTP {page['http']}"
             )
             continue
-        mesure = f"{m.req_s:>7.0f} {m.p50_ms:>7.1f} {m.p95_ms:>7.1f} {poids}"
+        if not m.reponses:
+            total += 1
+            lignes.append(f"{tete} {0:>7} {'—':>7} {'—':>7} {poids} {'—':>6}  NON (aucune réponse)")
+            continue
+        mesure = f"{m.req_s:>7.1f} {m.p50_ms:>7.1f} {m.p95_ms:>7.1f} {poids}"
         if page["nom"] == "plancher":
             lignes.append(f"{tete} {mesure} {'1':>6}  (référence du tour)")
             continue
-        ratio = sol.req_s / m.req_s if m.req_s else float("inf")
+        ratio = sol.req_s / m.req_s
         ok = m.req_s >= sol.req_s / 3 and m.p95_ms < 3 * sol.p95_ms and not m.erreurs
         total += 1
         tenues += ok

@@ -90,6 +90,12 @@ class Seau(Storage):
     def exists(self, name):
         return name in self.objets
 
+    def delete(self, name):
+        self.objets.pop(name, None)
+
+    def size(self, name):
+        return len(self.objets[name])
+
 
 def champ(storage, nom) -> FieldFile:
     return FieldFile(instance=None, field=FileField(storage=storage), name=nom)
@@ -112,3 +118,44 @@ def test_chemin_local_sur_disque_est_le_fichier_lui_meme(tmp_path, settings):
     stockage = FileSystemStorage(location=tmp_path)
     nom = stockage.save("logos/halage.png", ContentFile(b"png"))
     assert fichiers.chemin_local(champ(stockage, nom)) == str(tmp_path / nom)
+
+
+@pytest.mark.django_db
+def test_les_photos_privees_sortent_par_l_application_depuis_un_seau(
+    settings, client, structure_a, membre_a, tmp_path, monkeypatch
+):
+    """MEDIA_STORAGE=s3 : la vue des photos lit l'objet par le stockage et vérifie toujours
+    qui demande ; retirer une photo efface ses objets sans chercher de dossier sur disque."""
+    import datetime
+
+    from habitants.projets.models import Photo
+    from habitants.projets.services import photos as services
+    from phares.lib.acteur import Acteur
+    from tests.conftest import client_as
+    from tests.projets.photos_outils import fichier, image, projet
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.Seau"}}
+    monkeypatch.setattr(fichiers, "COPIES", tmp_path / "copies")
+    photo = services.ajouter_photo(
+        photo=Photo(
+            legende="Réunion",
+            texte_alternatif="Réunion",
+            date=datetime.date(2015, 5, 1),
+            projet=projet(structure_a),
+            publique=False,
+        ),
+        fichier=fichier(image("PNG", (80, 60))),
+        par=Acteur.systeme("test"),
+    )
+    seau = photo.web.storage
+    assert isinstance(seau, Seau) and len(seau.objets) == 3
+
+    assert client.get(f"/photos/{photo.cle}/web/").status_code == 404
+    response = client_as(membre_a).get(f"/photos/{photo.cle}/web/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    # What the annual report gives WeasyPrint: a local copy of the print size.
+    assert Path(fichiers.chemin_local(photo.impression)).read_bytes()[:3] == b"\xff\xd8\xff"
+
+    services.supprimer_photo(photo=photo, par=Acteur.systeme("test"))
+    assert seau.objets == {}

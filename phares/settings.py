@@ -245,21 +245,16 @@ elif CACHE_BACKEND == "database":
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "phares_cache",
-            # Django counts the table on each write and culls a third of it above MAX_ENTRIES
-            # (300 by default): rate-limit counters must not be culled by a burst of keys.
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            # Django counts the table on each write and culls a third of it, in key order,
+            # above MAX_ENTRIES (300 by default): rate-limit counters and used challenges
+            # (phares.lib.defis) must not be dropped by anyone filling it with keys. Expired
+            # rows go first; this many live ones is far above use.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
         }
     }
 else:
     raise ImproperlyConfigured(
         f"CACHE_BACKEND doit valoir locmem ou database, pas {CACHE_BACKEND!r}."
-    )
-# The database cache culls a third of its rows, in key order, once it holds MAX_ENTRIES
-# (300 by default): rate-limit counters and used challenges (phares.lib.defis) would be
-# dropped by anyone filling it. Expired rows go first; this many live ones is far above use.
-if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
-        "MAX_ENTRIES", env_int("CACHE_MAX_ENTRIES", 50_000)
     )
 
 # Preuve de travail du formulaire public de demande de salle (phares/lib/defis.py) : D bits

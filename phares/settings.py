@@ -260,6 +260,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Where `manage.py sauvegarder` (make backup) writes its archives: personal data, keep it
+# private and copy it off the host (docs/decisions.md, « Sauvegardes et restauration »).
+SAUVEGARDES_DIR = Path(env_str("SAUVEGARDES_DIR", str(VAR_DIR / "sauvegardes")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

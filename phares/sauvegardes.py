@@ -74,6 +74,8 @@ def sauvegarder(*, dossier: Path, alias: str = "default", garder: int | None = N
     interrompue ne laisse jamais un fichier qui a l'air complet. Lisible par son seul
     propriétaire : elle contient des données personnelles.
     """
+    if garder is not None and garder < 1:
+        raise SauvegardeError("La rétention garde au moins une archive (--garder 1 ou plus).")
     connexion = connections[alias]
     moteur = connexion.vendor
     if moteur not in BASES:
@@ -102,16 +104,14 @@ def sauvegarder(*, dossier: Path, alias: str = "default", garder: int | None = N
         partiel = final.with_name(final.name + ".partiel")
         fd = os.open(partiel, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with (
-                os.fdopen(fd, "wb") as brut,
-                tarfile.open(fileobj=brut, mode="w", format=tarfile.PAX_FORMAT) as tar,
-            ):
-                _ajouter(tar, manifeste, BASES[moteur], copie)
-                for chemin, nom in _fichiers_media(media_root):
-                    _ajouter(tar, manifeste, MEDIA + nom, chemin)
-                contenu = json.dumps(manifeste, ensure_ascii=False, indent=2).encode()
-                info = _info(MANIFESTE, len(contenu))
-                tar.addfile(info, _Lecteur(io.BytesIO(contenu)))
+            with os.fdopen(fd, "wb") as brut:
+                with tarfile.open(fileobj=brut, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                    _ajouter(tar, manifeste, BASES[moteur], copie)
+                    for chemin, nom in _fichiers_media(media_root):
+                        _ajouter(tar, manifeste, MEDIA + nom, chemin)
+                    contenu = json.dumps(manifeste, ensure_ascii=False, indent=2).encode()
+                    tar.addfile(_info(MANIFESTE, len(contenu)), io.BytesIO(contenu))
+                # On disk before the rename: a crash never leaves a complete-looking stub.
                 brut.flush()
                 os.fsync(brut.fileno())
             os.replace(partiel, final)

@@ -15,7 +15,7 @@ DEBUG ?= false
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install migrate demo lint format audit check-deploy check-production check-topologie serve clean messages
+.PHONY: run test install migrate demo lint format audit check-deploy check-production check-topologie serve clean messages backup restore
 
 ## make run : installe, migre SQLite, charge la démo 2015, sert sur http://127.0.0.1:8000
 ## avec, à côté, le processus des tâches de fond (émission d'un mois de factures)
@@ -48,6 +48,17 @@ demo: install
 
 serve: install
 	DEBUG=$(DEBUG) bin/servir $(HOST):$(PORT)
+
+## make backup : une archive var/sauvegardes/phares-AAAAMMJJ-HHMMSS.tar (base, médias,
+## manifeste des empreintes et des lignes) ; GARDER=N ne garde que les N plus récentes
+backup: install
+	$(PY) manage.py sauvegarder $(if $(GARDER),--garder $(GARDER))
+
+## make restore ARCHIVE=… : vérifie l'archive puis la restaure dans une base vide ;
+## FORCE=1 vide d'abord une base qui a des tables
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "Indiquez l'archive : make restore ARCHIVE=var/sauvegardes/phares-….tar"; exit 2; }
+	$(PY) manage.py restaurer "$(ARCHIVE)" $(if $(filter 1 true oui yes,$(FORCE)),--force)
 
 ## catalogue français : locale/fr/LC_MESSAGES/django.po -> django.mo (versionné)
 messages: install

@@ -322,6 +322,9 @@ else:
     raise ImproperlyConfigured(
         f"MEDIA_STORAGE doit valoir filesystem ou s3, pas {MEDIA_STORAGE!r}."
     )
+# Where `manage.py sauvegarder` (make backup) writes its archives: personal data, keep it
+# private and copy it off the host (docs/decisions.md, « Sauvegardes et restauration »).
+SAUVEGARDES_DIR = Path(env_str("SAUVEGARDES_DIR", str(VAR_DIR / "sauvegardes")))
 STORAGES = {
     "default": _MEDIA,
     "staticfiles": {

@@ -404,10 +404,10 @@ def main() -> None:
         resultats[taille] = mesures(salles, velos, structures, jour)
     noms = list(resultats[tailles[0]])
     print(f"\nmédiane / minimum en ms ({moteur})")
-    print(f"{'':46}" + "".join(f"{t:>16}" for t in tailles))
+    print(f"{'':46}" + "".join(f"{t:>18}" for t in tailles))
     for nom in noms:
         cases = (f"{resultats[t][nom][0]:.2f} / {resultats[t][nom][1]:.2f}" for t in tailles)
-        print(f"{nom:46}" + "".join(f"{c:>16}" for c in cases))
+        print(f"{nom:46}" + "".join(f"{c:>18}" for c in cases))
     plus_grande = resultats[tailles[-1]]
     velos_ms = plus_grande["vélos libres (créneau)"][0]
     print(

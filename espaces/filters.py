@@ -192,9 +192,11 @@ def parties_de_la_liste(queryset, quand: str | None):
         liste = []
         if quand != "passees":
             liste.append(Partie(EN_COURS, queryset.en_cours(reference)))
-            liste.append(Partie(A_VENIR, queryset.a_venir(reference)))
+            # ReservationQuerySet.a_venir and .finies, their `debut` bound given as `depart`.
+            liste.append(Partie(A_VENIR, queryset, depart=reference))
         if quand != "a_venir":
-            liste.append(Partie(PASSEES, queryset.finies(reference), decroissant=True))
+            passees = queryset.filter(fin__lte=reference)
+            liste.append(Partie(PASSEES, passees, decroissant=True, depart=reference))
         return liste
 
     return parties

@@ -38,11 +38,17 @@ def paginate(request, queryset, per_page: int = PER_PAGE) -> tuple[Page, str]:
 
 @dataclass(frozen=True)
 class Partie:
-    """Une partie d'une liste : `queryset` dans l'ordre de (champ, clé), croissant ou non."""
+    """Une partie d'une liste : `queryset` dans l'ordre de (champ, clé), croissant ou non.
+    `depart` : où elle commence dans cet ordre, exclu (`champ < depart` si décroissante,
+    `champ > depart` sinon), posé seulement quand la page ne reprend pas dans la partie, où
+    la borne du curseur le remplace : SQLite ne lit l'index qu'à partir de la première borne
+    qu'on lui donne sur une colonne (avec les deux, une page profonde relisait tout ce qui
+    précède)."""
 
     nom: str
     queryset: QuerySet
     decroissant: bool = False
+    depart: Any = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,9 @@ def page_par_cles(
         qs = partie.queryset.order_by(*ordre)
         if curseur is not None and partie.nom == curseur.partie:
             qs = apres(qs, champ, curseur.valeur, curseur.pk, decroissant=partie.decroissant)
+        elif partie.depart is not None:
+            sens = "lt" if partie.decroissant else "gt"
+            qs = qs.filter(**{f"{champ}__{sens}": partie.depart})
         lignes += [(partie, r) for r in qs[: per_page + 1 - len(lignes)]]
         if len(lignes) > per_page:
             break

@@ -15,7 +15,7 @@ from phares.models import EntreeJournal
 SYSTEME = "systeme"
 
 
-def valeurs_presentes(colonne: str, *, avec: str | None = None) -> list[tuple]:
+def sql_valeurs_presentes(colonne: str, *, avec: str | None = None) -> str:
     """Les valeurs non nulles de `colonne` au journal, dans l'ordre, par un saut d'index :
     chaque valeur est la plus petite au-delà de la précédente, une descente dans l'index dont
     `colonne` est la première colonne (EntreeJournal.Meta.indexes). Autant de descentes que de
@@ -31,15 +31,18 @@ def valeurs_presentes(colonne: str, *, avec: str | None = None) -> list[tuple]:
             f", (SELECT {q(avec)} FROM {table} WHERE {col} = v.x "
             f"ORDER BY {q('le')} DESC, {q('id')} DESC LIMIT 1)"
         )
-    sql = (
+    return (
         f"WITH RECURSIVE v(x) AS ("
         f"SELECT MIN({col}) FROM {table} "
         f"UNION ALL "
         f"SELECT (SELECT MIN({col}) FROM {table} WHERE {col} > v.x) FROM v WHERE v.x IS NOT NULL"
         f") SELECT x{autre} FROM v WHERE x IS NOT NULL"
     )
+
+
+def valeurs_presentes(colonne: str, *, avec: str | None = None) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql_valeurs_presentes(colonne, avec=avec))
         return cursor.fetchall()
 
 

@@ -103,7 +103,8 @@ class EntreeJournal(models.Model):
     sur PostgreSQL un déclencheur le refuse aussi (migration 0004).
     """
 
-    le = models.DateTimeField("le", default=timezone.now, db_index=True)
+    # Indexed with the key in Meta.indexes (journal_le), as are `par` and the filters.
+    le = models.DateTimeField("le", default=timezone.now)
     par = models.ForeignKey(
         "User",
         verbose_name="par",
@@ -111,6 +112,7 @@ class EntreeJournal(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # journal_par starts with it
     )
     # Frozen: the journal keeps the name a person had when they acted.
     par_libelle = models.CharField("auteur", max_length=200)
@@ -133,9 +135,16 @@ class EntreeJournal(models.Model):
         verbose_name = "entrée du journal"
         verbose_name_plural = "journal"
         ordering = ["-le", "-pk"]
+        # The page (phares.journal) reads by keys in the order (-le, -id), filtered or not:
+        # each filter has an index that ends with that order, so a page is a walk of LIMIT
+        # entries whatever the size of the journal; their first column also gives the
+        # filters' choices by a skip scan (phares.journal.filters).
         indexes = [
+            models.Index(fields=["-le", "-id"], name="journal_le"),
             models.Index(fields=["objet_type", "objet_id"], name="journal_objet"),
-            models.Index(fields=["structure_id", "-le"], name="journal_structure"),
+            models.Index(fields=["objet_type", "-le", "-id"], name="journal_type"),
+            models.Index(fields=["structure_id", "-le", "-id"], name="journal_structure"),
+            models.Index(fields=["par", "-le", "-id"], name="journal_par"),
         ]
 
     def __str__(self):

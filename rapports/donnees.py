@@ -102,7 +102,7 @@ class PhotoDuRapport:
     texte_alternatif: str
     credit: str
     chemin: str  # absolute path of the print-size JPEG (for WeasyPrint)
-    url: str  # web-size URL (for the HTML preview)
+    url: str  # web size through projets:photo-fichier (for the HTML preview)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 
 from espaces.facturation import selectors as facturation_selectors
 from espaces.selectors import reservations as espaces_reservations
@@ -529,7 +530,9 @@ def _photo(p) -> PhotoDuRapport:
         texte_alternatif=p.texte_alternatif,
         credit=p.credit,
         chemin=fichiers.chemin_local(p.impression),
-        url=p.web.url if p.web else "",
+        # Through the app's view, which checks who asks: the photos live under a private
+        # prefix of MEDIA_ROOT that neither nginx nor the dev media route serve.
+        url=reverse("projets:photo-fichier", args=[p.cle, "web"]) if p.web else "",
     )
 
 

@@ -1,6 +1,7 @@
 from django.shortcuts import render
+from django.utils import timezone
 
-from phares.lib.pagination import paginate
+from phares.lib.pagination import Partie, page_par_cles
 from phares.models import EntreeJournal
 from phares.roles import gestion_required
 
@@ -9,12 +10,24 @@ from .filters import JournalFilter
 
 @gestion_required
 def journal(request):
-    """Qui a fait quoi, quand et d'où : lecture seule, pour l'équipe de gestion."""
+    """Qui a fait quoi, quand et d'où : lecture seule, pour l'équipe de gestion.
+
+    Par clés, sans COUNT (phares.lib.pagination) : le journal grandit sans fin, une page
+    lit les entrées qu'elle montre, plus une, dans l'index de son filtre (-le, -id)."""
     f = JournalFilter(request.GET, queryset=EntreeJournal.objects.all())
-    page, query = paginate(request, f.qs.order_by("-le", "-pk"))
-    n = page.paginator.count
+    qs = f.qs
+    page = page_par_cles(
+        request,
+        lambda _reference: [Partie("journal", qs, decroissant=True)],
+        champ="le",
+        now=timezone.now(),
+    )
     return render(
         request,
         "phares/journal/liste.html",
-        {"filter": f, "page": page, "query": query, "caption": f"{n} opération{'s' * (n > 1)}"},
+        {
+            "filter": f,
+            "page": page,
+            "caption": f"Opérations, des plus récentes aux plus anciennes, page {page.numero}",
+        },
     )

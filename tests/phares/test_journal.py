@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -308,3 +309,118 @@ def test_sans_proxy_le_visiteur_ne_choisit_pas_l_identifiant(gestion, structure_
     )
     rid = EntreeJournal.objects.get().request_id
     assert rid != "req-choisie-par-le-visiteur" and response["X-Request-ID"] == rid
+
+
+# --- Par pages, sans compter le journal --------------------------------------------------
+
+
+def _en_masse(n, *, le, structure=None, debut=0):
+    """`n` entrées écrites d'un coup, toutes au même instant `le` (des opérations d'une même
+    commande, ou d'une même milliseconde)."""
+    EntreeJournal.objects.bulk_create(
+        EntreeJournal(
+            le=le,
+            par_libelle="système (test)",
+            origine="test",
+            operation="test.masse",
+            libelle=f"Entrée {debut + i}",
+            structure_id=structure.pk if structure else None,
+            structure_nom=structure.nom if structure else "",
+        )
+        for i in range(n)
+    )
+
+
+def _toutes_les_pages(client, params=None):
+    """Les pages dans l'ordre, en suivant le lien « Page suivante » : [[pk, …], …]."""
+    pages = []
+    response = client.get(JOURNAL, params or {})
+    while True:
+        assert response.status_code == 200
+        page = response.context["page"]
+        pages.append([e.pk for e in page])
+        if not page.suivante:
+            return pages
+        assert 'href="?' + page.suivante.replace("&", "&amp;") + '">Page suivante' in response.text
+        response = client.get(JOURNAL + "?" + page.suivante)
+
+
+def test_les_pages_donnent_chaque_entree_une_fois_meme_a_instants_egaux(
+    gestion, structure_a, structure_b
+):
+    instant = datetime.datetime(2026, 3, 12, 9, 0, tzinfo=datetime.UTC)
+    # 130 entries, 60 of them at the very same instant across the page boundaries (50).
+    _en_masse(40, le=instant + datetime.timedelta(seconds=1), structure=structure_a)
+    _en_masse(60, le=instant, structure=structure_b, debut=40)
+    _en_masse(30, le=instant, structure=structure_a, debut=100)
+    client = client_as(gestion)
+
+    pages = _toutes_les_pages(client)
+    assert [len(p) for p in pages] == [50, 50, 30]
+    lues = [pk for p in pages for pk in p]
+    assert lues == list(EntreeJournal.objects.order_by("-le", "-pk").values_list("pk", flat=True))
+
+    # Filtered, the cursor keeps the filter.
+    pages = _toutes_les_pages(client, {"structure": str(structure_a.pk)})
+    assert [len(p) for p in pages] == [50, 20]
+    attendu = EntreeJournal.objects.filter(structure_id=structure_a.pk).order_by("-le", "-pk")
+    assert [pk for p in pages for pk in p] == list(attendu.values_list("pk", flat=True))
+
+
+def test_une_entree_ecrite_entre_deux_pages_ne_decale_pas_la_suite(gestion, structure_a):
+    _en_masse(60, le=datetime.datetime(2026, 3, 12, 9, 0, tzinfo=datetime.UTC))
+    client = client_as(gestion)
+    premiere = client.get(JOURNAL).context["page"]
+    ecrire(acteur(gestion), "Écrite pendant la lecture", structure=structure_a)
+    seconde = client.get(JOURNAL + "?" + premiere.suivante).context["page"]
+    lues = [e.pk for e in premiere] + [e.pk for e in seconde]
+    assert len(lues) == len(set(lues)) == 60  # none twice (pages by OFFSET would repeat one)
+    assert "Écrite pendant la lecture" not in [e.libelle for e in seconde]
+    assert (
+        seconde.numero == 2
+        and "Première page" in client.get(JOURNAL + "?" + premiere.suivante).text
+    )
+
+
+def test_la_page_ne_compte_ni_ne_parcourt_le_journal(gestion, referent_a, structure_a):
+    _en_masse(120, le=datetime.datetime(2026, 3, 12, 9, 0, tzinfo=datetime.UTC))
+    ecrire(acteur(referent_a), "Profil de Halage", structure=structure_a)
+    client = client_as(gestion)
+    premiere = client.get(JOURNAL).context["page"]
+    for url in (
+        JOURNAL,
+        JOURNAL + "?" + premiere.suivante,
+        f"{JOURNAL}?structure={structure_a.pk}&personne={referent_a.pk}&objet_type=x",
+    ):
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(url).status_code == 200
+        sur_le_journal = [q["sql"] for q in requetes if "phares_entreejournal" in q["sql"]]
+        assert sur_le_journal
+        for sql in sur_le_journal:
+            assert "COUNT(" not in sql.upper(), sql
+            assert "DISTINCT" not in sql.upper() and "GROUP BY" not in sql.upper(), sql
+            assert " OFFSET " not in sql.upper(), sql
+        # The entries themselves: the page and one more, to know if a next page exists.
+        lecture = [s for s in sur_le_journal if "ORDER BY" in s and "LIMIT 51" in s]
+        assert len(lecture) == 1, sur_le_journal
+
+
+@pytest.mark.parametrize(
+    "curseur", ["n.importe.quoi", "journal.1.2.3", "journal.9" * 9, "x" * 500, "autre.1.1.1.2"]
+)
+def test_un_curseur_abime_ramene_a_la_premiere_page(gestion, entrees, curseur):
+    response = client_as(gestion).get(JOURNAL, {"apres": curseur})
+    assert response.status_code == 200
+    assert response.context["page"].numero == 1
+    assert len(response.context["page"]) == 4
+
+
+@pytest.mark.parametrize(
+    "curseur",
+    ["journal.1.9" + "9" * 30 + ".1.2", "journal." + "9" * 30 + ".1.1.2", "journal.-1.-1.-1.-5"],
+)
+def test_un_curseur_hors_de_portee_n_est_pas_une_erreur(gestion, entrees, curseur):
+    """Bien formé mais hors des valeurs possibles (un lien retouché) : une page, pas un 500."""
+    response = client_as(gestion).get(JOURNAL, {"apres": curseur})
+    assert response.status_code == 200
+    assert "<h1>Journal des opérations</h1>" in response.text

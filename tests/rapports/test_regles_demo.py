@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 
 from rapports.donnees import Textes, rassembler
 
@@ -257,7 +259,10 @@ def test_photos_par_defaut_chemins_et_adresses(rapport):
     assert [p.legende for p in rapport.photos_generales] == ["Déjeuner au réfectoire", "Formation"]
     for photo in [rapport.couverture, *rapport.photos_generales]:
         assert Path(photo.chemin).is_absolute() and Path(photo.chemin).is_file()
-        assert photo.url.startswith("/") and photo.url.endswith(".jpg")
+        # The app's photo view, never a /media/ URL: photos are under a private prefix that
+        # neither nginx nor the dev media route serve.
+        assert photo.url == reverse("projets:photo-fichier", args=[photo.cle, "web"])
+        assert not photo.url.startswith(settings.MEDIA_URL)
         assert photo.texte_alternatif
 
 

@@ -4,6 +4,8 @@ téléchargent exactement les octets publiés ; les habitants, quand l'année es
 
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,8 +13,9 @@ from PIL import Image
 
 from habitants.projets.models import Parole, Photo
 from habitants.projets.services import photos as services_photos
+from phares.lib import fichiers
 from phares.lib.acteur import Acteur
-from rapports import services, taches
+from rapports import donnees, rendu, services, taches
 from rapports.forms import TEXTE_MAX
 from rapports.models import Edition, Redaction
 from tests.conftest import acteur, axe, client_as
@@ -122,6 +125,27 @@ def test_choisir_les_paroles_et_les_photos(gestion, structure_a, paroles, appels
         [str(travaux.cle)],
         str(jardin.cle),
     )
+
+
+def test_les_photos_de_l_apercu_s_affichent(gestion, structure_a):
+    """L'aperçu montre les photos par la vue de l'application (200, les octets de la taille
+    écran) : sous /media/, le préfixe privé des photos n'est servi par personne. Le PDF,
+    lui, lit les fichiers sur le disque."""
+    jardin, travaux = photo("Jardin"), photo("Travaux")
+    c = client_as(gestion)
+    page = c.get("/rapports/2015/").text
+    sources = re.findall(r'<img src="([^"]+)" alt="(Jardin|Travaux)"', page)
+    assert sorted(alt for _, alt in sources) == ["Jardin", "Travaux"]
+    for src, alt in sources:
+        p = {"Jardin": jardin, "Travaux": travaux}[alt]
+        assert src == f"/photos/{p.cle}/web/"
+        r = c.get(src)
+        assert r.status_code == 200 and r["Content-Type"] == "image/jpeg"
+        with p.web.open("rb") as f:
+            assert b"".join(r.streaming_content) == f.read()
+    document = rendu.document(donnees.rassembler(2015))
+    for p in (jardin, travaux):
+        assert f'src="{Path(fichiers.chemin_local(p.impression)).as_uri()}"' in document
 
 
 def test_brouillon_pdf_en_piece_jointe(gestion, structure_a):

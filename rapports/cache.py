@@ -1,9 +1,9 @@
 """L'aperçu du rapport annuel gardé dans le cache de Django (locmem en développement, table
 de la base en production), pour qu'un aperçu redemandé ne rassemble ni ne redessine rien.
 
-Jamais de chiffres périmés : la clé d'un aperçu contient une « version des données » qui
-change dès qu'une donnée que le rapport lit change, de sorte qu'un aperçu gardé n'est plus
-jamais relu après une écriture (il expire seul). Cette version est, en une requête :
+Jamais de chiffres périmés : l'aperçu gardé d'une année porte l'état pour lequel il vaut,
+dont une « version des données » qui change dès qu'une donnée que le rapport lit change ;
+il n'est relu que si l'état de maintenant est le même. Cette version est, en une requête :
 
 - la dernière entrée du journal (id et instant) : chaque service écrit son entrée dans la
   transaction de son opération (phares/lib/journal.py), la démo aussi (phares/lib/demo.py) ;
@@ -17,13 +17,13 @@ calculent et mettent en page le rapport (un déploiement ne relit pas l'aperçu 
 précédente dans la table du cache) et le jour (rien de ce que le rapport lit ne dépend de
 l'heure, mais un jour de plus ne coûte qu'un calcul).
 
-La version est lue AVANT de rassembler les données : une écriture qui arrive entre les deux
-fait garder des données plus récentes que leur clé, jamais l'inverse ; la requête suivante
-voit une nouvelle version et recalcule.
+L'état est lu AVANT de rassembler les données : une écriture qui arrive entre les deux fait
+garder des données plus récentes que l'état qu'elles portent, jamais l'inverse ; la requête
+suivante voit un autre état et recalcule.
 
-Les graphiques (pygal, le plus cher du rendu) sont gardés à part, par empreinte de leurs
-données : un aperçu recalculé après la modification d'un texte, ou le PDF, ne les
-redessine pas ; des données différentes donnent une autre clé, rien à invalider.
+Les graphiques (pygal, le plus cher du rendu) sont gardés à part avec l'empreinte de leurs
+données : un aperçu recalculé après la modification d'un texte, ou le PDF, ne redessine
+pas ceux dont les chiffres n'ont pas changé.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from django.utils import timezone
 
 from phares.lib import temps
 from phares.models import EntreeJournal
+
+from .donnees import Graphique
 
 PREFIXE = "rapports:apercu"
 CLE_GENERATION = "rapports:generation"
@@ -117,8 +119,8 @@ def invalider() -> None:
         cache.set(CLE_GENERATION, 1, timeout=None)
 
 
-def cle_apercu(annee: int) -> str:
-    """La clé de l'aperçu de `annee` pour les données, le code et le jour de maintenant."""
+def etat(annee: int) -> str:
+    """Ce dont dépend l'aperçu de `annee` maintenant : données, génération, code, jour."""
     morceaux = [
         str(annee),
         version_des_donnees(),
@@ -126,7 +128,7 @@ def cle_apercu(annee: int) -> str:
         empreinte_du_code(),
         temps.jour(timezone.now()).isoformat(),
     ]
-    return f"{PREFIXE}:{hashlib.sha256(':'.join(morceaux).encode()).hexdigest()[:32]}"
+    return hashlib.sha256(":".join(morceaux).encode()).hexdigest()[:32]
 
 
 def duree_apercu() -> int:
@@ -140,26 +142,33 @@ def duree_apercu() -> int:
 
 
 def apercu(annee: int, calculer: Callable[[], str | None]) -> str | None:
-    """L'aperçu de `annee` : gardé s'il l'a été pour ces données, sinon `calculer()` (None :
-    l'année n'a pas de données) et gardé."""
-    cle = cle_apercu(annee)  # before calculer(): see the module's docstring
+    """L'aperçu de `annee` : relu s'il a été gardé pour l'état de maintenant, sinon
+    `calculer()` (None : l'année n'a pas de données) et gardé à la place du précédent.
+
+    Une seule entrée par année, qui porte l'état pour lequel elle vaut : la table du cache
+    ne se remplit pas d'un aperçu (500 Ko pour un grand pôle) par écriture, que Django
+    n'effacerait qu'au-delà de MAX_ENTRIES."""
+    maintenant = etat(annee)  # before calculer(): see the module's docstring
+    cle = f"{PREFIXE}:{annee}"
     garde = cache.get(cle)
-    if garde is not None:
+    if garde is not None and garde["etat"] == maintenant:
         return garde["html"]
     html = calculer()
-    cache.set(cle, {"html": html}, timeout=duree_apercu())
+    cache.set(cle, {"etat": maintenant, "html": html}, timeout=duree_apercu())
     return html
 
 
-def graphique(donnees: object, dessiner: Callable[[], str]) -> str:
-    """Le SVG d'un graphique, gardé par l'empreinte de ses données (`donnees`, un repr
-    stable : dataclasses de listes, de chaînes et de nombres)."""
-    cle = (
-        "rapports:graphique:"
-        + hashlib.sha256(f"{empreinte_du_code()}:{donnees!r}".encode()).hexdigest()[:32]
-    )
-    svg = cache.get(cle)
-    if svg is None:
-        svg = dessiner()
-        cache.set(cle, svg, timeout=DUREE_GRAPHIQUE)
+def graphique(donnees: Graphique, dessiner: Callable[[], str]) -> str:
+    """Le SVG d'un graphique, relu tant que ses données ne changent pas (leur empreinte,
+    `repr` de dataclasses de listes, de chaînes et de nombres). Une entrée par graphique et
+    par année (les noms de ses séries), comme l'aperçu."""
+    empreinte = hashlib.sha256(f"{empreinte_du_code()}:{donnees!r}".encode()).hexdigest()[:32]
+    # Which chart of which year: its series' names ("2015", "Bureaux 2015"…), not their values.
+    series = hashlib.sha256("|".join(s.nom for s in donnees.series).encode()).hexdigest()[:16]
+    cle = f"rapports:graphique:{donnees.cle}:{series}"
+    garde = cache.get(cle)
+    if garde is not None and garde["empreinte"] == empreinte:
+        return garde["svg"]
+    svg = dessiner()
+    cache.set(cle, {"empreinte": empreinte, "svg": svg}, timeout=DUREE_GRAPHIQUE)
     return svg

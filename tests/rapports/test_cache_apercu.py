@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -92,6 +93,10 @@ def test_une_reservation_par_les_services_change_le_chiffre(
     # The chart's table of booked hours: 3 hours, then 7.
     assert ">3<" in avant.replace(" ", "") and ">7<" not in avant.replace(" ", "")
     assert ">7<" in apres.replace(" ", "")
+    # One preview kept per year, whatever the number of writes in between.
+    assert [k for k in cache._cache if "rapports:apercu" in k] == [  # locmem, as in tests
+        cache.make_key("rapports:apercu:2015")
+    ]
 
 
 def test_une_structure_creee_par_les_services_apparait(gestion, structure_a, appels_rassembler):
@@ -150,13 +155,13 @@ def test_invalider_apres_une_ecriture_hors_des_services(gestion, structure_a, ap
     assert len(appels_rassembler) == 2
 
 
-def test_la_cle_change_avec_le_jour(gestion, structure_a, monkeypatch):
-    avant = rapports_cache.cle_apercu(2015)
-    assert rapports_cache.cle_apercu(2015) == avant
-    assert rapports_cache.cle_apercu(2014) != avant
+def test_l_etat_change_avec_le_jour(gestion, structure_a, monkeypatch):
+    avant = rapports_cache.etat(2015)
+    assert rapports_cache.etat(2015) == avant
+    assert rapports_cache.etat(2014) != avant
     demain = temps.aware(datetime.date.today() + datetime.timedelta(days=1), datetime.time(12))
     monkeypatch.setattr(rapports_cache.timezone, "now", lambda: demain)
-    assert rapports_cache.cle_apercu(2015) != avant
+    assert rapports_cache.etat(2015) != avant
 
 
 def test_un_seau_s3_garde_l_apercu_moins_que_ses_adresses_signees(settings):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from phares.lib import graphiques as lib
 from phares.lib.graphiques import valeur_affichee
 
+from . import cache
 from .donnees import Graphique
 
 
@@ -47,13 +48,17 @@ class GraphiqueRendu:
 
 
 def svg(graphique: Graphique) -> str:
-    """Le SVG du graphique (texte), identique d'un appel à l'autre pour les mêmes données."""
-    return lib.svg(
-        cle=graphique.cle,
-        type_=graphique.type,
-        categories=graphique.categories,
-        series=[(s.nom, s.valeurs) for s in graphique.series],
-        unite=graphique.unite,
+    """Le SVG du graphique (texte), identique d'un appel à l'autre pour les mêmes données :
+    dessiné une fois, puis relu du cache tant que ses données ne changent pas."""
+    return cache.graphique(
+        graphique,
+        lambda: lib.svg(
+            cle=graphique.cle,
+            type_=graphique.type,
+            categories=graphique.categories,
+            series=[(s.nom, s.valeurs) for s in graphique.series],
+            unite=graphique.unite,
+        ),
     )
 
 

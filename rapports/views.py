@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HTMX_STOP_POLLING
 
-from . import donnees, rendu, roles, selectors, services
+from . import cache, donnees, rendu, roles, selectors, services
 from .forms import RedactionForm
 from .models import Edition, Redaction
 
@@ -72,12 +72,18 @@ def annee(request, annee):
     contexte = {"annee": annee, "gestion": gestion, "redaction": redaction}
     if gestion:
         redaction = redaction or services.nouvelle_redaction(annee)
-        rapport = _rapport(annee, redaction)
+
+        def calculer() -> str | None:
+            rapport = _rapport(annee, redaction)
+            return rendu.html(rapport) if rapport else None
+
+        # Kept for as long as no datum the report reads changes (rapports/cache.py).
+        apercu = cache.apercu(annee, calculer)
         contexte.update(
             editions=selectors.editions(annee),
-            sans_donnees=rapport is None,
+            sans_donnees=apercu is None,
             # rendu.html escapes every datum itself and returns a fragment to include.
-            apercu=mark_safe(rendu.html(rapport)) if rapport else "",
+            apercu=mark_safe(apercu) if apercu else "",
             redaction=redaction,
         )
     else:

@@ -32,6 +32,7 @@ from habitants.projets import selectors as projets_selectors
 from phares import context_processors as navigation
 from phares import roles
 from phares.lib import panels
+from phares.lib.extraits import premiers_et_total
 
 # A card lists this many items at most, then links to the whole (filtered) list.
 LIMITE = 5
@@ -50,8 +51,8 @@ class Extrait:
 
 
 def extrait(qs, limite: int = LIMITE) -> Extrait:
-    # Always counted, even when the slice is short: the same queries whatever the data.
-    return Extrait(list(qs[:limite]), qs.count())
+    # Slice and total in one query, whatever the data (phares/lib/extraits.py).
+    return Extrait(*premiers_et_total(qs, limite))
 
 
 def contexte(user) -> dict:

@@ -640,17 +640,18 @@ def requetes(client) -> int:
     return len(ctx.captured_queries)
 
 
-# Measured (25, 14, 12, 10, 12, 16, 7 on SQLite), the fixed cost of a page included
+# Measured (20, 12, 10, 8, 10, 13, 7 on SQLite; a card's slice and total are one query,
+# phares/lib/extraits.py), the fixed cost of a page included
 # (session, the user with their roles, phares/auth.py), plus two: a new card that reads
 # per item shows here, and so does a role read twice (the navigation and the dashboard
 # share them, phares.roles.memo_du_jour).
 BORNES = {
-    "gestion": 27,
-    "comptable": 16,
-    "referent_a": 14,
-    "membre_a": 12,
-    "habitant_b": 14,
-    "cogerant": 18,
+    "gestion": 22,
+    "comptable": 14,
+    "referent_a": 12,
+    "membre_a": 10,
+    "habitant_b": 12,
+    "cogerant": 15,
     "associe": 9,
 }
 

@@ -14,7 +14,7 @@ from .. import selectors
 from ..forms._champs import parse_date
 from ..selectors import grille as grilles
 from ._acces import peut_annuler, peut_reserver, salle_ou_404
-from ._rendu_grille import corps
+from ._rendu_grille import contenu_bloc_pris, corps
 
 
 @login_required
@@ -25,7 +25,7 @@ def jour(request):
     lignes = selectors.jour_toutes_salles(le, avec_demandes=staff)
     miennes = selectors.structures_du_membre_ids(request.user)
     grille = _preparer(request.user, grilles.grille_jour(lignes, le), miennes)
-    _adresses_des_blocs(j for _, j in lignes)
+    _preparer_blocs((j for _, j in lignes), voir_tout=staff, miennes=miennes)
     reserver = peut_reserver(request.user)
     return render(
         request,
@@ -56,7 +56,7 @@ def semaine(request, slug):
     jours = selectors.semaine(salle, lundi, avec_demandes=staff)
     miennes = selectors.structures_du_membre_ids(request.user)
     grille = _preparer(request.user, grilles.grille_semaine(salle, jours), miennes)
-    _adresses_des_blocs(jours)
+    _preparer_blocs(jours, voir_tout=staff, miennes=miennes)
     reserver = peut_reserver(request.user)
     return render(
         request,
@@ -89,13 +89,17 @@ def par_pk(nom: str):
     return lambda pk: f"{avant}{pk}{apres}"
 
 
-def _adresses_des_blocs(journees) -> None:
-    """L'adresse de la fiche de chaque réservation des listes (espaces/_bloc.html)."""
+def _preparer_blocs(journees, *, voir_tout: bool, miennes: set[int]) -> None:
+    """Le contenu de chaque bloc occupé des listes (espaces/_bloc.html), écrit ici : une
+    journée de toutes les salles en compte une centaine, et le gabarit y passait le tiers de
+    la page. Même règle que la grille : le détail pour l'équipe ou sa structure."""
     detail = par_pk("espaces:reservation-detail")
     for j in journees:
         for b in j.blocs:
             if b.reservation is not None:
-                b.reservation.detail_url = detail(b.reservation.pk)
+                b.contenu = contenu_bloc_pris(
+                    b, detail(b.reservation.pk), voir_tout=voir_tout, miennes=miennes
+                )
 
 
 def _preparer(user, grille: grilles.Grille, miennes: set[int]) -> grilles.Grille:

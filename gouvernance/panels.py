@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from phares.lib.extraits import premiers_et_total
 from phares.lib.panels import Panel
 
 from . import roles, selectors
@@ -18,7 +19,7 @@ LIMITE = 5
 
 def tableau_de_bord(*, user) -> Panel | None:
     """Un nombre fixe de requêtes, quel que soit le nombre de séances, d'actions ou de
-    décisions : chaque liste est coupée à LIMITE et comptée à part."""
+    décisions : chaque liste est coupée à LIMITE et comptée dans la même requête."""
     if not roles.peut_lire(user):
         return None
     if not roles.peut_rediger(user):
@@ -27,16 +28,19 @@ def tableau_de_bord(*, user) -> Panel | None:
     en_retard = selectors.actions_en_retard(le=timezone.localdate()).order_by("echeance", "pk")
     en_attente = selectors.seances_en_attente_de_pv(avant=maintenant)
     prochaine = selectors.prochaine_seance(apres=maintenant)
+    # Each list and its total in one query (phares/lib/extraits.py).
+    en_retard, nb_en_retard = premiers_et_total(en_retard, LIMITE)
+    en_attente, nb_en_attente = premiers_et_total(en_attente, LIMITE)
     return Panel(
         "gouvernance/_panel_tableau_de_bord.html",
         {
             "prochaine": prochaine,
             "points": _points(prochaine),
             "limite": LIMITE,
-            "en_retard": list(en_retard[:LIMITE]),
-            "nb_en_retard": en_retard.count(),
-            "en_attente": list(en_attente[:LIMITE]),
-            "nb_en_attente": en_attente.count(),
+            "en_retard": en_retard,
+            "nb_en_retard": nb_en_retard,
+            "en_attente": en_attente,
+            "nb_en_attente": nb_en_attente,
         },
     )
 

@@ -32,6 +32,7 @@ from habitants.projets import selectors as projets_selectors
 from phares import context_processors as navigation
 from phares import roles
 from phares.lib import panels
+from phares.lib.extraits import premiers_et_total
 
 # A card lists this many items at most, then links to the whole (filtered) list.
 LIMITE = 5
@@ -50,8 +51,8 @@ class Extrait:
 
 
 def extrait(qs, limite: int = LIMITE) -> Extrait:
-    # Always counted, even when the slice is short: the same queries whatever the data.
-    return Extrait(list(qs[:limite]), qs.count())
+    # Slice and total in one query, whatever the data (phares/lib/extraits.py).
+    return Extrait(*premiers_et_total(qs, limite))
 
 
 def contexte(user) -> dict:
@@ -59,13 +60,15 @@ def contexte(user) -> dict:
     maintenant = timezone.now()
     gestion = roles.is_gestion(user)
     staff = roles.is_staff_member(user)
+    # The same list as the navigation's (nav.mes_structures): read once per request.
+    structures = navigation.mes_structures(user)
     context = {
         "aujourd_hui": aujourd_hui,
         "is_staff_member": staff,
         "is_gestion": gestion,
-        # Comptabilité reads bookings; only gestion and members of a present structure book.
-        "peut_reserver": gestion
-        or espaces_selectors.structures_reservantes(user, le=aujourd_hui).exists(),
+        # Comptabilité reads bookings; only gestion and members of a present structure book
+        # (espaces_selectors.structures_reservantes, told from the structures already read).
+        "peut_reserver": gestion or any(s.est_presente(aujourd_hui) for s in structures),
         "is_cogerant": gouvernance_roles.is_cogerant(user),
         "is_associe": gouvernance_roles.is_associe(user),
         # What other apps add: governance (meetings, actions, decisions), grants ending.
@@ -80,8 +83,6 @@ def contexte(user) -> dict:
             context.update(_gestion(aujourd_hui))
         if roles.is_comptable(user):
             context.update(_comptabilite(factures, aujourd_hui))
-    # The same list as the navigation's (nav.mes_structures): read once per request.
-    structures = navigation.mes_structures(user)
     if structures:
         context.update(_habitant(user, structures, aujourd_hui, maintenant))
     return context

@@ -64,8 +64,9 @@ def facture_de_ses_structures(user, pk: int) -> bool:
 
 
 def est_referent(user) -> bool:
-    """Référent·e d'au moins une structure : voit la liste des factures (vide ou non)."""
-    return habitants_selectors.structures_du_referent(user).exists()
+    """Référent·e d'au moins une structure : voit la liste des factures (vide ou non). Le
+    rôle lu avec la personne (phares/auth.py), pas une requête de plus."""
+    return habitants_selectors.est_referent(user)
 
 
 # --- Ce qui reste dû --------------------------------------------------------------------

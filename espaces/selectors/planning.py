@@ -32,6 +32,12 @@ class Bloc:
     def libre(self) -> bool:
         return self.reservation is None
 
+    @property
+    def horaire(self) -> str:
+        """« 10:00–11:00 », heures de Paris : ce qu'écrivaient deux filtres `time` par bloc
+        (une journée de toutes les salles en compte une centaine)."""
+        return f"{temps.paris(self.debut):%H:%M}–{temps.paris(self.fin):%H:%M}"
+
 
 def _quart_suivant(moment: datetime.datetime) -> datetime.datetime:
     """Le quart d'heure plein suivant (ou `moment` s'il en est un) : les heures des

@@ -39,6 +39,22 @@ def _prise(case: grilles.Case, voir_tout: bool) -> str:
     )
 
 
+def contenu_bloc_pris(bloc, detail_url: str, *, voir_tout: bool, miennes: set[int]) -> SafeString:
+    """Un bloc occupé des listes de la vue jour et de la vue semaine (espaces/_bloc.html)."""
+    r = bloc.reservation
+    if voir_tout or r.structure_id in miennes:
+        quoi = f'<a href="{escape(detail_url)}">{escape(r.titre)}</a>'
+        if voir_tout:
+            qui = r.structure.nom if r.structure else f"{r.externe.nom} (extérieur)"
+            quoi += f" · {escape(qui)}"
+    else:
+        quoi = "occupé"
+    return mark_safe(
+        f'<li class="bloc bloc-pris"><span class="horaire">{escape(bloc.horaire)}</span>\n'
+        f"    {quoi}\n  </li>"
+    )
+
+
 def corps(grille: grilles.Grille, *, peut_reserver: bool, voir_tout: bool) -> SafeString:
     liens = [
         f"{escape(c.reserver_url)}?date={c.jour.isoformat()}&amp;heure_debut="

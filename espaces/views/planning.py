@@ -14,7 +14,7 @@ from .. import selectors
 from ..forms._champs import parse_date
 from ..selectors import grille as grilles
 from ._acces import peut_annuler, peut_reserver, salle_ou_404
-from ._rendu_grille import corps
+from ._rendu_grille import contenu_bloc_pris, corps
 
 
 @login_required
@@ -25,6 +25,7 @@ def jour(request):
     lignes = selectors.jour_toutes_salles(le, avec_demandes=staff)
     miennes = selectors.structures_du_membre_ids(request.user)
     grille = _preparer(request.user, grilles.grille_jour(lignes, le), miennes)
+    _preparer_blocs((j for _, j in lignes), voir_tout=staff, miennes=miennes)
     reserver = peut_reserver(request.user)
     return render(
         request,
@@ -55,6 +56,7 @@ def semaine(request, slug):
     jours = selectors.semaine(salle, lundi, avec_demandes=staff)
     miennes = selectors.structures_du_membre_ids(request.user)
     grille = _preparer(request.user, grilles.grille_semaine(salle, jours), miennes)
+    _preparer_blocs(jours, voir_tout=staff, miennes=miennes)
     reserver = peut_reserver(request.user)
     return render(
         request,
@@ -76,6 +78,30 @@ def semaine(request, slug):
     )
 
 
+# A pk no page holds: reversed once, split around it, it gives an address's two halves.
+_REPERE = 987654321
+
+
+def par_pk(nom: str):
+    """L'adresse `nom` d'un objet, en fonction de son pk : un reverse() par page au lieu d'un
+    par ligne (280 pour la vue jour à 100 000 réservations, ~11 % de la page)."""
+    avant, apres = reverse(nom, args=[_REPERE]).split(str(_REPERE))
+    return lambda pk: f"{avant}{pk}{apres}"
+
+
+def _preparer_blocs(journees, *, voir_tout: bool, miennes: set[int]) -> None:
+    """Le contenu de chaque bloc occupé des listes (espaces/_bloc.html), écrit ici : une
+    journée de toutes les salles en compte une centaine, et le gabarit y passait le tiers de
+    la page. Même règle que la grille : le détail pour l'équipe ou sa structure."""
+    detail = par_pk("espaces:reservation-detail")
+    for j in journees:
+        for b in j.blocs:
+            if b.reservation is not None:
+                b.contenu = contenu_bloc_pris(
+                    b, detail(b.reservation.pk), voir_tout=voir_tout, miennes=miennes
+                )
+
+
 def _preparer(user, grille: grilles.Grille, miennes: set[int]) -> grilles.Grille:
     """Ce que la page montre de chaque réservation et ce qu'on peut en faire, décidé ici une
     fois : le détail (l'équipe, ou sa structure ; « occupé » sinon) et le déplacement (les
@@ -84,6 +110,8 @@ def _preparer(user, grille: grilles.Grille, miennes: set[int]) -> grilles.Grille
     staff, gestion = is_staff_member(user), is_gestion(user)
     deplace = peut_annuler(user)
     now = timezone.now()
+    detail = par_pk("espaces:reservation-detail")
+    deplacer = par_pk("espaces:reservation-deplacer")
     urls = {}
     for c in grille.colonnes:
         if c.ressource.slug not in urls:
@@ -99,9 +127,7 @@ def _preparer(user, grille: grilles.Grille, miennes: set[int]) -> grilles.Grille
             r = case.reservation
             a_nous = r.structure_id in miennes
             case.lisible = staff or a_nous
-            case.detail_url = (
-                reverse("espaces:reservation-detail", args=[r.pk]) if case.lisible else ""
-            )
+            case.detail_url = detail(r.pk) if case.lisible else ""
             if deplace and (gestion or a_nous) and r.debut > now:
-                case.deplacer_url = reverse("espaces:reservation-deplacer", args=[r.pk])
+                case.deplacer_url = deplacer(r.pk)
     return grille

@@ -183,3 +183,20 @@ def test_la_liste_ne_grossit_pas_en_requetes(django_assert_max_num_queries, comp
     c = client_as(comptable)
     with django_assert_max_num_queries(12):
         assert c.get("/factures/").status_code == 200
+
+
+def test_la_liste_d_un_referent_tient_en_peu_de_requetes(
+    django_assert_max_num_queries, brouillons, comptable, referent_a, habitant_b, pdf_factice
+):
+    # Session, the user and their roles (référent included, phares/auth.py), the navigation's
+    # structures, the mandates, the page (count + rows) and the amounts due: no second read
+    # of the référent role, nothing per invoice.
+    client_as(comptable).post(
+        f"/factures/{brouillons['Halage'].pk}/emettre/", {"date_emission": "2026-04-02"}
+    )
+    c = client_as(referent_a)
+    c.get("/factures/")
+    with django_assert_max_num_queries(7):
+        r = c.get("/factures/")
+    assert r.status_code == 200 and "F2026-0001" in r.text
+    assert client_as(habitant_b).get("/factures/").status_code == 200  # référent of B

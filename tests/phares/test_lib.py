@@ -341,3 +341,26 @@ def test_le_journal_lit_une_heure_en_heures_et_minutes():
     from phares.lib import journal
 
     assert journal.affichable(datetime.time(8, 0)) == "08:00"
+
+
+# --- Extraits : les premiers éléments et le total, en une requête -------------------------
+
+
+@pytest.mark.django_db
+def test_un_extrait_donne_les_premiers_et_le_total_en_une_requete(django_assert_num_queries):
+    from phares.lib.extraits import premiers_et_total
+
+    Structure.objects.bulk_create(
+        Structure(nom=f"Extrait {i:02d}", slug=f"extrait-{i:02d}") for i in range(12)
+    )
+    qs = Structure.objects.filter(nom__startswith="Extrait").order_by("-nom")
+    with django_assert_num_queries(1):
+        premiers, total = premiers_et_total(qs, 5)
+    assert [s.nom for s in premiers] == [f"Extrait {i:02d}" for i in (11, 10, 9, 8, 7)]
+    assert total == 12 == qs.count()
+    with django_assert_num_queries(2):
+        assert premiers_et_total(qs.filter(nom="Extrait 03"), 5)[1] == 1
+        assert premiers_et_total(qs.filter(nom="personne"), 5) == ([], 0)
+    # DISTINCT over a join: counted apart, as count() counts it.
+    distinctes = Structure.objects.filter(nom__startswith="Extrait").distinct().order_by("nom")
+    assert premiers_et_total(distinctes, 3)[1] == 12

@@ -43,7 +43,7 @@ def test_archiver_demande_confirmation_puis_se_lit_au_journal(
     page.get_by_role("link", name="Tout l'historique de Halage").click()
     expect(page.get_by_role("heading", name="Journal des opérations")).to_be_visible()
     expect(page.get_by_label("Structure")).to_have_value(str(structure_a.pk))
-    journal = page.get_by_role("table", name=re.compile("opération"))
+    journal = page.get_by_role("table", name=re.compile("opération", re.IGNORECASE))
     expect(journal.get_by_text("Structure archivée : Halage")).to_be_visible()
     expect(journal.get_by_role("listitem").filter(has_text="archivée")).to_contain_text("non")
     problemes += audit(page, "journal filtré")

@@ -205,6 +205,9 @@ def test_une_demande_exterieure_ne_retient_pas_la_salle(
         field(habitante, "De").fill("10:00")
         field(habitante, "À").fill("11:00")
         field(habitante, "Objet").fill("Comité de pilotage")
+        # The price above the button follows each change (htmx): wait until it shows the final
+        # slot, or a late swap moves the button between mouse down and mouse up (seen in CI).
+        expect(habitante.get_by_test_id("estimation")).to_contain_text("Cette réservation : 1 h")
         habitante.get_by_role("button", name="Confirmer la réservation").click()
         expect(habitante.get_by_text("Réservation confirmée : Salle A")).to_be_visible()
     finally:

@@ -11,27 +11,16 @@ dix fois plus grand de bench/rapport.py.
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
-os.environ.setdefault("PHARES_FAST_PASSWORD_HASHER", "true")
-# DEBUG would log every query in a bounded deque and skew both counts and timings.
-os.environ["DEBUG"] = "false"
-(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp())
+from bench.outils import django_en_processus  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_en_processus(media_temporaire=True)
 
 from django.conf import settings  # noqa: E402
 

@@ -24,25 +24,16 @@ les plans EXPLAIN ANALYZE à la plus grande taille dans bench/plans/.
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
-os.environ["DEBUG"] = "false"  # DEBUG keeps every query: it would skew the timings
-(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+from bench.outils import django_en_processus, durees_ms, plan_du_compte  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_en_processus(hachage_rapide=False)
 
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
@@ -173,12 +164,7 @@ def remplir(total: int, ressources, structures, horizon: datetime.date, deja: in
 def mediane(f, runs: int = 25) -> tuple[float, float]:
     """Médiane et minimum en ms : sur une machine partagée, le minimum dit ce que coûte la
     lecture elle-même, la médiane ce qu'elle coûte avec la charge du moment."""
-    f()  # warm-up
-    durees = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        f()
-        durees.append((time.perf_counter() - t0) * 1000)
+    durees = durees_ms(f, runs)
     return statistics.median(durees), min(durees)
 
 
@@ -349,10 +335,7 @@ def plans(salles, velos, structures, jour: datetime.date) -> None:
     }
     for nom, qs in requetes.items():
         if nom == "demandes_en_attente_nombre":
-            sql, params = qs.values("pk").query.sql_with_params()
-            with connection.cursor() as c:
-                c.execute(f"EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM ({sql}) t", params)
-                texte = "\n".join(r[0] for r in c.fetchall())
+            texte = plan_du_compte(qs)
         else:
             texte = qs.explain(analyze=True, buffers=True)
         sql = str(qs.query)

@@ -11,22 +11,15 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
-os.environ["DEBUG"] = "false"
-(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+from bench.outils import django_en_processus  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_en_processus(hachage_rapide=False)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

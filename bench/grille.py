@@ -5,26 +5,14 @@ seule (la liste est ce que montrait la page avant la grille ; le téléphone la 
 encore). Puis les requêtes de la page avec dix fois plus de réservations ce jour-là."""
 
 import datetime
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
-os.environ.setdefault("PHARES_FAST_PASSWORD_HASHER", "true")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
-os.environ["DEBUG"] = "false"
-(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+from bench.outils import django_en_processus, mediane_ms  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_en_processus()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -43,16 +31,6 @@ from phares.lib import temps  # noqa: E402
 from phares.models import User  # noqa: E402
 
 SALLES = 30
-
-
-def mediane(fonction, runs: int = 15) -> float:
-    fonction()
-    durees = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fonction()
-        durees.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(durees)
 
 
 def salles_en_plus() -> None:
@@ -140,17 +118,17 @@ def main() -> None:
     print(f"base : {connection.vendor} ; {len(lignes)} salles, 4 réservations chacune, {jour}")
     print(
         f"page entière (grille + liste du téléphone) : {requetes} requêtes, {taille // 1024} ko, "
-        f"médiane {mediane(lambda: client.get(url)):.1f} ms"
+        f"médiane {mediane_ms(lambda: client.get(url)):.1f} ms"
     )
     print(
         f"construire la grille (sans requête)      : médiane "
-        f"{mediane(lambda: _preparer(user, grilles.grille_jour(lignes, jour), miennes)):.1f} ms"
+        f"{mediane_ms(lambda: _preparer(user, grilles.grille_jour(lignes, jour), miennes)):.1f} ms"
     )
     print(
         f"rendre la grille seule                    : médiane "
-        f"{mediane(rendre_grille):.1f} ms ({len(rendre_grille()) // 1024} ko)"
+        f"{mediane_ms(rendre_grille):.1f} ms ({len(rendre_grille()) // 1024} ko)"
     )
-    print(f"rendre la liste seule (avant la grille)   : médiane {mediane(liste):.1f} ms")
+    print(f"rendre la liste seule (avant la grille)   : médiane {mediane_ms(liste):.1f} ms")
 
     dense = jour + datetime.timedelta(days=1)
     remplir(dense, 10, [(h, 0) for h in range(8, 18)])
@@ -160,7 +138,7 @@ def main() -> None:
         client.get(url_dense)
     print(
         f"le lendemain, 10 réservations par salle ({10 * len(lignes)}) : "
-        f"{len(ctx.captured_queries)} requêtes, médiane {mediane(lambda: client.get(url_dense)):.1f} ms"
+        f"{len(ctx.captured_queries)} requêtes, médiane {mediane_ms(lambda: client.get(url_dense)):.1f} ms"
     )
 
 

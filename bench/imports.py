@@ -12,25 +12,19 @@ maximale du processus.
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phares.settings")
-os.environ["DEBUG"] = "false"
-(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+from bench.outils import django_en_processus  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_en_processus(hachage_rapide=False)
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -144,7 +138,7 @@ def espaces(client: Client) -> None:
 
 
 def main() -> None:
-    print(f"Base : {django.db.connection.vendor}, {N} lignes par fichier")
+    print(f"Base : {connection.vendor}, {N} lignes par fichier")
     call_command("migrate", verbosity=0)
     setup_test_environment()
     gestion = User.objects.create_user(email="gestion@bench.test", password="x")

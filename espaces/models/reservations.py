@@ -204,8 +204,8 @@ class ReservationQuerySet(models.QuerySet):
 
     def en_cours(self, now: datetime.datetime):
         """Commencées à `now` et pas finies : les premières des « pas finies », avant les
-        `a_venir`, dans une fenêtre de DUREE_BLOQUEE_MAX."""
-        return self.filter(debut__lte=now, debut__gt=now - DUREE_BLOQUEE_MAX, fin__gt=now)
+        `a_venir`, dans la fenêtre bornée de `pas_finies`."""
+        return self.pas_finies(now).filter(debut__lte=now)
 
     def a_venir(self, now: datetime.datetime):
         """Pas encore commencées : les « pas finies » qui suivent les `en_cours`. Une seule

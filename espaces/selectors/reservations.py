@@ -21,7 +21,7 @@ from django.utils import timezone
 from habitants import selectors as habitants_selectors
 from phares.lib import temps
 
-from ..models import DUREE_BLOQUEE_MAX, Reservation, Ressource
+from ..models import Reservation, Ressource
 
 
 def salles() -> QuerySet[Ressource]:
@@ -77,13 +77,10 @@ def reservations_du_jour(jour: datetime.date) -> QuerySet[Reservation]:
     debut, fin = temps.day_bounds(jour)
     return (
         Reservation.objects.confirmees()
-        .filter(
-            ressource__categorie=Ressource.Categorie.SALLE,
-            debut__lt=fin,
-            # Bounded below too (DUREE_BLOQUEE_MAX): a range of the (debut) index.
-            debut__gt=debut - DUREE_BLOQUEE_MAX,
-            fin__gt=debut,
-        )
+        # Not over when the day starts (bounded below on `debut`, a range of its index),
+        # started before it ends.
+        .pas_finies(debut)
+        .filter(ressource__categorie=Ressource.Categorie.SALLE, debut__lt=fin)
         .select_related("ressource", "structure", "externe")
         .order_by("ressource__espace__etage__niveau", "ressource__nom", "debut", "pk")
     )

@@ -145,10 +145,17 @@ def page_par_cles(
     query = request.GET.copy()
     query.pop(PARAMETRE, None)
     query.pop("page", None)  # a numbered page of the old links: start over
-    noms = [p.nom for p in parties(now)]
-    curseur = Curseur.lire(request.GET.get(PARAMETRE), noms)
+    liste = parties(now)
+    curseur = Curseur.lire(request.GET.get(PARAMETRE), [p.nom for p in liste])
+    if curseur is not None:
+        try:
+            liste = parties(curseur.reference)
+        except OverflowError:
+            # A reference at the edge of time (a link edited by hand) that `parties` cannot
+            # shift: like any unreadable cursor, back to the first page.
+            curseur = None
     reference = curseur.reference if curseur else now
-    liste = parties(reference)
+    noms = [p.nom for p in liste]
     debut = noms.index(curseur.partie) if curseur else 0
     lignes: list[tuple[Partie, Any]] = []
     for partie in liste[debut:]:

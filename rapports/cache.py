@@ -131,16 +131,6 @@ def etat(annee: int) -> str:
     return hashlib.sha256(":".join(morceaux).encode()).hexdigest()[:32]
 
 
-def duree_apercu() -> int:
-    """Secondes pendant lesquelles un aperçu se relit. Ses photos sont des adresses : avec
-    un seau S3 privé, signées pour un temps (AWS_QUERYSTRING_EXPIRE) ; un aperçu relu doit
-    encore en avoir la moitié devant lui."""
-    options = settings.STORAGES["default"].get("OPTIONS", {})
-    if options.get("querystring_auth"):
-        return min(DUREE_APERCU, int(options.get("querystring_expire", 3600)) // 2)
-    return DUREE_APERCU
-
-
 def apercu(annee: int, calculer: Callable[[], str | None]) -> str | None:
     """L'aperçu de `annee` : relu s'il a été gardé pour l'état de maintenant, sinon
     `calculer()` (None : l'année n'a pas de données) et gardé à la place du précédent.
@@ -154,7 +144,9 @@ def apercu(annee: int, calculer: Callable[[], str | None]) -> str | None:
     if garde is not None and garde["etat"] == maintenant:
         return garde["html"]
     html = calculer()
-    cache.set(cle, {"etat": maintenant, "html": html}, timeout=duree_apercu())
+    # No address in it expires: photos through the app's view, logos embedded (rapports/
+    # templatetags/rapport.py), even with a private S3 bucket.
+    cache.set(cle, {"etat": maintenant, "html": html}, timeout=DUREE_APERCU)
     return html
 
 

@@ -38,9 +38,6 @@ def jour(request):
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
             "voir_tout": staff,
-            # What one sees follows the detail page's rule (member today, even of a structure
-            # that has left); booking needs a structure present today.
-            "mes_structures": miennes,
             "peut_reserver": reserver,
             # Bookings for an outside organisation: gestion only, rooms open to them.
             "gestion": is_gestion(request.user),
@@ -70,7 +67,6 @@ def semaine(request, slug):
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),
             "voir_tout": staff,
-            "mes_structures": miennes,
             "peut_reserver": reserver,
             "gestion": is_gestion(request.user),
             "salles": selectors.salles(),

@@ -12,9 +12,10 @@ Une carte par question, selon les rôles de la personne (elle peut en avoir plus
 - cogérant·e, associé·e, et les subventions pour l'équipe : les encarts que les apps
   inscrivent au registre (phares/lib/panels.py, « tableau_de_bord »).
 
-Chaque liste est coupée à LIMITE éléments et comptée à part : le nombre de requêtes dépend
-des rôles, jamais de la quantité de données (tests/phares/test_tableaux_de_bord.py le
-mesure). Coquille du projet : ce module lit les apps par leurs sélecteurs seulement.
+Chaque liste est coupée à LIMITE éléments et comptée dans la même requête : le nombre de
+requêtes dépend des rôles, jamais de la quantité de données
+(tests/phares/test_tableaux_de_bord.py le mesure). Coquille du projet : ce module lit les
+apps par leurs sélecteurs seulement.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ il n'est relu que si l'état de maintenant est le même. Cette version est, en u
   modifie des structures, projets, séances… sans passer par les services ;
 - la dernière migration appliquée (une migration de données n'écrit pas au journal) ;
 
-plus un numéro de génération gardé dans le cache (`invalider()`, pour qui écrit en masse
-hors des services : bancs d'essai, scripts), l'empreinte du code et des gabarits qui
-calculent et mettent en page le rapport (un déploiement ne relit pas l'aperçu de la version
-précédente dans la table du cache) et le jour (rien de ce que le rapport lit ne dépend de
-l'heure, mais un jour de plus ne coûte qu'un calcul).
+plus l'empreinte du code et des gabarits qui calculent et mettent en page le rapport (un
+déploiement ne relit pas l'aperçu de la version précédente dans la table du cache) et le
+jour (rien de ce que le rapport lit ne dépend de l'heure, mais un jour de plus ne coûte
+qu'un calcul). Qui écrit en masse hors des services (bancs d'essai, scripts) appelle
+`invalider()`, qui efface les aperçus gardés.
 
 L'état est lu AVANT de rassembler les données : une écriture qui arrive entre les deux fait
 garder des données plus récentes que l'état qu'elles portent, jamais l'inverse ; la requête
@@ -44,10 +44,10 @@ from django.utils import timezone
 from phares.lib import temps
 from phares.models import EntreeJournal
 
+from . import selectors
 from .donnees import Graphique
 
 PREFIXE = "rapports:apercu"
-CLE_GENERATION = "rapports:generation"
 # Long enough for a morning of previews; a new day, version or deploy is another key anyway.
 DUREE_APERCU = 6 * 3600
 DUREE_GRAPHIQUE = 7 * 24 * 3600
@@ -112,33 +112,21 @@ def version_des_donnees() -> str:
 
 
 def invalider() -> None:
-    """Oublie tous les aperçus gardés : pour qui écrit hors des services (en masse, par SQL)."""
-    try:
-        cache.incr(CLE_GENERATION)
-    except ValueError:
-        cache.set(CLE_GENERATION, 1, timeout=None)
+    """Oublie tous les aperçus gardés : pour qui écrit hors des services (en masse, par SQL).
+    Effacés plutôt que marqués d'un numéro de génération : rien de plus à relire à chaque
+    aperçu, et pas de numéro que le cache pourrait perdre en se vidant."""
+    cache.delete_many([f"{PREFIXE}:{annee}" for annee in selectors.annees()])
 
 
 def etat(annee: int) -> str:
-    """Ce dont dépend l'aperçu de `annee` maintenant : données, génération, code, jour."""
+    """Ce dont dépend l'aperçu de `annee` maintenant : données, code, jour."""
     morceaux = [
         str(annee),
         version_des_donnees(),
-        str(cache.get(CLE_GENERATION, 0)),
         empreinte_du_code(),
         temps.jour(timezone.now()).isoformat(),
     ]
     return hashlib.sha256(":".join(morceaux).encode()).hexdigest()[:32]
-
-
-def duree_apercu() -> int:
-    """Secondes pendant lesquelles un aperçu se relit. Ses photos sont des adresses : avec
-    un seau S3 privé, signées pour un temps (AWS_QUERYSTRING_EXPIRE) ; un aperçu relu doit
-    encore en avoir la moitié devant lui."""
-    options = settings.STORAGES["default"].get("OPTIONS", {})
-    if options.get("querystring_auth"):
-        return min(DUREE_APERCU, int(options.get("querystring_expire", 3600)) // 2)
-    return DUREE_APERCU
 
 
 def apercu(annee: int, calculer: Callable[[], str | None]) -> str | None:
@@ -154,7 +142,9 @@ def apercu(annee: int, calculer: Callable[[], str | None]) -> str | None:
     if garde is not None and garde["etat"] == maintenant:
         return garde["html"]
     html = calculer()
-    cache.set(cle, {"etat": maintenant, "html": html}, timeout=duree_apercu())
+    # No address in it expires: photos through the app's view, logos embedded (rapports/
+    # templatetags/rapport.py), even with a private S3 bucket.
+    cache.set(cle, {"etat": maintenant, "html": html}, timeout=DUREE_APERCU)
     return html
 
 

@@ -38,9 +38,6 @@ def jour(request):
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
             "voir_tout": staff,
-            # What one sees follows the detail page's rule (member today, even of a structure
-            # that has left); booking needs a structure present today.
-            "mes_structures": miennes,
             "peut_reserver": reserver,
             # Bookings for an outside organisation: gestion only, rooms open to them.
             "gestion": is_gestion(request.user),
@@ -70,7 +67,6 @@ def semaine(request, slug):
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),
             "voir_tout": staff,
-            "mes_structures": miennes,
             "peut_reserver": reserver,
             "gestion": is_gestion(request.user),
             "salles": selectors.salles(),
@@ -82,7 +78,7 @@ def _preparer_blocs(journees, *, voir_tout: bool, miennes: set[int]) -> None:
     """Le contenu de chaque bloc occupé des listes (espaces/_bloc.html), écrit ici : une
     journée de toutes les salles en compte une centaine, et le gabarit y passait le tiers de
     la page. Même règle que la grille : le détail pour l'équipe ou sa structure."""
-    # The route walked once for the whole page (a reverse() per block was ~11 % of it).
+    # The route walked once for the whole page (phares/lib/liens.py), not once per block.
     detail = liens.modele("espaces:reservation-detail")
     for j in journees:
         for b in j.blocs:

@@ -17,8 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Func, Q, TextField, Window
+from django.db.models import F, Func, Q, TextField
 from django.db.models.expressions import Combinable
+
+from phares.lib.extraits import premiers_et_total
 
 # French letters first, then those of names met in the region (Spanish, Portuguese…).
 _MINUSCULES = {
@@ -113,6 +115,5 @@ class Trouves:
 
 def premiers(qs, limite: int) -> Trouves:
     """Les `limite` premières lignes de `qs` et leur nombre total, en une seule requête
-    (COUNT(*) OVER () : chaque ligne porte le total, quelle que soit la taille des tables)."""
-    objets = list(qs.annotate(_total_recherche=Window(Count("pk")))[:limite])
-    return Trouves(objets=objets, total=objets[0]._total_recherche if objets else 0)
+    (phares/lib/extraits.py : COUNT(*) OVER (), quelle que soit la taille des tables)."""
+    return Trouves(*premiers_et_total(qs, limite))

@@ -4,12 +4,14 @@ le reste est libre (un lien prérempli), fermé ou passé ; la ligne de maintena
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
 from espaces import selectors
 from espaces.selectors import grille as grilles
+from espaces.views._rendu_grille import contenu_bloc_pris
 from tests.conftest import client_as
 from tests.espaces.views_fixtures import JOUR, NOW, construire_lieu, inserer, paris
 
@@ -175,3 +177,21 @@ def test_la_grille_echappe_ce_qui_vient_de_la_base(lieu, structure_a, gestion):
     assert "<script>alert" not in page and '" onmouseover="alert' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)" in page
     assert 'data-titre="&lt;script&gt;' in page  # the attribute the move script reads
+
+
+def test_un_bloc_pris_des_listes_echappe_et_cache_ce_qu_il_doit():
+    """Les blocs occupés des listes (contenu_bloc_pris, écrits en Python puis marqués sûrs) :
+    le nom d'une organisation extérieure arrive échappé, et qui n'est ni de l'équipe ni de la
+    structure ne lit que « occupé »."""
+    piege = '<img src=x onerror="alert(1)">'
+    bloc = SimpleNamespace(
+        horaire="09:00–10:00",
+        reservation=SimpleNamespace(
+            titre=piege, structure=None, structure_id=None, externe=SimpleNamespace(nom=piege)
+        ),
+    )
+    equipe = contenu_bloc_pris(bloc, '/r/1/?a="b"', voir_tout=True, miennes=set())
+    assert "<img" not in equipe and 'href="/r/1/?a=&quot;b&quot;"' in equipe
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; (extérieur)" in equipe
+    autre = contenu_bloc_pris(bloc, "/r/1/", voir_tout=False, miennes={7})
+    assert "occupé" in autre and "img" not in autre and "/r/1/" not in autre

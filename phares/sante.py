@@ -16,8 +16,10 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import JsonResponse
+
+from phares.lib import migrations
 
 VIVANT = "/sante/"
 PRET = "/sante/pret/"
@@ -79,11 +81,18 @@ def verifier() -> list[str]:
         # A broken persistent connection is closed at the end of the request, as after any
         # database error (request_finished -> close_old_connections).
         return ["base de données injoignable"]
+    try:
+        table = _table_du_cache()
+        sans_table = bool(table) and table not in connection.introspection.table_names()
+        en_attente = bool(migrations.en_attente(connection))
+    except DatabaseError:
+        # The connection answered `SELECT 1` then failed (restart, network cut): the same
+        # 503 as when it does not answer at all, not a 500 for the load balancer.
+        return ["base de données injoignable"]
     echecs = []
-    table = _table_du_cache()
-    if table and table not in connection.introspection.table_names():
+    if sans_table:
         echecs.append("table du cache absente (manage.py createcachetable)")
-    if _migrations_en_attente(connection):
+    if en_attente:
         echecs.append("migrations non appliquées (manage.py migrate)")
     return echecs
 
@@ -93,14 +102,6 @@ def _table_du_cache() -> str | None:
     if cache.get("BACKEND") == "django.core.cache.backends.db.DatabaseCache":
         return cache["LOCATION"]
     return None
-
-
-def _migrations_en_attente(connection) -> bool:
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    cibles = executor.loader.graph.leaf_nodes()
-    return bool(executor.migration_plan(cibles))
 
 
 class SanteMiddleware:

@@ -29,9 +29,11 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+
+from phares.lib.migrations import en_attente
 
 FORMAT = 1
 MANIFESTE = "manifeste.json"
@@ -122,9 +124,9 @@ def sauvegarder(*, dossier: Path, alias: str = "default", garder: int | None = N
     medias = [n for n in manifeste["fichiers"] if n.startswith(MEDIA)]
     taille = sum(manifeste["fichiers"][n]["taille"] for n in medias)
     bilan.lignes += [
-        f"Archive écrite : {final} ({_taille(final.stat().st_size)}).",
+        f"Archive écrite : {final} ({filesizeformat(final.stat().st_size)}).",
         f"Base {MOTEURS[moteur]} : {bilan.tables} tables, {bilan.rangees} lignes.",
-        f"Médias : {len(medias)} fichiers ({_taille(taille)}) de {media_root}.",
+        f"Médias : {len(medias)} fichiers ({filesizeformat(taille)}) de {media_root}.",
     ]
     if getattr(settings, "MEDIA_STORAGE", "filesystem") != "filesystem":
         # The bucket is not read: an S3-compatible store keeps its own versions and copies.
@@ -461,7 +463,7 @@ def restaurer(*, archive: Path, alias: str = "default", forcer: bool = False) ->
         f"{manifeste['version_serveur']}, commit {(manifeste.get('commit') or 'inconnu')[:12]}).",
     )
     bilan.lignes.append(
-        f"Médias restaurés : {len(medias)} fichiers ({_taille(taille)}) dans {media_root}"
+        f"Médias restaurés : {len(medias)} fichiers ({filesizeformat(taille)}) dans {media_root}"
         + (f", dont {ecrases} remplacés." if ecrases else ".")
     )
     restes = deja - {n.removeprefix(MEDIA) for n in medias}
@@ -591,8 +593,7 @@ def _comparer(connexion, attendues: dict[str, int]) -> list[str]:
 
 
 def _migrations_en_attente(connexion) -> str:
-    executor = MigrationExecutor(connexion)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    plan = en_attente(connexion)
     if plan:
         return (
             f"Migrations : {len(plan)} à appliquer (l'archive vient d'une version plus "
@@ -703,13 +704,3 @@ def _commit() -> str | None:
         check=False,
     )
     return resultat.stdout.strip() if resultat.returncode == 0 else None
-
-
-def _taille(octets: float) -> str:
-    unite = "o"
-    for suivante in ("Ko", "Mo", "Go"):
-        if octets < 1024:
-            break
-        octets, unite = octets / 1024, suivante
-    texte = str(int(octets)) if unite == "o" else f"{octets:.1f}".replace(".", ",")
-    return f"{texte} {unite}"

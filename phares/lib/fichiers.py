@@ -9,6 +9,7 @@ réutilisés pour un autre contenu (file_overwrite=False), la copie reste donc j
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,8 +29,14 @@ def chemin_local(fichier) -> str:
     copie = COPIES / (hashlib.sha256(fichier.name.encode()).hexdigest() + suffixe)
     if not copie.exists():
         COPIES.mkdir(parents=True, exist_ok=True)
-        partielle = copie.with_name(copie.name + ".part")
-        with fichier.storage.open(fichier.name, "rb") as source, partielle.open("wb") as dest:
-            shutil.copyfileobj(source, dest)
-        partielle.replace(copie)  # atomic: another worker never reads half a file
+        # A name of its own: two workers copying the same file at once never write into
+        # (or rename) each other's half-written copy.
+        fd, partielle = tempfile.mkstemp(dir=COPIES, suffix=".part")
+        try:
+            with fichier.storage.open(fichier.name, "rb") as source, open(fd, "wb") as dest:
+                shutil.copyfileobj(source, dest)
+            os.replace(partielle, copie)  # atomic: another worker never reads half a file
+        except BaseException:
+            Path(partielle).unlink(missing_ok=True)
+            raise
     return str(copie)

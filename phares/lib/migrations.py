@@ -24,3 +24,13 @@ class RunSQLSQLite(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "sqlite":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def en_attente(connection) -> list:
+    """Les migrations du code que `migrate` appliquerait encore à la base de `connection`."""
+    # Imported here: the executor (and the migration graph it loads) is only needed by the
+    # readiness probe and the restore, never to serve a page.
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())

@@ -64,3 +64,14 @@ def login(page, base_url, email, password):
 def field(page, label):
     """Le champ dont le libellé visible est `label` (suivi de « * » s'il est obligatoire)."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+
+
+def remplir_organisation(page):
+    """L'objet et les coordonnées d'une organisation extérieure dans le formulaire public de
+    demande de salle (la salle et les heures se choisissent à part)."""
+    field(page, "Objet").fill("Assemblée générale de la fédération")
+    field(page, "Nombre de personnes").fill("10")
+    field(page, "Organisation").fill("Fédération des centres sociaux")
+    field(page, "Personne de contact").fill("Jeanne Martin")
+    field(page, "E-mail").fill("contact@federation.test")
+    field(page, "Adresse de facturation").fill("1 place du Marché, 33000 Bordeaux")

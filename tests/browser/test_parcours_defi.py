@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from espaces.models import Reservation
 from phares.lib import temps
-from tests.browser.conftest import field
+from tests.browser.conftest import field, remplir_organisation
 from tests.espaces.views_fixtures import construire_lieu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +27,7 @@ def remplir(page, mardi):
     field(page, "Date").fill(mardi.isoformat())
     field(page, "De").fill("13:00")
     field(page, "À").fill("16:00")
-    field(page, "Objet").fill("Assemblée générale de la fédération")
-    field(page, "Nombre de personnes").fill("10")
-    field(page, "Organisation").fill("Fédération des centres sociaux")
-    field(page, "Personne de contact").fill("Jeanne Martin")
-    field(page, "E-mail").fill("contact@federation.test")
-    field(page, "Adresse de facturation").fill("1 place du Marché, 33000 Bordeaux")
+    remplir_organisation(page)
 
 
 def test_le_navigateur_resout_le_defi_et_la_demande_part(page, live_server, structure_a, settings):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from espaces.models import Reservation
 from phares.lib import dates, temps
-from tests.browser.conftest import field, login
+from tests.browser.conftest import field, login, remplir_organisation
 from tests.browser.test_accessibilite import audit
 from tests.conftest import PASSWORD
 from tests.espaces.views_fixtures import construire_lieu, inserer
@@ -62,12 +62,7 @@ def test_une_visiteuse_demande_la_gestion_propose_un_autre_creneau(
         "organisations extérieures"
     )
     problemes = audit(page, "demande publique (disponibilités et prix)")
-    field(page, "Objet").fill("Assemblée générale de la fédération")
-    field(page, "Nombre de personnes").fill("10")
-    field(page, "Organisation").fill("Fédération des centres sociaux")
-    field(page, "Personne de contact").fill("Jeanne Martin")
-    field(page, "E-mail").fill("contact@federation.test")
-    field(page, "Adresse de facturation").fill("1 place du Marché, 33000 Bordeaux")
+    remplir_organisation(page)
     field(page, "Message à l'équipe").fill("Nous aurons besoin du vidéoprojecteur.")
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_role("heading", name="Demande envoyée")).to_be_visible()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from espaces.models import Convention, ForfaitSalles, Reservation, Tarif
 from phares.lib import dates, temps
-from tests.browser.conftest import field, login
+from tests.browser.conftest import field, login, remplir_organisation
 from tests.conftest import PASSWORD
 from tests.espaces.views_fixtures import construire_lieu, inserer
 
@@ -182,11 +182,7 @@ def test_une_demande_exterieure_ne_retient_pas_la_salle(
     field(page, "Date").fill(mardi.isoformat())
     field(page, "De").fill("09:00")
     field(page, "À").fill("12:00")
-    field(page, "Objet").fill("Assemblée générale de la fédération")
-    field(page, "Nombre de personnes").fill("10")
-    field(page, "Organisation").fill("Fédération des centres sociaux")
-    field(page, "E-mail").fill("contact@federation.test")
-    field(page, "Adresse de facturation").fill("1 place du Marché, 33000 Bordeaux")
+    remplir_organisation(page)
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_role("heading", name="Demande envoyée")).to_be_visible()
     expect(page.get_by_text("le créneau n'est pas retenu")).to_be_visible()

@@ -1,6 +1,7 @@
 """Réglages d'un déploiement à plusieurs instances : cache partagé par défaut en production,
 fichiers envoyés sur disque ou dans un seau S3 (django-storages)."""
 
+import io
 import json
 from pathlib import Path
 
@@ -112,6 +113,33 @@ def test_chemin_local_d_un_fichier_hors_disque(tmp_path, monkeypatch):
     assert Path(chemin).read_bytes() == b"\xff\xd8jpeg"
     assert fichiers.chemin_local(champ(stockage, nom)) == chemin
     assert fichiers.chemin_local(champ(stockage, "")) == ""
+
+
+def test_deux_copies_du_meme_fichier_en_meme_temps(tmp_path, monkeypatch):
+    """Deux processus copient le même objet au même moment : chacun écrit son propre
+    fichier provisoire, aucun ne renomme la copie à moitié écrite de l'autre."""
+    monkeypatch.setattr(fichiers, "COPIES", tmp_path / "copies")
+    stockage = Seau()
+    nom = stockage.save("logos/halage.png", ContentFile(b"png" * 1000))
+    ouvrir = stockage.open
+    chemins = []
+
+    class Source(io.BytesIO):
+        def read(self, *args):
+            if not chemins:  # the first copy is being written when a second one runs
+                chemins.append(None)
+                chemins[0] = fichiers.chemin_local(champ(stockage, nom))
+            return super().read(*args)
+
+    def ouvrir_puis_une_autre_copie(nom, mode="rb"):
+        return Source(ouvrir(nom, mode).read())
+
+    monkeypatch.setattr(stockage, "open", ouvrir_puis_une_autre_copie)
+    chemin = fichiers.chemin_local(champ(stockage, nom))
+
+    assert chemins == [chemin]
+    assert Path(chemin).read_bytes() == b"png" * 1000
+    assert [p.name for p in (tmp_path / "copies").iterdir()] == [Path(chemin).name]
 
 
 def test_chemin_local_sur_disque_est_le_fichier_lui_meme(tmp_path, settings):

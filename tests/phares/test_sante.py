@@ -77,6 +77,17 @@ def test_base_injoignable_donne_503_sans_details(sonde):
 
 
 @pytest.mark.django_db
+def test_une_base_qui_tombe_apres_le_select_donne_503(sonde):
+    """`SELECT 1` passe, puis la connexion casse pendant la lecture des migrations : la
+    sonde reçoit le même 503 qu'une base injoignable, jamais un 500."""
+    panne = OperationalError("server closed the connection unexpectedly")
+    with mock.patch.object(MigrationRecorder, "applied_migrations", side_effect=panne):
+        response = sonde.get("/sante/pret/")
+    assert response.status_code == 503
+    assert corps(response) == {"statut": "indisponible", "echecs": ["base de données injoignable"]}
+
+
+@pytest.mark.django_db
 def test_table_du_cache_absente(sonde, settings):
     settings.CACHES = {
         "default": {

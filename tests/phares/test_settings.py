@@ -320,7 +320,17 @@ def test_bin_servir_lance_le_processus_de_fond_et_l_arrete_avec_le_serveur(tmp_p
         tous = enfants + [p for pid in enfants for p in _enfants(pid)]
 
         os.killpg(script.pid, signal.SIGINT)
-        assert script.wait(timeout=60) == 0
+        try:
+            code = script.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            # Say which process held the stop, rather than a bare timeout.
+            restants = {
+                pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                for pid in tous
+                if _vivant(pid)
+            }
+            pytest.fail(f"bin/servir ne s'arrête pas ; encore vivants : {restants}")
+        assert code == 0
         time.sleep(0.5)
         assert [pid for pid in tous if _vivant(pid)] == []
     finally:

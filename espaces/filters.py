@@ -25,7 +25,7 @@ JOURS_ECHEANCE = "90"
 
 def _toutes_structures(request):
     """Archivées comprises : l'historique des conventions et des réservations les garde."""
-    return habitants_selectors.toutes_structures()
+    return habitants_selectors.structures_a_choisir()
 
 
 class EspaceFilter(django_filters.FilterSet):

@@ -226,6 +226,13 @@ def toutes_structures() -> QuerySet[Structure]:
     return Structure.objects.all()
 
 
+def structures_a_choisir() -> QuerySet[Structure]:
+    """Toutes les structures, archivées comprises, par nom, pour une liste de choix : leur id
+    et leur nom seulement. Un grand pôle en propose 200 à chaque page filtrée ; des objets
+    complets coûtaient plus que le reste de la page."""
+    return Structure.objects.only("pk", "nom").order_by("nom", "pk")
+
+
 class RepertoireStructures:
     """Toutes les structures, lues en une requête, retrouvées d'après une cellule de tableur
     comme l'import des structures les retrouve : leur identifiant (slug), sinon leur SIRET,

@@ -35,7 +35,7 @@ class FactureFilter(django_filters.FilterSet):
     )
     structure = django_filters.ModelChoiceFilter(
         label="Structure",
-        queryset=lambda request: habitants_selectors.toutes_structures(),
+        queryset=lambda request: habitants_selectors.structures_a_choisir(),
         empty_label="Toutes les structures",
     )
 

@@ -34,10 +34,9 @@ class ProjetFilter(django_filters.FilterSet):
     )
     structure = django_filters.ModelChoiceFilter(
         label="Structure",
-        queryset=habitants_selectors.toutes_structures()
+        queryset=habitants_selectors.structures_a_choisir()
         .filter(participations_projets__isnull=False)
-        .distinct()
-        .order_by("nom"),
+        .distinct(),
         empty_label="Toutes les structures",
         method="filtrer_structure",
     )

@@ -1,0 +1,63 @@
+"""Les listes déroulantes, dont les options sont écrites en Python
+(phares/templatetags/formulaires.py) : le balisage de Django, échappé pareil."""
+
+from django import forms
+from django.test.html import parse_html
+
+
+class Formulaire(forms.Form):
+    structure = forms.ChoiceField(
+        choices=[("", "Toutes <les> structures"), ("1", "Bois & Cie"), ("2", 'Le "Halage"')],
+        initial="2",
+    )
+    salles = forms.MultipleChoiceField(
+        choices=[("Rez-de-chaussée", [("a", "Salle A"), ("b", "Salle B")]), ("c", "Salle C")],
+        initial=["a", "c"],
+    )
+    presente = forms.NullBooleanField(required=False)
+
+
+def test_options_choisies_groupes_et_echappement():
+    f = Formulaire()
+
+    assert parse_html(str(f["structure"])) == parse_html(
+        '<select name="structure" required id="id_structure">'
+        '<option value="">Toutes &lt;les&gt; structures</option>'
+        '<option value="1">Bois &amp; Cie</option>'
+        '<option value="2" selected>Le &quot;Halage&quot;</option>'
+        "</select>"
+    )
+    assert parse_html(str(f["salles"])) == parse_html(
+        '<select name="salles" required id="id_salles" multiple>'
+        '<optgroup label="Rez-de-chaussée">'
+        '<option value="a" selected>Salle A</option><option value="b">Salle B</option>'
+        "</optgroup>"
+        '<option value="c" selected>Salle C</option>'
+        "</select>"
+    )
+    assert parse_html(str(f["presente"])) == parse_html(
+        '<select name="presente" id="id_presente">'
+        '<option value="unknown" selected>Inconnu</option>'
+        '<option value="true">Oui</option><option value="false">Non</option>'
+        "</select>"
+    )
+
+
+def test_un_choix_envoye_reste_choisi_et_un_attribut_d_option_est_garde():
+    class AvecAttributs(forms.Select):
+        def create_option(self, *args, **kwargs):
+            option = super().create_option(*args, **kwargs)
+            option["attrs"]["data-tarif"] = f"{option['value']}<€>"
+            return option
+
+    class F(forms.Form):
+        salle = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")], widget=AvecAttributs)
+
+    html = str(F(data={"salle": "y"})["salle"])
+
+    assert parse_html(html) == parse_html(
+        '<select name="salle" id="id_salle">'
+        '<option value="x" data-tarif="x&lt;€&gt;">X</option>'
+        '<option value="y" data-tarif="y&lt;€&gt;" selected>Y</option>'
+        "</select>"
+    )

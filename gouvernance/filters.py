@@ -98,14 +98,10 @@ class MouvementFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-def _annees():
-    return [(str(a), str(a)) for a in selectors.annees_du_registre()]
-
-
 class DecisionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Texte ou référence", method="filtrer_texte")
     annee = django_filters.ChoiceFilter(
-        label="Année", choices=_annees, empty_label="Toutes les années", method="filtrer_annee"
+        label="Année", choices=[], empty_label="Toutes les années", method="filtrer_annee"
     )
     type = django_filters.ChoiceFilter(
         label="Séance",
@@ -126,6 +122,13 @@ class DecisionFilter(django_filters.FilterSet):
     class Meta:
         model = Decision
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once per page: a callable would be read again by each pass over the choices
+        # (validation, rendering) and the view links one registre PDF per year.
+        self.annees = selectors.annees_du_registre()
+        self.filters["annee"].extra["choices"] = [(str(a), str(a)) for a in self.annees]
 
     def filtrer_texte(self, queryset, name, value):
         value = value.strip()[:100]

@@ -113,7 +113,7 @@ def _registre_filtre(request):
 def decision_liste(request):
     f, qs = _registre_filtre(request)
     page, query = paginate(request, qs)
-    annees = selectors.annees_du_registre()
+    annees = f.annees  # read once by the filter, for its choices: one registre PDF each
     return render(
         request,
         "gouvernance/decision_liste.html",

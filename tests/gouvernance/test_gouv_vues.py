@@ -545,3 +545,15 @@ def test_tout_le_monde_est_present(cogerance, cogerant):
     r = client_as(cogerant).post(url("seance-presences", cogerance.pk), {"tous_presents": "1"})
     assert r.status_code == 302
     assert set(cogerance.participants.values_list("presence", flat=True)) == {"present"}
+
+
+def test_le_registre_lit_ses_annees_une_fois(registre, associe, django_assert_num_queries):
+    """Session, personne et rôles, années (choix du filtre et liens des PDF par année),
+    compte, page, corrections : six requêtes, quelle que soit la taille du registre."""
+    client = client_as(associe)
+    client.get(url("decision-liste"))
+    with django_assert_num_queries(6):
+        page = client.get(url("decision-liste") + "?annee=2015")
+    assert page.status_code == 200
+    assert 'value="2015" selected' in page.text
+    assert url("decision-registre-pdf", 2015) in page.text

@@ -483,8 +483,18 @@ def test_la_fiche_et_mon_espace_a_nombre_de_requetes_fixe(
 ):
     """Une lecture par sorte de chose, quel que soit le nombre de membres, d'anciens ou de
     forfaits ; les forfaits de salles lus une fois pour le dernier et celui du jour."""
-    from espaces.models import ForfaitSalles
+    from decimal import Decimal
 
+    from espaces.models import ForfaitSalles
+    from habitants.projets.models import EmploiMutualise, PartEmploi
+
+    def emploi(intitule):
+        e = EmploiMutualise.objects.create(
+            intitule=intitule, employeur=structure_a, etp=1, debut=datetime.date(2015, 3, 1)
+        )
+        PartEmploi.objects.create(emploi=e, structure=structure_a, pourcentage=Decimal(60))
+
+    emploi("Couturière")
     fiche = reverse("habitants:structure-detail", args=["halage"])
     espace = reverse("habitants:mon-espace", args=["halage"])
     avant = (_requetes(client_as(gestion), fiche)[1], _requetes(client_as(referent_a), espace)[1])
@@ -504,6 +514,7 @@ def test_la_fiche_et_mon_espace_a_nombre_de_requetes_fixe(
     ForfaitSalles.objects.create(
         structure=structure_a, heures_par_mois=20, debut=datetime.date(2016, 1, 1)
     )
+    emploi("Menuisier")
 
     page, n_fiche = _requetes(client_as(gestion), fiche)
     _, n_espace = _requetes(client_as(referent_a), espace)
@@ -511,8 +522,9 @@ def test_la_fiche_et_mon_espace_a_nombre_de_requetes_fixe(
     assert "20 h incluses par mois (depuis le 1er janv. 2016)" in page.text
     assert (n_fiche, n_espace) == avant
     # Fiche: session, person; the structure, its associated qualities; the panels
-    # (projects, jobs, commitments, packages, month's bookings, offices, next bookings,
-    # associate); members and former members, invitations, figures, journal.
+    # (projects, jobs with its own share, commitments, packages, month's bookings,
+    # offices, next bookings, associate); members and former members, invitations,
+    # figures, journal.
     # Mon espace: session, person, membership with its structure; the panels (projects,
     # packages, month's bookings, offices, next bookings); the navigation's structures;
     # members, invitations, figures.

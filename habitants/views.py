@@ -150,9 +150,7 @@ def structure_detail(request, slug):
             "invitations": selectors.invitations_en_attente(structure),
             "chiffres": selectors.chiffres_de(structure),
             "qualites": [
-                q.libelle
-                for q in panels.qualites()
-                if structure.pk in q.structures(timezone.localdate())
+                q.libelle for q in panels.qualites() if q.tenue_par(structure, timezone.localdate())
             ],
             "panels": panels.collect("structure", structure=structure, user=request.user),
             "peut_modifier": is_gestion(request.user),

@@ -521,14 +521,13 @@ def test_la_fiche_et_mon_espace_a_nombre_de_requetes_fixe(
 
     assert "20 h incluses par mois (depuis le 1er janv. 2016)" in page.text
     assert (n_fiche, n_espace) == avant
-    # Fiche: session, person; the structure, its associated qualities; the panels
-    # (projects, jobs with its own share, commitments, packages, month's bookings,
-    # offices, next bookings, associate); members and former members, invitations,
-    # figures, journal.
+    # Fiche: session, person; the structure; the panels (projects, jobs with its own
+    # share, commitments, packages, month's bookings, offices, next bookings, associate,
+    # also read for the badge); members and former members, invitations, figures, journal.
     # Mon espace: session, person, membership with its structure; the panels (projects,
     # packages, month's bookings, offices, next bookings); the navigation's structures;
     # members, invitations, figures.
-    assert avant == (16, 12)
+    assert avant == (15, 12)
 
 
 # --- identifiants d'URL --------------------------------------------------------------

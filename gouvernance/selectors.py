@@ -117,8 +117,10 @@ def associes_le(le: datetime.date):
 
 
 def qualite_de_structure(structure, *, le: datetime.date) -> Associe | None:
-    """La qualité d'associé d'une structure au jour `le`, ou la dernière qu'elle a eue."""
-    qualites = registre().filter(structure=structure).order_by("-entree")
+    """La qualité d'associé d'une structure au jour `le`, ou la dernière qu'elle a eue, avec
+    son représentant (l'encart de sa fiche le nomme)."""
+    qualites = Associe.objects.filter(structure=structure).select_related("representant")
+    qualites = qualites.order_by("-entree")
     return next((q for q in qualites if q.est_associe_le(le)), None) or next(iter(qualites), None)
 
 

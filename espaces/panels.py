@@ -6,15 +6,17 @@ from phares.lib.panels import Panel
 from phares.roles import is_gestion
 
 from . import selectors
-from .models import ForfaitSalles, Reservation
+from .models import Reservation
 
 
-def _espaces_et_reservations(structure) -> dict:
+def _espaces_et_reservations(structure, forfaits=None) -> dict:
     """Ce que les deux encarts montrent : bureaux ou postes du jour, heures de salle du mois
     (utilisées, restantes), prochaines réservations."""
     return {
         "structure": structure,
-        "forfait_du_mois": selectors.forfait_du_mois(structure, timezone.localdate()),
+        "forfait_du_mois": selectors.forfait_du_mois(
+            structure, timezone.localdate(), forfaits=forfaits
+        ),
         "conventions": list(selectors.espaces_de(structure, le=timezone.localdate())),
         "reservations": list(
             Reservation.objects.actives()
@@ -27,11 +29,13 @@ def _espaces_et_reservations(structure) -> dict:
 
 
 def structure_panel(*, structure, user, **_):
+    # The latest package and the one of today, from one read of the structure's packages.
+    forfaits = selectors.forfaits_de(structure)
     return Panel(
         "espaces/_panel_structure.html",
         {
-            **_espaces_et_reservations(structure),
-            "forfait": ForfaitSalles.objects.filter(structure=structure).order_by("-debut").first(),
+            **_espaces_et_reservations(structure, forfaits),
+            "forfait": forfaits[0] if forfaits else None,
             "peut_modifier": is_gestion(user),
         },
     )

@@ -18,6 +18,8 @@ class GouvernanceConfig(AppConfig):
                 code="associe",
                 libelle="Associée de la SCIC",
                 structures=lambda le: selectors.structures_associees_ids(le=le),
+                # The same reading as the panel of its page, below.
+                de_la_structure=gouvernance_panels.est_associee,
             )
         )
         # The request's user is read with these two roles (phares.roles.avec_roles).

@@ -12,6 +12,7 @@ from phares.lib.extraits import premiers_et_total
 from phares.lib.panels import Panel
 
 from . import roles, selectors
+from .models import Associe
 
 # A dashboard card lists this many items at most, then links to the whole list.
 LIMITE = 5
@@ -63,9 +64,24 @@ def _associe() -> Panel:
     )
 
 
+def qualite_de(structure, le) -> Associe | None:
+    """`selectors.qualite_de_structure`, lue une fois pour la fiche d'une structure : son
+    badge (« Associée de la SCIC ») et l'encart ci-dessous la demandent tous deux. Gardée
+    sur l'objet `structure` de la requête, donc jamais au-delà de celle-ci."""
+    memo = structure.__dict__.setdefault("_gouvernance_qualites", {})
+    if le not in memo:
+        memo[le] = selectors.qualite_de_structure(structure, le=le)
+    return memo[le]
+
+
+def est_associee(structure, le) -> bool:
+    associe = qualite_de(structure, le)
+    return associe is not None and associe.est_associe_le(le)
+
+
 def structure_panel(*, structure, user, **_):
     today = timezone.localdate()
-    associe = selectors.qualite_de_structure(structure, le=today)
+    associe = qualite_de(structure, today)
     if associe is None:
         return None
     return Panel(

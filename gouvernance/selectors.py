@@ -117,8 +117,10 @@ def associes_le(le: datetime.date):
 
 
 def qualite_de_structure(structure, *, le: datetime.date) -> Associe | None:
-    """La qualité d'associé d'une structure au jour `le`, ou la dernière qu'elle a eue."""
-    qualites = registre().filter(structure=structure).order_by("-entree")
+    """La qualité d'associé d'une structure au jour `le`, ou la dernière qu'elle a eue, avec
+    son représentant (l'encart de sa fiche le nomme)."""
+    qualites = Associe.objects.filter(structure=structure).select_related("representant")
+    qualites = qualites.order_by("-entree")
     return next((q for q in qualites if q.est_associe_le(le)), None) or next(iter(qualites), None)
 
 
@@ -593,6 +595,14 @@ def responsables_possibles(*, le: datetime.date):
     )
 
 
+def personnes_a_choisir(personnes: QuerySet) -> list[tuple[int, str]]:
+    """Des personnes (`responsables_possibles`) pour une liste de choix : (id, nom), lus une
+    fois pour les trois listes de la page d'une séance (présidence, secrétariat, action)."""
+    return [
+        (p.pk, p.display_name) for p in personnes.only("pk", "first_name", "last_name", "email")
+    ]
+
+
 @dataclass(frozen=True)
 class Quorum:
     inscrits: int
@@ -727,6 +737,14 @@ def annees_du_registre() -> list[int]:
 def decisions_corrigeables() -> QuerySet[Decision]:
     """Ce qu'une nouvelle décision peut corriger : une décision d'un procès-verbal approuvé."""
     return Decision.objects.filter(reference__isnull=False).order_by("-reference")
+
+
+def decisions_a_corriger() -> list[tuple[int, str]]:
+    """`decisions_corrigeables` pour une liste de choix : (id, « référence — intitulé »)."""
+    return [
+        (pk, f"{reference} — {titre}")
+        for pk, reference, titre in decisions_corrigeables().values_list("pk", "reference", "titre")
+    ]
 
 
 # --- Pour le rapport annuel --------------------------------------------------------------------

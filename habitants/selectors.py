@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from phares import roles
-from phares.lib import recherche
+from phares.lib import dates, recherche
 
 from .models import (
     ANNEE_MAX,
@@ -150,21 +150,36 @@ def membership(user, structure: Structure, *, le: datetime.date | None = None) -
 
 def get_structure_for_member(user, slug: str) -> tuple[Structure, Membre]:
     """La structure `slug` si `user` en est membre actif, sinon 404 (jamais 403 :
-    on ne révèle pas les données d'une autre structure)."""
-    structure = Structure.objects.actives().filter(slug=slug).select_related("domaine").first()
-    m = membership(user, structure) if structure else None
+    on ne révèle pas les données d'une autre structure). L'appartenance et sa structure
+    (non archivée) en une lecture."""
+    m = (
+        Membre.objects.actifs()
+        .filter(user=user, structure__slug=slug, structure__archivee=False)
+        .select_related("structure__domaine")
+        .first()
+        if user.is_authenticated
+        else None
+    )
     if m is None:
         raise Http404("Structure introuvable.")
-    return structure, m
+    return m.structure, m
 
 
 def membres_actifs(structure: Structure) -> QuerySet[Membre]:
     return Membre.objects.actifs().filter(structure=structure).select_related("user")
 
 
-def anciens_membres(structure: Structure) -> QuerySet[Membre]:
+def membres_et_anciens(structure: Structure) -> tuple[list[Membre], list[Membre]]:
+    """Les membres actifs (`membres_actifs`) et les anciens (appartenance finie avant
+    aujourd'hui) d'une structure, en une lecture : la fiche montre les deux. Les
+    appartenances à venir ne sont ni l'un ni l'autre."""
     today = timezone.localdate()
-    return Membre.objects.filter(structure=structure, fin__lt=today).select_related("user")
+    actifs, anciens = [], []
+    for m in Membre.objects.filter(
+        dates.active_on(today) | Q(fin__lt=today), structure=structure
+    ).select_related("user"):
+        (anciens if m.fin is not None and m.fin < today else actifs).append(m)
+    return actifs, anciens
 
 
 def invitations_en_attente(structure: Structure | None = None) -> QuerySet[Invitation]:

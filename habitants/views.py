@@ -139,19 +139,18 @@ def structure_nouvelle(request):
 @staff_required
 def structure_detail(request, slug):
     structure = _staff_structure(slug)
+    membres, anciens = selectors.membres_et_anciens(structure)
     return render(
         request,
         "habitants/structure_detail.html",
         {
             "structure": structure,
-            "membres": selectors.membres_actifs(structure),
-            "anciens": selectors.anciens_membres(structure),
+            "membres": membres,
+            "anciens": anciens,
             "invitations": selectors.invitations_en_attente(structure),
             "chiffres": selectors.chiffres_de(structure),
             "qualites": [
-                q.libelle
-                for q in panels.qualites()
-                if structure.pk in q.structures(timezone.localdate())
+                q.libelle for q in panels.qualites() if q.tenue_par(structure, timezone.localdate())
             ],
             "panels": panels.collect("structure", structure=structure, user=request.user),
             "peut_modifier": is_gestion(request.user),

@@ -156,13 +156,23 @@ def _heures_incluses(forfaits: list[ForfaitSalles], jour: datetime.date) -> int 
     return forfait.heures_par_mois if forfait is not None and forfait.heures_par_mois else None
 
 
-def forfait_du_mois(structure, jour: datetime.date, *, exclure_pk=None) -> ForfaitDuMois:
+def forfaits_de(structure) -> list[ForfaitSalles]:
+    """Tous les forfaits de salles de `structure`, le plus récent d'abord."""
+    return list(ForfaitSalles.objects.filter(structure=structure).order_by("-debut"))
+
+
+def forfait_du_mois(
+    structure, jour: datetime.date, *, exclure_pk=None, forfaits: list[ForfaitSalles] | None = None
+) -> ForfaitDuMois:
     """Le forfait de `structure` pour le mois de `jour` : heures incluses (celles du forfait
     en vigueur ce jour-là) et minutes de salle déjà réservées (sans `exclure_pk`, la
-    réservation qu'on déplace)."""
+    réservation qu'on déplace). `forfaits` : ceux de la structure (`forfaits_de`), s'ils
+    sont déjà lus."""
+    if forfaits is None:
+        forfaits = _forfaits(structure, jour, jour)
     return ForfaitDuMois(
         mois=jour.replace(day=1),
-        heures_incluses=_heures_incluses(_forfaits(structure, jour, jour), jour),
+        heures_incluses=_heures_incluses(forfaits, jour),
         minutes_utilisees=minutes_consommees(structure, jour, exclude_pk=exclure_pk),
     )
 

@@ -24,6 +24,13 @@ HEURE = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_VOIX = 100_000
 
 
+def _options(champ: forms.ModelChoiceField, options) -> None:
+    """Les options d'une liste de choix, déjà lues pour toute la page, au lieu de la requête
+    que le champ ferait en s'affichant. Son queryset, lui, valide toujours la saisie."""
+    vide = [] if champ.empty_label is None else [("", champ.empty_label)]
+    champ.choices = [*vide, *options]
+
+
 def lieu_par_defaut() -> str:
     return f"{settings.PHARES_CONTACT['lieu']}, {settings.PHARES_CONTACT['adresse']}"
 
@@ -148,7 +155,7 @@ class RedactionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
-    def __init__(self, *args, seance: Seance, **kwargs):
+    def __init__(self, *args, seance: Seance, personnes=None, **kwargs):
         kwargs.setdefault(
             "initial",
             {
@@ -160,9 +167,16 @@ class RedactionForm(forms.Form):
             },
         )
         super().__init__(*args, prefix="pv", **kwargs)
-        personnes = selectors.responsables_possibles(le=temps.jour(seance.debut))
+        if personnes is None:  # `personnes`: the same, already built for the page
+            personnes = selectors.responsables_possibles(le=temps.jour(seance.debut))
         self.fields["president"].queryset = personnes
         self.fields["secretaire"].queryset = personnes
+
+    def proposer(self, personnes: list[tuple[int, str]]) -> RedactionForm:
+        """Les personnes à choisir (`selectors.personnes_a_choisir`), déjà lues."""
+        _options(self.fields["president"], personnes)
+        _options(self.fields["secretaire"], personnes)
+        return self
 
 
 class PresencesForm(forms.Form):
@@ -278,6 +292,11 @@ class DecisionForm(forms.Form):
                     label=f"{libelle}{de}", min_value=0, max_value=MAX_VOIX, required=False
                 )
 
+    def proposer(self, corrigeables: list[tuple[int, str]]) -> DecisionForm:
+        """Les décisions à corriger (`selectors.decisions_a_corriger`), déjà lues."""
+        _options(self.fields["corrige"], corrigeables)
+        return self
+
     def styled(self) -> DecisionForm:
         """Les classes Bootstrap (phares.forms.style_form), les boutons radio à part."""
         style_form(self)
@@ -359,14 +378,21 @@ class ActionForm(forms.Form):
         label="Décision liée", queryset=None, required=False, empty_label="Aucune"
     )
 
-    def __init__(self, *args, seance: Seance, **kwargs):
+    def __init__(self, *args, seance: Seance, personnes=None, **kwargs):
         super().__init__(*args, prefix="action", **kwargs)
-        self.fields["responsable"].queryset = selectors.responsables_possibles(
-            le=temps.jour(seance.debut)
-        )
+        if personnes is None:  # as RedactionForm
+            personnes = selectors.responsables_possibles(le=temps.jour(seance.debut))
+        self.fields["responsable"].queryset = personnes
         self.fields["decision"].queryset = seance.decisions.order_by("rang", "pk")
         self.fields["decision"].label_from_instance = lambda d: d.titre
         self.fields["echeance"].initial = temps.jour(seance.debut) + datetime.timedelta(days=30)
+
+    def proposer(self, *, personnes: list[tuple[int, str]], decisions) -> ActionForm:
+        """Les responsables possibles (`selectors.personnes_a_choisir`) et les décisions de
+        la séance (dans l'ordre du procès-verbal), déjà lus."""
+        _options(self.fields["responsable"], personnes)
+        _options(self.fields["decision"], [(d.pk, d.titre) for d in decisions])
+        return self
 
 
 class ActionStatutForm(forms.Form):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from phares.forms import style_form
+from phares.lib import temps
 
 from .. import roles, selectors
 from ..forms.seances import (
@@ -23,8 +24,12 @@ from ..rendu import contexte_pv
 
 
 def seance_ou_404(pk: int) -> Seance:
+    # Everything the page shows of the meeting itself: the room booked, who approved.
     return get_object_or_404(
-        Seance.objects.select_related("president", "secretaire", "reservation", "document"), pk=pk
+        Seance.objects.select_related(
+            "president", "secretaire", "reservation__ressource", "document", "approuvee_par"
+        ),
+        pk=pk,
     )
 
 
@@ -48,8 +53,10 @@ def page_seance(
 ):
     """La page d'une séance : lecture pour tous, et pour qui rédige un procès-verbal en cours,
     ses formulaires (ceux passés ici gardent leur saisie et leurs erreurs)."""
-    contexte = contexte_pv(seance)
-    participants = list(seance.participants.select_related("associe"))
+    # One read of the participants for the minutes and the forms (with their college: the
+    # attendance form names it on each line).
+    participants = list(seance.participants.select_related("associe", "college"))
+    contexte = contexte_pv(seance, participants=participants)
     modifiable = roles.peut_rediger(request.user) and not seance.est_approuvee
     colleges = (
         selectors.colleges_de(seance, participants)
@@ -69,18 +76,31 @@ def page_seance(
         }
     )
     if modifiable:
+        # The lists to choose from are read once for the page: the same people are offered
+        # for the chair, the secretary and an action, the decisions of the meeting are
+        # already read for the minutes.
+        qs_personnes = selectors.responsables_possibles(le=temps.jour(seance.debut))
+        personnes = selectors.personnes_a_choisir(qs_personnes)
         contexte.update(
             {
                 "seance_form": formulaires.get("seance_form") or SeanceForm.de(seance),
-                "redaction_form": formulaires.get("redaction_form") or RedactionForm(seance=seance),
+                "redaction_form": (
+                    formulaires.get("redaction_form")
+                    or RedactionForm(seance=seance, personnes=qs_personnes)
+                ).proposer(personnes),
                 "presences_form": style_form(
                     formulaires.get("presences_form") or PresencesForm(participants=participants)
                 ),
                 "point_form": formulaires.get("point_form") or PointForm(),
                 "decision_form": (
                     formulaires.get("decision_form") or DecisionForm(colleges=colleges)
-                ).styled(),
-                "action_form": formulaires.get("action_form") or ActionForm(seance=seance),
+                )
+                .proposer(selectors.decisions_a_corriger())
+                .styled(),
+                "action_form": (
+                    formulaires.get("action_form")
+                    or ActionForm(seance=seance, personnes=qs_personnes)
+                ).proposer(personnes=personnes, decisions=contexte["decisions"]),
             }
         )
     if request.htmx and status != 200:

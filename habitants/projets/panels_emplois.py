@@ -7,24 +7,23 @@ from __future__ import annotations
 from phares.lib.panels import Panel
 
 from . import selectors
+from .models import Engagement
 from .roles import is_staff_member
 
 
 def structure_panel(*, structure, user, **_) -> Panel | None:
     if not is_staff_member(user):
         return None
-    emplois = list(selectors.emplois_des_structures([structure.pk]).order_by("-debut", "pk"))
-    engagements = list(selectors.engagements_des_structures([structure.pk]).order_by("-debut"))
+    emplois = list(selectors.emplois_de_la_structure(structure).order_by("-debut", "pk"))
+    # Only what the panel shows of each: not its structure nor its project.
+    engagements = list(Engagement.objects.filter(structure=structure).order_by("-debut"))
     if not emplois and not engagements:
         return None
     return Panel(
         "projets/emploi_panel_structure.html",
         {
             "structure": structure,
-            "emplois": [
-                (e, next((p for p in e.parts.all() if p.structure_id == structure.pk), None))
-                for e in emplois
-            ],
+            "emplois": emplois,
             "engagements": engagements,
         },
     )

@@ -38,7 +38,8 @@ def structures_referent(user) -> set[int]:
 
 
 def peut_creer_projet(user) -> bool:
-    return is_gestion(user) or bool(structures_referent(user))
+    # Référent·e of a structure today: the role read with the person (no query of its own).
+    return is_gestion(user) or habitants_selectors.est_referent(user)
 
 
 def peut_modifier_projet(user, projet) -> bool:

@@ -445,6 +445,16 @@ def emplois_des_structures(structure_ids) -> QuerySet[EmploiMutualise]:
     )
 
 
+def emplois_de_la_structure(structure) -> QuerySet[EmploiMutualise]:
+    """Les postes qui concernent `structure` (une part, ou l'emploi lui-même), chacun avec
+    `part_structure` : le pourcentage de sa part à elle (None sans part). Une requête, sans
+    les parts des autres structures (l'encart de sa fiche ne montre que la sienne)."""
+    sa_part = PartEmploi.objects.filter(emploi=OuterRef("pk"), structure=structure)
+    return EmploiMutualise.objects.filter(Exists(sa_part) | Q(employeur=structure)).annotate(
+        part_structure=Subquery(sa_part.values("pourcentage")[:1])
+    )
+
+
 def emplois_de_l_annee(annee: int) -> QuerySet[EmploiMutualise]:
     """Postes occupés au moins un jour de l'année (début et fin inclus), parts comprises."""
     return emplois_mutualises().filter(

@@ -45,6 +45,14 @@ class Qualite:
     libelle: str  # "Associée de la SCIC"
     # The ids of the structures that have this quality on a date.
     structures: Callable[[datetime.date], set[int]]
+    # Whether one structure has it on a date (its page), if the app answers that more
+    # cheaply than with every structure's id.
+    de_la_structure: Callable[[Any, datetime.date], bool] | None = None
+
+    def tenue_par(self, structure, le: datetime.date) -> bool:
+        if self.de_la_structure is not None:
+            return self.de_la_structure(structure, le)
+        return structure.pk in self.structures(le)
 
 
 _qualites: dict[str, Qualite] = {}

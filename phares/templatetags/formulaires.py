@@ -1,9 +1,11 @@
-"""Les options d'une liste déroulante écrites en Python.
+"""Les options d'une liste déroulante, et les attributs des champs, écrits en Python.
 
 Django rend chaque `<option>` par son propre gabarit inclus (select_option.html, puis
 attrs.html) : ~40 µs l'option, 8 ms pour les 200 structures d'un grand pôle, sur chaque
 page dont un filtre ou un formulaire les propose. Même balisage, même échappement, en une
-passe (templates/django/forms/widgets/select.html)."""
+passe (templates/django/forms/widgets/select.html). Les attributs de chaque champ aussi
+(input.html, textarea.html) : attrs.html inclus une fois par champ coûtait ~2 ms à la page
+d'une séance et ses six formulaires."""
 
 from django import template
 from django.utils.html import conditional_escape, escape
@@ -36,3 +38,11 @@ def options_html(widget: dict) -> str:
             morceaux.append("\n  </optgroup>")
     # Every piece is escaped above (values, labels, attribute values).
     return mark_safe("".join(morceaux))
+
+
+@register.filter
+def attributs_html(widget: dict) -> str:
+    """Les attributs d'un champ, comme django/forms/widgets/attrs.html, sans inclure de
+    gabarit (input.html, textarea.html, select.html)."""
+    # Every value is escaped in _attributs.
+    return mark_safe(_attributs(widget["attrs"]))

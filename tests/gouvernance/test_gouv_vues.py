@@ -557,3 +557,67 @@ def test_le_registre_lit_ses_annees_une_fois(registre, associe, django_assert_nu
     assert page.status_code == 200
     assert 'value="2015" selected' in page.text
     assert url("decision-registre-pdf", 2015) in page.text
+
+
+def test_la_page_d_une_seance_a_nombre_de_requetes_fixe(cogerant, par, structures_associees):
+    """La page d'une assemblée en cours, pour qui rédige : une lecture par sorte de chose
+    (inscrits avec leur collège, décisions et leurs votes, points, actions, collèges), les
+    listes de choix lues une fois (les mêmes personnes pour la présidence, le secrétariat et
+    une action) ; rien par inscrit, par décision ni par action."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gouvernance.services.colleges import CollegeSaisi, affecter_colleges, definir_colleges
+
+    a, b = definir_colleges(
+        colleges=[CollegeSaisi("Fondateurs", 50), CollegeSaisi("Habitants", 50)], par=par
+    )
+    affecter_colleges(
+        affectations={s.pk: (a if i % 2 else b).pk for i, s in enumerate(structures_associees)},
+        par=par,
+    )
+    ag = services_seances.creer_seance(
+        type="ago", debut=NOW - datetime.timedelta(days=3), fin=None, lieu="PHARES", par=par
+    )
+    client = client_as(cogerant)
+    client.post(
+        url("seance-presences", ag.pk),
+        {f"presences-presence_{p.pk}": "present" for p in ag.participants.all()},
+    )
+
+    ctx_dernier = []
+
+    def requetes():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url("seance-detail", ag.pk))
+        assert page.status_code == 200 and "Votes par collège, pondérés." in page.text
+        ctx_dernier[:] = ctx.captured_queries
+        return len(ctx)
+
+    def noter_une_decision(titre):
+        voix = {f"decision-pour_{col.pk}": 1 for col in (a, b)}
+        r = client.post(
+            url("decision-ajouter", ag.pk),
+            decision_post(titre, **{"decision-mode": "vote"}, **voix),
+        )
+        assert r.status_code == 302
+        decision = Decision.objects.get(seance=ag, titre=titre)
+        services_seances.ajouter_action(
+            seance=ag,
+            libelle=f"Suite de {titre}",
+            responsable=cogerant,
+            echeance=datetime.date(2026, 1, 1),
+            decision=decision,
+            par=par,
+        )
+        services_seances.ajouter_point(seance=ag, titre=titre, par=par)
+
+    noter_une_decision("Approbation des comptes")
+    une = requetes()
+    noter_une_decision("Affectation du résultat")
+    noter_une_decision("Budget")
+    assert requetes() == une
+    # Session, person; the meeting, its participants, decisions, their college votes,
+    # points, actions; the colleges; the people and the decisions to choose from; the
+    # navigation's structures of the person (the persona is also an habitant).
+    assert une == 12, "\n".join(q["sql"][:150] for q in ctx_dernier)

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from gouvernance.models import Associe
 from habitants.models import ChiffresAnnuels, Domaine, Invitation, Membre, Structure, hash_token
-from tests.conftest import client_as
+from tests.conftest import client_as, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -451,6 +451,83 @@ def test_list_query_count_does_not_grow_with_structures(
     # session, user, groups, count, page, domaines, associées… not one per row.
     with django_assert_max_num_queries(10):
         client.get(LISTE)
+
+
+def _requetes(client, url):
+    client.get(url)  # the first hit may write the session
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(ctx)
+
+
+def test_la_fiche_montre_les_membres_actifs_et_les_anciens(gestion, structure_a, referent_a):
+    today = timezone.localdate()
+    for email, debut, fin in (
+        ("ancienne@halage.test", datetime.date(2015, 1, 1), datetime.date(2016, 6, 30)),
+        ("jusqu-a-ce-soir@halage.test", datetime.date(2015, 1, 1), today),
+        ("a-venir@halage.test", today + datetime.timedelta(days=10), None),
+    ):
+        Membre.objects.create(user=make_user(email), structure=structure_a, debut=debut, fin=fin)
+
+    page = client_as(gestion).get(reverse("habitants:structure-detail", args=["halage"]))
+
+    membres, _, anciens = page.text.partition("Anciens membres (1)")
+    assert "referent@halage.test" in membres and "jusqu-a-ce-soir@halage.test" in membres
+    assert "ancienne@halage.test" in anciens and "ancienne@halage.test" not in membres
+    assert "a-venir@halage.test" not in page.text
+
+
+def test_la_fiche_et_mon_espace_a_nombre_de_requetes_fixe(
+    gestion, structure_a, referent_a, membre_a
+):
+    """Une lecture par sorte de chose, quel que soit le nombre de membres, d'anciens ou de
+    forfaits ; les forfaits de salles lus une fois pour le dernier et celui du jour."""
+    from decimal import Decimal
+
+    from espaces.models import ForfaitSalles
+    from habitants.projets.models import EmploiMutualise, PartEmploi
+
+    def emploi(intitule):
+        e = EmploiMutualise.objects.create(
+            intitule=intitule, employeur=structure_a, etp=1, debut=datetime.date(2015, 3, 1)
+        )
+        PartEmploi.objects.create(emploi=e, structure=structure_a, pourcentage=Decimal(60))
+
+    emploi("Couturière")
+    fiche = reverse("habitants:structure-detail", args=["halage"])
+    espace = reverse("habitants:mon-espace", args=["halage"])
+    avant = (_requetes(client_as(gestion), fiche)[1], _requetes(client_as(referent_a), espace)[1])
+    for i in range(4):
+        Membre.objects.create(
+            user=make_user(f"m{i}@halage.test"),
+            structure=structure_a,
+            debut=datetime.date(2015, 1, 1),
+            fin=None if i % 2 else datetime.date(2016, 1, 1),
+        )
+    ForfaitSalles.objects.create(
+        structure=structure_a,
+        heures_par_mois=10,
+        debut=datetime.date(2015, 1, 1),
+        fin=datetime.date(2015, 12, 31),
+    )
+    ForfaitSalles.objects.create(
+        structure=structure_a, heures_par_mois=20, debut=datetime.date(2016, 1, 1)
+    )
+    emploi("Menuisier")
+
+    page, n_fiche = _requetes(client_as(gestion), fiche)
+    _, n_espace = _requetes(client_as(referent_a), espace)
+
+    assert "20 h incluses par mois (depuis le 1er janv. 2016)" in page.text
+    assert (n_fiche, n_espace) == avant
+    # Fiche: session, person; the structure; the panels (projects, jobs with its own
+    # share, commitments, packages, month's bookings, offices, next bookings, associate,
+    # also read for the badge); members and former members, invitations, figures, journal.
+    # Mon espace: session, person, membership with its structure; the panels (projects,
+    # packages, month's bookings, offices, next bookings); the navigation's structures;
+    # members, invitations, figures.
+    assert avant == (15, 12)
 
 
 # --- identifiants d'URL --------------------------------------------------------------

@@ -61,3 +61,26 @@ def test_un_choix_envoye_reste_choisi_et_un_attribut_d_option_est_garde():
         '<option value="y" data-tarif="y&lt;€&gt;" selected>Y</option>'
         "</select>"
     )
+
+
+def test_les_attributs_s_ecrivent_comme_ceux_de_django():
+    """input.html, textarea.html et select.html écrivent leurs attributs sans inclure
+    attrs.html : exactement le texte du gabarit de Django (échappement compris)."""
+    from django.forms.renderers import DjangoTemplates
+
+    class F(forms.Form):
+        nom = forms.CharField(
+            max_length=20, widget=forms.TextInput(attrs={"placeholder": 'a "b" <c> & d'})
+        )
+        nombre = forms.IntegerField(min_value=0, required=False)
+        quand = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "hidden": True}))
+        texte = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "disabled": False}))
+        choix = forms.ChoiceField(choices=[("1", "Un")], widget=forms.Select(attrs={"x": "<"}))
+
+    for f in (F(), F(data={"nom": '<script>"', "texte": "a & b", "nombre": "x"})):
+        f.renderer = DjangoTemplates()
+        de_django = {nom: str(f[nom]) for nom in f.fields}
+        f.renderer = None  # the project's (settings.FORM_RENDERER)
+        for nom in ("nom", "nombre", "quand", "texte"):
+            assert str(f[nom]) == de_django[nom]
+        assert parse_html(str(f["choix"])) == parse_html(de_django["choix"])

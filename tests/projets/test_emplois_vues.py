@@ -246,3 +246,36 @@ def test_l_encart_de_la_fiche_structure(comptable, structure_a):
     )
     assert "Emplois mutualisés et engagements" in page
     assert "Encadrant technique" in page and "part de 100 %" in page and "Jardin" in page
+
+
+def test_l_encart_dit_la_part_de_la_structure_et_ce_qu_elle_emploie(
+    comptable, structure_a, structure_b
+):
+    """Sa part à elle (pas celle des autres), et un poste qu'elle emploie sans y avoir de
+    part ; pas les postes qui ne la concernent pas."""
+    import re
+
+    partage = EmploiMutualise.objects.create(
+        intitule="Couturière", employeur=structure_b, etp=Decimal("1"), debut=d(2015, 3, 1)
+    )
+    PartEmploi.objects.create(emploi=partage, structure=structure_a, pourcentage=Decimal("70"))
+    PartEmploi.objects.create(emploi=partage, structure=structure_b, pourcentage=Decimal("30"))
+    employe = EmploiMutualise.objects.create(
+        intitule="Menuisier", employeur=structure_a, etp=Decimal("1"), debut=d(2015, 4, 1)
+    )
+    PartEmploi.objects.create(emploi=employe, structure=structure_b, pourcentage=Decimal("100"))
+    poste(structure_b, intitule="Comptable")
+
+    page = (
+        client_as(comptable)
+        .get(reverse("habitants:structure-detail", args=[structure_a.slug]))
+        .text
+    )
+
+    lignes = {
+        re.sub(r"<[^>]+>", "", li).split(" (")[0]: re.sub(r"<[^>]+>", "", li)
+        for li in re.findall(r"<li><a href=\"/emplois-mutualises/.*?</li>", page)
+    }
+    assert set(lignes) == {"Couturière", "Menuisier"}
+    assert "part de 70 %" in lignes["Couturière"] and "employeur" not in lignes["Couturière"]
+    assert "part de" not in lignes["Menuisier"] and "— employeur" in lignes["Menuisier"]

@@ -440,6 +440,21 @@ def test_les_pages_des_habitants_marquent_les_associees(halage_associee, halage,
     assert "Associée de la SCIC" in annuaire
 
 
+def test_la_fiche_ne_marque_que_l_associee_du_jour(halage_associee, halage, gestion):
+    """Le badge de l'en-tête et l'encart lisent la même qualité d'associée (une lecture) :
+    une ancienne associée garde l'encart (« A été associée »), plus le badge."""
+    url = reverse("habitants:structure-detail", args=[halage.slug])
+    badge = "<strong>Associée de la SCIC</strong>"
+    assert badge in client_as(gestion).get(url).text
+
+    halage_associee.sortie = d(2015, 12, 31)
+    halage_associee.motif_sortie = "demission"
+    halage_associee.save()
+    fiche = client_as(gestion).get(url).text
+
+    assert badge not in fiche and "A été associée du" in fiche
+
+
 def test_la_comptabilite_voit_l_encart_sans_lien_vers_le_registre(
     halage_associee, halage, comptable
 ):

@@ -25,8 +25,16 @@ def tableau_de_bord(*, user) -> Panel | None:
     if not roles.peut_rediger(user):
         return _associe()
     maintenant = timezone.now()
-    en_retard = selectors.actions_en_retard(le=timezone.localdate()).order_by("echeance", "pk")
-    en_attente = selectors.seances_en_attente_de_pv(avant=maintenant)
+    # The columns the cards show, not the whole rows (a meeting carries its notice, its
+    # attendees and its documents).
+    en_retard = (
+        selectors.actions_en_retard(le=timezone.localdate())
+        .select_related(None)
+        .select_related("responsable", "seance")
+        .only("libelle", "echeance", "seance__titre", "responsable")
+        .order_by("echeance", "pk")
+    )
+    en_attente = selectors.seances_en_attente_de_pv(avant=maintenant).only("titre", "debut")
     prochaine = selectors.prochaine_seance(apres=maintenant)
     # Each list and its total in one query (phares/lib/extraits.py).
     en_retard, nb_en_retard = premiers_et_total(en_retard, LIMITE)

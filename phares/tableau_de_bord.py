@@ -101,22 +101,20 @@ def _lieu(aujourd_hui: datetime.date) -> dict:
 
 def _gestion(aujourd_hui: datetime.date) -> dict:
     demandes = extrait(espaces_selectors.demandes_a_decider())
-    occupation = espaces_selectors.occupation(le=aujourd_hui)
-    bureaux_libres = occupation.bureaux_libres
+    libres = espaces_selectors.bureaux_et_postes_libres(le=aujourd_hui)
+    journee = espaces_selectors.journee_des_salles(aujourd_hui, maintenant=timezone.now())
     # The figures of last year are the ones being declared (and the report's next edition).
     annee = aujourd_hui.year - 1
     return {
         "demandes": demandes,
         "nb_demandes": demandes.total,
-        "salles_du_jour": espaces_selectors.salles_du_jour(aujourd_hui),
-        "reservations_du_jour": extrait(
-            espaces_selectors.reservations_du_jour(aujourd_hui).filter(fin__gt=timezone.now())
-        ),
+        "salles_du_jour": journee.salles,
+        "reservations_du_jour": Extrait(journee.pas_finies[:LIMITE], len(journee.pas_finies)),
         "conventions_fin": extrait(espaces_selectors.conventions_se_terminant(le=aujourd_hui)),
         "fin_conventions": aujourd_hui + datetime.timedelta(days=90),
-        "bureaux_libres": Extrait(bureaux_libres[:LIMITE], len(bureaux_libres)),
-        "postes_libres": occupation.postes - occupation.postes_occupes,
-        "nb_cotravail": len(occupation.cotravail),
+        "bureaux_libres": Extrait(libres.bureaux[:LIMITE], len(libres.bureaux)),
+        "postes_libres": libres.postes_libres,
+        "nb_cotravail": libres.nb_cotravail,
         "annee_chiffres": annee,
         "chiffres": habitants_selectors.avancement_chiffres(annee=annee),
         "sans_chiffres": extrait(habitants_selectors.structures_sans_chiffres(annee=annee)),

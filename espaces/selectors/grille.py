@@ -59,9 +59,12 @@ class Colonne:
     jour: datetime.date
     fermee: bool
     demandes: list[Reservation] = field(default_factory=list)
-    # Set by the view (addresses are not a read): booking link, the room's week.
+    # Set by the view (addresses and labels are not a read): booking link, the room's week,
+    # the day as the header writes it.
     reserver_url: str = ""
     semaine_url: str = ""
+    date: str = ""  # « 2026-03-10 »
+    jour_court: str = ""  # « mar. 10 mars 2026 »
 
 
 @dataclass

@@ -13,7 +13,7 @@ sans lien : une vingtaine d'octets)."""
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from phares.lib import temps
+from phares.lib import dates, liens, temps
 
 from ..selectors import grille as grilles
 
@@ -53,6 +53,41 @@ def contenu_bloc_pris(bloc, detail_url: str, *, voir_tout: bool, miennes: set[in
         f'<li class="bloc bloc-pris"><span class="horaire">{escape(bloc.horaire)}</span>\n'
         f"    {quoi}\n  </li>"
     )
+
+
+def contenu_bloc_libre(bloc, *, nom: str, reserver_url: str, peut_reserver: bool) -> SafeString:
+    """Un temps libre des listes (ce qu'écrivait espaces/_bloc.html, inclus une fois par
+    bloc) : un lien « Réserver » à son heure, nommé par la salle et le jour."""
+    lien = ""
+    if peut_reserver and reserver_url and bloc.fin_suggeree:
+        debut = temps.paris(bloc.debut)
+        heure, jour = f"{debut:%H:%M}", debut.date()
+        lien = (
+            f'<span class="no-print"> — <a href="{escape(reserver_url)}?date={jour.isoformat()}'
+            f"&amp;heure_debut={heure}&amp;heure_fin={temps.paris(bloc.fin_suggeree):%H:%M}"
+            f'">Réserver<span class="visually-hidden"> {escape(nom)} le '
+            f"{escape(dates.date_courte(jour, jour=True))} à partir de {heure}</span></a></span>"
+        )
+    return mark_safe(
+        f'<li class="bloc bloc-libre"><span class="horaire">{escape(bloc.horaire)}</span>'
+        f" libre{lien}</li>"
+    )
+
+
+def contenu_demandes(demandes, detail: str) -> SafeString:
+    """Les demandes extérieures en attente d'un jour (équipe seulement) : elles ne tiennent
+    pas le créneau, la salle peut être réservée par-dessus. `detail` : liens.modele de la
+    fiche d'une réservation."""
+    html = ["\n"]
+    for d in demandes:
+        html.append(
+            '\n  <li class="bloc border-warning bg-warning-subtle"><span class="horaire">'
+            f"{temps.paris(d.debut):%H:%M}–{temps.paris(d.fin):%H:%M}</span> demande en attente : "
+            f'<a href="{escape(liens.pour(detail, d.pk))}">{escape(d.titre)}</a> · '
+            f"{escape(d.externe.nom)} (extérieur)</li>\n"
+        )
+    html.append("\n")
+    return mark_safe("".join(html))
 
 
 def corps(grille: grilles.Grille, *, peut_reserver: bool, voir_tout: bool) -> SafeString:

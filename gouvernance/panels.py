@@ -66,7 +66,14 @@ def _associe() -> Panel:
             "prochaine": prochaine,
             "points": _points(prochaine),
             "limite": LIMITE,
-            "decisions": list(selectors.registre_des_decisions()[:LIMITE]),
+            # What the card shows of each decision: not the corrections the register lists.
+            "decisions": list(
+                selectors.registre_des_decisions()
+                .select_related(None)
+                .select_related("seance")
+                .prefetch_related(None)
+                .only("reference", "titre", "resultat", "seance__titre", "seance__debut")[:LIMITE]
+            ),
         },
     )
 

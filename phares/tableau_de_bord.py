@@ -123,18 +123,14 @@ def _gestion(aujourd_hui: datetime.date) -> dict:
 
 def _impayes(factures, aujourd_hui: datetime.date) -> dict:
     """Les totaux de ce qui reste dû sur `factures`, et les plus anciennes en retard."""
-    en_retard = list(
-        facturation_selectors.en_retard(factures, aujourd_hui).order_by(
-            "date_echeance", "rang", "pk"
-        )[:LIMITE]
+    # The oldest overdue and the totals of all that is due, in one query.
+    en_retard, totaux = facturation_selectors.premieres_dues_et_totaux(
+        factures, aujourd_hui, LIMITE, en_retard=True
     )
     for f in en_retard:
         f.reste_du = facturation_selectors.reste(f)
         f.jours = facturation_selectors.jours_de_retard(f, aujourd_hui)
-    return {
-        "totaux": facturation_selectors.totaux_a_regler(factures, aujourd_hui),
-        "en_retard": en_retard,
-    }
+    return {"totaux": totaux, "en_retard": en_retard}
 
 
 def _comptabilite(factures, aujourd_hui: datetime.date) -> dict:
@@ -173,14 +169,9 @@ def _habitant(user, structures, aujourd_hui: datetime.date, maintenant) -> dict:
     context["peut_creer_projet"] = referent = navigation.est_referent(user)
     if referent:
         factures = facturation_selectors.factures_visibles(user)
-        dues = list(
-            facturation_selectors.dues(factures).order_by("date_echeance", "rang", "pk")[:LIMITE]
-        )
+        dues, totaux = facturation_selectors.premieres_dues_et_totaux(factures, aujourd_hui, LIMITE)
         for f in dues:
             f.reste_du = facturation_selectors.reste(f)
             f.etat = facturation_selectors.etat(f, aujourd_hui)
-        context["mes_factures"] = {
-            "totaux": facturation_selectors.totaux_a_regler(factures, aujourd_hui),
-            "dues": dues,
-        }
+        context["mes_factures"] = {"totaux": totaux, "dues": dues}
     return context

@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from phares.lib import dates, liens, temps
@@ -133,14 +132,11 @@ def _preparer(user, grille: grilles.Grille, miennes: set[int]) -> grilles.Grille
     now = timezone.now()
     detail = liens.modele("espaces:reservation-detail")
     deplacer = liens.modele("espaces:reservation-deplacer")
-    urls = {}
+    reserver = liens.modele("espaces:reserver")
+    semaine = liens.modele("espaces:semaine")
     for c in grille.colonnes:
-        if c.ressource.slug not in urls:
-            urls[c.ressource.slug] = (
-                reverse("espaces:reserver", args=[c.ressource.slug]),
-                reverse("espaces:semaine", args=[c.ressource.slug]),
-            )
-        c.reserver_url, c.semaine_url = urls[c.ressource.slug]
+        c.reserver_url = liens.pour(reserver, c.ressource.slug)
+        c.semaine_url = liens.pour(semaine, c.ressource.slug)
         # Written once per column rather than by three date filters in its header.
         c.date, c.jour_court = c.jour.isoformat(), dates.date_courte(c.jour, jour=True)
     for ligne in grille.lignes:

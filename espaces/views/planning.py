@@ -22,7 +22,7 @@ def jour(request):
     staff = is_staff_member(request.user)
     # Pending outside requests hold nothing: the staff see them, habitants a free slot.
     lignes = selectors.jour_toutes_salles(le, avec_demandes=staff)
-    miennes = selectors.structures_du_membre_ids(request.user)
+    miennes = _miennes(request.user)
     grille = _preparer(request.user, grilles.grille_jour(lignes, le), miennes)
     reserver = peut_reserver(request.user)
     _preparer_blocs(lignes, voir_tout=staff, miennes=miennes, peut_reserver=reserver)
@@ -51,7 +51,7 @@ def semaine(request, slug):
     lundi = temps.monday_of(parse_date(request.GET.get("semaine"), timezone.localdate()))
     staff = is_staff_member(request.user)
     jours = selectors.semaine(salle, lundi, avec_demandes=staff)
-    miennes = selectors.structures_du_membre_ids(request.user)
+    miennes = _miennes(request.user)
     grille = _preparer(request.user, grilles.grille_semaine(salle, jours), miennes)
     reserver = peut_reserver(request.user)
     _preparer_blocs(
@@ -74,6 +74,13 @@ def semaine(request, slug):
             "salles": selectors.salles(),
         },
     )
+
+
+def _miennes(user) -> set[int]:
+    """Les structures de `user`, qui décident de ce qu'il lit et déplace. La gestion lit et
+    déplace tout (voir `_preparer`) : ses propres structures n'y changent rien, on ne les lit
+    pas."""
+    return set() if is_gestion(user) else selectors.structures_du_membre_ids(user)
 
 
 def _preparer_blocs(

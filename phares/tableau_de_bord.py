@@ -33,6 +33,7 @@ from habitants.projets import selectors as projets_selectors
 from phares import context_processors as navigation
 from phares import roles
 from phares.lib import panels
+from phares.lib.comptes import compter
 from phares.lib.extraits import premiers_et_total
 
 # A card lists this many items at most, then links to the whole (filtered) list.
@@ -78,7 +79,7 @@ def contexte(user) -> dict:
     if staff:
         # The team sees every invoice, drafts included (the selectors keep to issued ones).
         factures = facturation_selectors.factures_visibles(user)
-        context.update(_lieu(aujourd_hui))
+        context.update(_comptes(aujourd_hui, gestion=gestion))
         context["impayes"] = _impayes(factures, aujourd_hui)
         if gestion:
             context.update(_gestion(aujourd_hui))
@@ -92,11 +93,21 @@ def contexte(user) -> dict:
 # --- L'équipe --------------------------------------------------------------------------------
 
 
-def _lieu(aujourd_hui: datetime.date) -> dict:
-    return {
-        "nb_presentes": habitants_selectors.structures_presentes(le=aujourd_hui).count(),
-        "nb_invitations": habitants_selectors.invitations_en_attente().count(),
+def _comptes(aujourd_hui: datetime.date, *, gestion: bool) -> dict:
+    """Les chiffres des cartes de l'équipe, comptés en une requête (phares/lib/comptes.py) :
+    structures présentes, invitations en attente et, pour la gestion, les déclarations de
+    l'année passée à valider et validées."""
+    a_compter = {
+        "presentes": habitants_selectors.structures_presentes(le=aujourd_hui),
+        "invitations": habitants_selectors.invitations_en_attente(),
     }
+    if gestion:
+        a_compter.update(habitants_selectors.declarations(annee=aujourd_hui.year - 1))
+    n = compter(**a_compter)
+    context = {"nb_presentes": n["presentes"], "nb_invitations": n["invitations"]}
+    if gestion:
+        context["chiffres"] = {"declares": n["declares"], "valides": n["valides"]}
+    return context
 
 
 def _gestion(aujourd_hui: datetime.date) -> dict:
@@ -116,7 +127,6 @@ def _gestion(aujourd_hui: datetime.date) -> dict:
         "postes_libres": libres.postes_libres,
         "nb_cotravail": libres.nb_cotravail,
         "annee_chiffres": annee,
-        "chiffres": habitants_selectors.avancement_chiffres(annee=annee),
         "sans_chiffres": extrait(habitants_selectors.structures_sans_chiffres(annee=annee)),
     }
 

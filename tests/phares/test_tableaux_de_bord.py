@@ -650,15 +650,16 @@ def requetes(client) -> int:
     return len(ctx.captured_queries)
 
 
-# Measured (16, 10, 8, 7, 8, 11, 5 on SQLite; a card's slice and total are one query,
+# Measured (14, 9, 8, 7, 8, 11, 5 on SQLite; a card's slice and total are one query,
 # phares/lib/extraits.py, and so are the invoices due and their totals, windows of one
-# query; « may I book » is told from the structures the navigation read), the fixed cost
-# of a page included (session, the user with their roles, phares/auth.py), plus two: a new
-# card that reads per item shows here, and so does a role read twice (the navigation and
-# the dashboard share them, phares.roles.memo_du_jour).
+# query, and the team's figures, phares/lib/comptes.py; « may I book » is told from the
+# structures the navigation read), the fixed cost of a page included (session, the user
+# with their roles, phares/auth.py), plus two: a new card that reads per item shows here,
+# and so does a role read twice (the navigation and the dashboard share them,
+# phares.roles.memo_du_jour).
 BORNES = {
-    "gestion": 18,
-    "comptable": 12,
+    "gestion": 16,
+    "comptable": 11,
     "referent_a": 10,
     "membre_a": 9,
     "habitant_b": 10,

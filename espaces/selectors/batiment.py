@@ -6,8 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 
 from phares.lib import dates
 
@@ -190,16 +189,11 @@ def bureaux_et_postes_libres(*, le: datetime.date) -> BureauxEtPostesLibres:
     """Les bureaux libres et les postes de co-travail le jour `le`, en une requête de
     valeurs : `occupation` lit chaque espace, chaque convention et sa structure en objets
     (quelques centaines) pour la page du bâtiment, le tableau de bord n'en garde que ceci."""
-    actives = (
-        Convention.objects.filter(dates.active_on(le), espace=OuterRef("pk"))
-        .order_by()
-        .values("espace")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    # One join and GROUP BY: a correlated count per space scanned the agreements 200 times.
+    actives = dates.active_on(le, start="conventions__debut", end="conventions__fin")
     lignes = (
         Espace.objects.filter(archive=False, type__in=(TypeEspace.BUREAU, TypeEspace.COTRAVAIL))
-        .annotate(occupes=Coalesce(Subquery(actives), 0))
+        .annotate(occupes=Count("conventions", filter=actives))
         .order_by("etage__niveau", "nom")
         .values_list("type", "nom", "slug", "etage__nom", "surface_m2", "nb_postes", "occupes")
     )

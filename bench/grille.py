@@ -24,7 +24,7 @@ from django.utils import timezone  # noqa: E402
 from espaces import selectors  # noqa: E402
 from espaces.models import Espace, Reservation, Ressource, TypeEspace  # noqa: E402
 from espaces.selectors import grille as grilles  # noqa: E402
-from espaces.views._rendu_grille import corps  # noqa: E402
+from espaces.views._rendu_grille import corps, entetes  # noqa: E402
 from espaces.views.planning import _preparer, _preparer_blocs  # noqa: E402
 from habitants.models import Structure  # noqa: E402
 from phares.lib import temps  # noqa: E402
@@ -105,7 +105,8 @@ def main() -> None:
 
     def rendre_grille():
         c = corps(grille, peut_reserver=True, voir_tout=False)
-        return gabarit_grille.render({**contexte, "corps_grille": c})
+        e = entetes(grille, mode="jour", peut_reserver=True, jour_url="")
+        return gabarit_grille.render({**contexte, "entetes_grille": e, "corps_grille": c})
 
     gabarit_grille = get_template("espaces/_grille.html")
 

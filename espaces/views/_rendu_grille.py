@@ -90,6 +90,38 @@ def contenu_demandes(demandes, detail: str) -> SafeString:
     return mark_safe("".join(html))
 
 
+def entetes(grille: grilles.Grille, *, mode: str, peut_reserver: bool, jour_url: str) -> SafeString:
+    """Les en-têtes des colonnes de la grille (une par salle en vue jour, par jour en vue
+    semaine) : le nom de chaque case libre (« Réserver Salle A le … à partir de ») et le lien
+    vers l'autre vue. `jour_url` : l'adresse de la vue jour (vue semaine)."""
+    html = []
+    for n, c in enumerate(grille.colonnes):
+        r = c.ressource
+        attributs = f' data-date="{c.date}"'
+        if peut_reserver:
+            attributs += f' data-reserver="{escape(c.reserver_url)}"'
+        if c.fermee:
+            attributs += ' class="fermee"'
+        if mode == "jour":
+            details = escape(r.espace.etage.nom) if r.espace_id else ""
+            if r.capacite:
+                details += f" · {r.capacite} pers."
+            lien = (
+                f'<a href="{escape(c.semaine_url)}?semaine={c.date}">{escape(r.nom)}</a>\n'
+                f'          <span class="d-block small fw-normal">{details}</span>\n          '
+            )
+        else:
+            lien = f'<a href="{escape(jour_url)}?date={c.date}">{escape(c.jour_court)}</a>'
+        ferme = '<span class="d-block small fw-normal">fermée</span>' if c.fermee else ""
+        html.append(
+            f'\n        <th scope="col"{attributs}>\n'
+            f'          <span id="gc{n}" hidden>Réserver {escape(r.nom)} le '
+            f"{escape(c.jour_court)} à partir de</span>\n"
+            f"          {lien}\n          {ferme}\n        </th>\n        "
+        )
+    return mark_safe("".join(html))
+
+
 def corps(grille: grilles.Grille, *, peut_reserver: bool, voir_tout: bool) -> SafeString:
     liens = [
         f"{escape(c.reserver_url)}?date={c.jour.isoformat()}&amp;heure_debut="

@@ -13,7 +13,13 @@ from .. import selectors
 from ..forms._champs import parse_date
 from ..selectors import grille as grilles
 from ._acces import peut_annuler, peut_reserver, salle_ou_404
-from ._rendu_grille import contenu_bloc_libre, contenu_bloc_pris, contenu_demandes, corps
+from ._rendu_grille import (
+    contenu_bloc_libre,
+    contenu_bloc_pris,
+    contenu_demandes,
+    corps,
+    entetes,
+)
 
 
 @login_required
@@ -34,6 +40,7 @@ def jour(request):
             "le": le,
             "lignes": lignes,
             "grille": grille,
+            "entetes_grille": entetes(grille, mode="jour", peut_reserver=reserver, jour_url=""),
             "corps_grille": corps(grille, peut_reserver=reserver, voir_tout=staff),
             "veille": le - datetime.timedelta(days=1),
             "lendemain": le + datetime.timedelta(days=1),
@@ -65,6 +72,9 @@ def semaine(request, slug):
             "lundi": lundi,
             "jours": jours,
             "grille": grille,
+            "entetes_grille": entetes(
+                grille, mode="semaine", peut_reserver=reserver, jour_url=liens.fixe("espaces:jour")
+            ),
             "corps_grille": corps(grille, peut_reserver=reserver, voir_tout=staff),
             "precedente": lundi - datetime.timedelta(days=7),
             "suivante": lundi + datetime.timedelta(days=7),

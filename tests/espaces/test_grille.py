@@ -172,12 +172,15 @@ def test_la_grille_echappe_ce_qui_vient_de_la_base(lieu, structure_a, gestion):
     Structure = type(structure_a)
     Structure.objects.filter(pk=structure_a.pk).update(nom=f"Halage {piege}")
     inserer(lieu.salle_a, a(9), a(10), structure=structure_a, titre=piege)
+    # The column headers are written in Python too (entetes).
+    type(lieu.salle_a).objects.filter(pk=lieu.salle_a.pk).update(nom=f"Salle {piege}")
 
     page = client_as(gestion).get(JOUR_URL).content.decode()
 
     assert "<script>alert" not in page and '" onmouseover="alert' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)" in page
     assert 'data-titre="&lt;script&gt;' in page  # the attribute the move script reads
+    assert "hidden>Réserver Salle &lt;script&gt;" in page  # a column header
 
 
 def test_un_bloc_pris_des_listes_echappe_et_cache_ce_qu_il_doit():

@@ -188,8 +188,9 @@ def structures_reservantes(user, *, le: datetime.date):
 def structures_du_membre_ids(user) -> set[int]:
     """Les structures (non archivées) dont `user` est membre aujourd'hui, présentes ou
     parties : celles dont il voit les réservations (`reservations_visibles`), dans les
-    plannings et les flux comme en détail."""
-    return set(habitants_selectors.structures_of_member(user).values_list("pk", flat=True))
+    plannings et les flux comme en détail. Celles que la navigation lit de toute façon, une
+    fois par requête (habitants_selectors.mes_structures)."""
+    return {s.pk for s in habitants_selectors.mes_structures(user)}
 
 
 def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:

@@ -71,11 +71,12 @@ AILLEURS = [
 
 
 # Measured on SQLite, the fixed cost of a page included (session, the user with their
-# roles). The gestion reads no structure of its own: it reads and moves every booking.
+# roles). A member's structures are read once, for the navigation, « may I book » and what
+# they read in detail; the gestion reads none of its own: it reads and moves every booking.
 BORNES_PLANNINGS = {
-    (SEMAINE, "membre_a"): 8,
+    (SEMAINE, "membre_a"): 6,
     (SEMAINE, "gestion"): 6,
-    (JOUR, "membre_a"): 7,
+    (JOUR, "membre_a"): 5,
     (JOUR, "gestion"): 5,
 }
 BORNES_LISTE = {"membre_a": 7, "gestion": 8}

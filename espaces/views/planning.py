@@ -94,7 +94,7 @@ def _miennes(user) -> set[int]:
 
 
 def _preparer_blocs(
-    salles_et_journees, *, voir_tout: bool, miennes: set[int], peut_reserver
+    salles_et_journees, *, voir_tout: bool, miennes: set[int], peut_reserver: bool
 ) -> None:
     """Le contenu de chaque bloc des listes, occupé ou libre, et des demandes en attente,
     écrit ici : une journée de toutes les salles en compte une centaine, et le gabarit y
@@ -128,8 +128,12 @@ def _preparer_salles(lignes, le: datetime.date, *, gestion: bool) -> None:
     for salle, j in lignes:
         salle.semaine_url = f"{liens.pour(semaine, salle.slug)}?semaine={date}"
         salle.reserver_url = liens.pour(reserver, salle.slug)
-        if gestion and salle.ouverte_aux_externes:
-            salle.externe_url = f"{liens.pour(externe, salle.slug)}?date={date}"
+        salle.externe_url = (
+            f"{liens.pour(externe, salle.slug)}?date={date}"
+            if gestion and salle.ouverte_aux_externes
+            else ""
+        )
+        j.prochaine_heure = None
         if (b := j.prochain_libre) is not None:
             debut, fin = temps.paris(b.debut), temps.paris(b.fin_suggeree)
             j.prochaine_heure = {

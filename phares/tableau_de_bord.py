@@ -121,13 +121,22 @@ def _gestion(aujourd_hui: datetime.date) -> dict:
         "nb_demandes": demandes.total,
         "salles_du_jour": journee.salles,
         "reservations_du_jour": Extrait(journee.pas_finies[:LIMITE], len(journee.pas_finies)),
-        "conventions_fin": extrait(espaces_selectors.conventions_se_terminant(le=aujourd_hui)),
+        # The cards read the columns they show (names, links), not the whole rows.
+        "conventions_fin": extrait(
+            espaces_selectors.conventions_se_terminant(le=aujourd_hui).only(
+                "fin", "poste", "espace__nom", "espace__slug", "structure__nom"
+            )
+        ),
         "fin_conventions": aujourd_hui + datetime.timedelta(days=90),
         "bureaux_libres": Extrait(libres.bureaux[:LIMITE], len(libres.bureaux)),
         "postes_libres": libres.postes_libres,
         "nb_cotravail": libres.nb_cotravail,
         "annee_chiffres": annee,
-        "sans_chiffres": extrait(habitants_selectors.structures_sans_chiffres(annee=annee)),
+        "sans_chiffres": extrait(
+            habitants_selectors.structures_sans_chiffres(annee=annee)
+            .select_related(None)
+            .only("nom", "slug")
+        ),
     }
 
 

@@ -24,8 +24,8 @@ from django.utils import timezone  # noqa: E402
 from espaces import selectors  # noqa: E402
 from espaces.models import Espace, Reservation, Ressource, TypeEspace  # noqa: E402
 from espaces.selectors import grille as grilles  # noqa: E402
-from espaces.views._rendu_grille import corps  # noqa: E402
-from espaces.views.planning import _preparer  # noqa: E402
+from espaces.views._rendu_grille import corps, entetes  # noqa: E402
+from espaces.views.planning import _preparer, _preparer_blocs  # noqa: E402
 from habitants.models import Structure  # noqa: E402
 from phares.lib import temps  # noqa: E402
 from phares.models import User  # noqa: E402
@@ -105,15 +105,14 @@ def main() -> None:
 
     def rendre_grille():
         c = corps(grille, peut_reserver=True, voir_tout=False)
-        return gabarit_grille.render({**contexte, "corps_grille": c})
+        e = entetes(grille, mode="jour", peut_reserver=True, jour_url="")
+        return gabarit_grille.render({**contexte, "entetes_grille": e, "corps_grille": c})
 
     gabarit_grille = get_template("espaces/_grille.html")
-    gabarit_bloc = get_template("espaces/_bloc.html")
 
     def liste():
-        for salle, j in lignes:
-            for b in j.blocs:
-                gabarit_bloc.render({**contexte, "b": b, "nom": salle.nom, "reserver_url": "/r/"})
+        # The blocks of the list, written by the view (espaces/views/planning.py).
+        _preparer_blocs(lignes, voir_tout=False, miennes=miennes, peut_reserver=True)
 
     print(f"base : {connection.vendor} ; {len(lignes)} salles, 4 réservations chacune, {jour}")
     print(

@@ -26,8 +26,16 @@ def tableau_de_bord(*, user) -> Panel | None:
     if not roles.peut_rediger(user):
         return _associe()
     maintenant = timezone.now()
-    en_retard = selectors.actions_en_retard(le=timezone.localdate()).order_by("echeance", "pk")
-    en_attente = selectors.seances_en_attente_de_pv(avant=maintenant)
+    # The columns the cards show, not the whole rows (a meeting carries its notice, its
+    # attendees and its documents).
+    en_retard = (
+        selectors.actions_en_retard(le=timezone.localdate())
+        .select_related(None)
+        .select_related("responsable", "seance")
+        .only("libelle", "echeance", "seance__titre", "responsable")
+        .order_by("echeance", "pk")
+    )
+    en_attente = selectors.seances_en_attente_de_pv(avant=maintenant).only("titre", "debut")
     prochaine = selectors.prochaine_seance(apres=maintenant)
     # Each list and its total in one query (phares/lib/extraits.py).
     en_retard, nb_en_retard = premiers_et_total(en_retard, LIMITE)
@@ -59,7 +67,14 @@ def _associe() -> Panel:
             "prochaine": prochaine,
             "points": _points(prochaine),
             "limite": LIMITE,
-            "decisions": list(selectors.registre_des_decisions()[:LIMITE]),
+            # What the card shows of each decision: not the corrections the register lists.
+            "decisions": list(
+                selectors.registre_des_decisions()
+                .select_related(None)
+                .select_related("seance")
+                .prefetch_related(None)
+                .only("reference", "titre", "resultat", "seance__titre", "seance__debut")[:LIMITE]
+            ),
         },
     )
 

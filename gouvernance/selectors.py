@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -694,10 +695,19 @@ def seances_en_attente_de_pv(*, avant: datetime.datetime | None = None) -> Query
     n'entreront au registre qu'à l'approbation. Pour qui rédige (un procès-verbal en cours
     n'est lu que par lui)."""
     avant = avant or timezone.now()
+    # A correlated count, not a JOIN + GROUP BY: the rows stay ungrouped, so the dashboard
+    # reads its first ones and their total in one query (phares/lib/extraits.py).
+    decisions = (
+        Decision.objects.filter(seance=OuterRef("pk"))
+        .order_by()
+        .values("seance")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Seance.objects.brouillons()
         .filter(debut__lt=avant)
-        .annotate(nb_decisions=Count("decisions"))
+        .annotate(nb_decisions=Coalesce(Subquery(decisions), 0))
         .order_by("debut", "pk")
     )
 

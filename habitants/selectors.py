@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
@@ -205,12 +205,14 @@ def totaux_annuels(*, annee: int) -> dict[str, int]:
     return {k: v or 0 for k, v in agg.items()}
 
 
-def avancement_chiffres(*, annee: int) -> dict[str, int]:
-    """Déclarations de l'année `annee` à valider et déjà validées."""
-    return ChiffresAnnuels.objects.filter(annee=annee).aggregate(
-        declares=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.DECLARE)),
-        valides=Count("pk", filter=Q(statut=ChiffresAnnuels.Statut.VALIDE)),
-    )
+def declarations(*, annee: int) -> dict[str, QuerySet[ChiffresAnnuels]]:
+    """Déclarations de l'année `annee` à valider (« declares ») et déjà validées (« valides »),
+    à compter : le tableau de bord les compte avec ses autres chiffres (phares.lib.comptes)."""
+    de_l_annee = ChiffresAnnuels.objects.filter(annee=annee)
+    return {
+        "declares": de_l_annee.filter(statut=ChiffresAnnuels.Statut.DECLARE),
+        "valides": de_l_annee.filter(statut=ChiffresAnnuels.Statut.VALIDE),
+    }
 
 
 def structures_sans_chiffres(*, annee: int) -> QuerySet[Structure]:

@@ -33,6 +33,7 @@ from habitants.projets import selectors as projets_selectors
 from phares import context_processors as navigation
 from phares import roles
 from phares.lib import panels
+from phares.lib.comptes import compter
 from phares.lib.extraits import premiers_et_total
 
 # A card lists this many items at most, then links to the whole (filtered) list.
@@ -78,7 +79,7 @@ def contexte(user) -> dict:
     if staff:
         # The team sees every invoice, drafts included (the selectors keep to issued ones).
         factures = facturation_selectors.factures_visibles(user)
-        context.update(_lieu(aujourd_hui))
+        context.update(_comptes(aujourd_hui, gestion=gestion))
         context["impayes"] = _impayes(factures, aujourd_hui)
         if gestion:
             context.update(_gestion(aujourd_hui))
@@ -92,51 +93,63 @@ def contexte(user) -> dict:
 # --- L'équipe --------------------------------------------------------------------------------
 
 
-def _lieu(aujourd_hui: datetime.date) -> dict:
-    return {
-        "nb_presentes": habitants_selectors.structures_presentes(le=aujourd_hui).count(),
-        "nb_invitations": habitants_selectors.invitations_en_attente().count(),
+def _comptes(aujourd_hui: datetime.date, *, gestion: bool) -> dict:
+    """Les chiffres des cartes de l'équipe, comptés en une requête (phares/lib/comptes.py) :
+    structures présentes, invitations en attente et, pour la gestion, les déclarations de
+    l'année passée à valider et validées."""
+    a_compter = {
+        "presentes": habitants_selectors.structures_presentes(le=aujourd_hui),
+        "invitations": habitants_selectors.invitations_en_attente(),
     }
+    if gestion:
+        a_compter.update(habitants_selectors.declarations(annee=aujourd_hui.year - 1))
+    n = compter(**a_compter)
+    context = {"nb_presentes": n["presentes"], "nb_invitations": n["invitations"]}
+    if gestion:
+        context["chiffres"] = {"declares": n["declares"], "valides": n["valides"]}
+    return context
 
 
 def _gestion(aujourd_hui: datetime.date) -> dict:
     demandes = extrait(espaces_selectors.demandes_a_decider())
-    occupation = espaces_selectors.occupation(le=aujourd_hui)
-    bureaux_libres = occupation.bureaux_libres
+    libres = espaces_selectors.bureaux_et_postes_libres(le=aujourd_hui)
+    journee = espaces_selectors.journee_des_salles(aujourd_hui, maintenant=timezone.now())
     # The figures of last year are the ones being declared (and the report's next edition).
     annee = aujourd_hui.year - 1
     return {
         "demandes": demandes,
         "nb_demandes": demandes.total,
-        "salles_du_jour": espaces_selectors.salles_du_jour(aujourd_hui),
-        "reservations_du_jour": extrait(
-            espaces_selectors.reservations_du_jour(aujourd_hui).filter(fin__gt=timezone.now())
+        "salles_du_jour": journee.salles,
+        "reservations_du_jour": Extrait(journee.pas_finies[:LIMITE], len(journee.pas_finies)),
+        # The cards read the columns they show (names, links), not the whole rows.
+        "conventions_fin": extrait(
+            espaces_selectors.conventions_se_terminant(le=aujourd_hui).only(
+                "fin", "poste", "espace__nom", "espace__slug", "structure__nom"
+            )
         ),
-        "conventions_fin": extrait(espaces_selectors.conventions_se_terminant(le=aujourd_hui)),
         "fin_conventions": aujourd_hui + datetime.timedelta(days=90),
-        "bureaux_libres": Extrait(bureaux_libres[:LIMITE], len(bureaux_libres)),
-        "postes_libres": occupation.postes - occupation.postes_occupes,
-        "nb_cotravail": len(occupation.cotravail),
+        "bureaux_libres": Extrait(libres.bureaux[:LIMITE], len(libres.bureaux)),
+        "postes_libres": libres.postes_libres,
+        "nb_cotravail": libres.nb_cotravail,
         "annee_chiffres": annee,
-        "chiffres": habitants_selectors.avancement_chiffres(annee=annee),
-        "sans_chiffres": extrait(habitants_selectors.structures_sans_chiffres(annee=annee)),
+        "sans_chiffres": extrait(
+            habitants_selectors.structures_sans_chiffres(annee=annee)
+            .select_related(None)
+            .only("nom", "slug")
+        ),
     }
 
 
 def _impayes(factures, aujourd_hui: datetime.date) -> dict:
     """Les totaux de ce qui reste dû sur `factures`, et les plus anciennes en retard."""
-    en_retard = list(
-        facturation_selectors.en_retard(factures, aujourd_hui).order_by(
-            "date_echeance", "rang", "pk"
-        )[:LIMITE]
+    # The oldest overdue and the totals of all that is due, in one query.
+    en_retard, totaux = facturation_selectors.premieres_dues_et_totaux(
+        factures, aujourd_hui, LIMITE, en_retard=True
     )
     for f in en_retard:
         f.reste_du = facturation_selectors.reste(f)
         f.jours = facturation_selectors.jours_de_retard(f, aujourd_hui)
-    return {
-        "totaux": facturation_selectors.totaux_a_regler(factures, aujourd_hui),
-        "en_retard": en_retard,
-    }
+    return {"totaux": totaux, "en_retard": en_retard}
 
 
 def _comptabilite(factures, aujourd_hui: datetime.date) -> dict:
@@ -175,14 +188,9 @@ def _habitant(user, structures, aujourd_hui: datetime.date, maintenant) -> dict:
     context["peut_creer_projet"] = referent = navigation.est_referent(user)
     if referent:
         factures = facturation_selectors.factures_visibles(user)
-        dues = list(
-            facturation_selectors.dues(factures).order_by("date_echeance", "rang", "pk")[:LIMITE]
-        )
+        dues, totaux = facturation_selectors.premieres_dues_et_totaux(factures, aujourd_hui, LIMITE)
         for f in dues:
             f.reste_du = facturation_selectors.reste(f)
             f.etat = facturation_selectors.etat(f, aujourd_hui)
-        context["mes_factures"] = {
-            "totaux": facturation_selectors.totaux_a_regler(factures, aujourd_hui),
-            "dues": dues,
-        }
+        context["mes_factures"] = {"totaux": totaux, "dues": dues}
     return context

@@ -24,6 +24,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
@@ -304,6 +305,55 @@ def totaux_a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> Totaux
         nb_presentees=t["nb_presentees"],
         presente=_au_centime(t["presente"]),
     )
+
+
+def premieres_dues_et_totaux(
+    qs: QuerySet[Facture], aujourd_hui: datetime.date, limite: int, *, en_retard: bool = False
+) -> tuple[list[Facture], TotauxARegler]:
+    """Les `limite` premières factures dues de `qs` par échéance (seulement celles en retard
+    si `en_retard`) et les `totaux_a_regler` de toutes, en une requête au lieu de deux : les
+    totaux sont des fenêtres (OVER ()) sur toutes les dues, calculées avant la coupe (LIMIT),
+    et chaque ligne lue les porte. Avec `en_retard`, celles en retard passent d'abord ; les
+    autres ne sont lues que pour compléter la coupe, puis écartées. Aucune due : des zéros."""
+    retard = Q(date_echeance__lt=aujourd_hui, presentee=False)
+    presentee = Q(presentee=True)
+    montant = DecimalField(max_digits=12, decimal_places=2)
+
+    def nombre(condition):
+        return Window(Sum(Case(When(condition, then=1), default=0, output_field=IntegerField())))
+
+    def somme(condition):
+        return Window(
+            Sum(Case(When(condition, then=F("reste")), default=None, output_field=montant))
+        )
+
+    lignes = list(
+        dues(qs)
+        .annotate(
+            _en_retard=Case(When(retard, then=0), default=1, output_field=IntegerField()),
+            _nb_dues=Window(Count("pk")),
+            _du=Window(Sum("reste")),
+            _nb_en_retard=nombre(retard),
+            _montant_en_retard=somme(retard),
+            _nb_presentees=nombre(presentee),
+            _presente=somme(presentee),
+        )
+        .order_by(*(["_en_retard"] if en_retard else []), "date_echeance", "rang", "pk")[:limite]
+    )
+    if not lignes:
+        return [], TotauxARegler(0, _au_centime(None), 0, _au_centime(None), 0, _au_centime(None))
+    t = lignes[0]
+    totaux = TotauxARegler(
+        nb_dues=t._nb_dues,
+        du=_au_centime(t._du),
+        nb_en_retard=t._nb_en_retard,
+        en_retard=_au_centime(t._montant_en_retard),
+        nb_presentees=t._nb_presentees,
+        presente=_au_centime(t._presente),
+    )
+    if en_retard:
+        lignes = [f for f in lignes if f._en_retard == 0]
+    return lignes, totaux
 
 
 def partiellement_payees(qs: QuerySet[Facture]) -> QuerySet[Facture]:

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 
 from phares.lib import dates
 
@@ -161,6 +161,51 @@ def occupation(*, le: datetime.date) -> Occupation:
         .order_by("etage__niveau", "nom")
     )
     return Occupation(le=le, espaces=[OccupationEspace(e, list(e.actives)) for e in espaces])
+
+
+@dataclass(frozen=True)
+class BureauLibre:
+    nom: str
+    slug: str
+    etage: str
+    surface_m2: Decimal | None
+
+
+@dataclass(frozen=True)
+class BureauxEtPostesLibres:
+    """Ce que le tableau de bord dit de l'occupation d'un jour, compté comme `occupation`."""
+
+    bureaux: list[BureauLibre]  # by floor, then name
+    postes: int  # coworking desks
+    postes_occupes: int
+    nb_cotravail: int  # coworking areas
+
+    @property
+    def postes_libres(self) -> int:
+        return self.postes - self.postes_occupes
+
+
+def bureaux_et_postes_libres(*, le: datetime.date) -> BureauxEtPostesLibres:
+    """Les bureaux libres et les postes de co-travail le jour `le`, en une requête de
+    valeurs : `occupation` lit chaque espace, chaque convention et sa structure en objets
+    (quelques centaines) pour la page du bâtiment, le tableau de bord n'en garde que ceci."""
+    # One join and GROUP BY: a correlated count per space scanned the agreements 200 times.
+    actives = dates.active_on(le, start="conventions__debut", end="conventions__fin")
+    lignes = (
+        Espace.objects.filter(archive=False, type__in=(TypeEspace.BUREAU, TypeEspace.COTRAVAIL))
+        .annotate(occupes=Count("conventions", filter=actives))
+        .order_by("etage__niveau", "nom")
+        .values_list("type", "nom", "slug", "etage__nom", "surface_m2", "nb_postes", "occupes")
+    )
+    bureaux, postes, postes_occupes, nb_cotravail = [], 0, 0, 0
+    for type_, nom, slug, etage, surface, nb_postes, occupes in lignes:
+        if type_ == TypeEspace.COTRAVAIL:
+            nb_cotravail += 1
+            postes += nb_postes or 0
+            postes_occupes += occupes
+        elif not occupes:
+            bureaux.append(BureauLibre(nom, slug, etage, surface))
+    return BureauxEtPostesLibres(bureaux, postes, postes_occupes, nb_cotravail)
 
 
 def espaces_de(structure, *, le: datetime.date) -> QuerySet[Convention]:

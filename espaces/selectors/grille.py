@@ -59,9 +59,12 @@ class Colonne:
     jour: datetime.date
     fermee: bool
     demandes: list[Reservation] = field(default_factory=list)
-    # Set by the view (addresses are not a read): booking link, the room's week.
+    # Set by the view (addresses and labels are not a read): booking link, the room's week,
+    # the day as the header writes it.
     reserver_url: str = ""
     semaine_url: str = ""
+    date: str = ""  # « 2026-03-10 »
+    jour_court: str = ""  # « mar. 10 mars 2026 »
 
 
 @dataclass
@@ -118,9 +121,10 @@ def _bas(moment: datetime.datetime, jour: datetime.date, heures) -> int:
     return sum(1 for h in heures if h < local.time())
 
 
-def _colonne(colonne: Colonne, journee: Journee, heures, now) -> list[Case | None]:
+def _colonne(colonne: Colonne, journee: Journee, heures, debuts, now) -> list[Case | None]:
+    """`debuts` : le début de chaque ligne ce jour-là (temps.aware(jour, h) pour h de `heures`)."""
     ressource, jour = colonne.ressource, colonne.jour
-    cases: list[Case | None] = [Case(FERME, temps.aware(jour, h)) for h in heures]
+    cases: list[Case | None] = [Case(FERME, debut) for debut in debuts]
     if colonne.fermee:
         return cases
     premier_libre = _quart_suivant(now)
@@ -174,7 +178,15 @@ def _suggestions(ressource: Ressource, fermeture, cases: list[Case | None]) -> N
 
 
 def _lignes(colonnes, journees, heures, now) -> list[Ligne]:
-    par_colonne = [_colonne(c, j, heures, now) for c, j in zip(colonnes, journees, strict=True)]
+    # The start of each row, once per day shown: all the rooms of a day share it (a day of
+    # 30 rooms made 1 440 time-zone conversions for the same 48 instants).
+    debuts: dict[datetime.date, list[datetime.datetime]] = {}
+    for c in colonnes:
+        if c.jour not in debuts:
+            debuts[c.jour] = [temps.aware(c.jour, h) for h in heures]
+    par_colonne = [
+        _colonne(c, j, heures, debuts[c.jour], now) for c, j in zip(colonnes, journees, strict=True)
+    ]
     aujourd_hui, local = temps.jour(now), temps.paris(now).time()
     maintenant = None
     if any(c.jour == aujourd_hui for c in colonnes) and heures[0] <= local:

@@ -106,6 +106,39 @@ def salles_du_jour(jour: datetime.date) -> list[SalleDuJour]:
     return [SalleDuJour(r["ressource__nom"], r["ressource__slug"], r["nombre"]) for r in lignes]
 
 
+@dataclass(frozen=True)
+class JourneeDesSalles:
+    salles: list[SalleDuJour]  # like salles_du_jour
+    pas_finies: list[Reservation]  # not over at `maintenant`, by room then time
+
+
+def journee_des_salles(jour: datetime.date, *, maintenant: datetime.datetime) -> JourneeDesSalles:
+    """`salles_du_jour` et, parmi ses réservations, celles pas encore finies à `maintenant`,
+    lues ensemble : une journée de salles en compte quelques dizaines au plus (les salles ×
+    leurs heures d'ouverture), une requête au lieu d'un agrégat plus une liste. Seules les
+    colonnes que montre le tableau de bord sont lues."""
+    reservations = reservations_du_jour(jour).only(
+        "debut",
+        "fin",
+        "titre",
+        "ressource__nom",
+        "ressource__slug",
+        "structure__nom",
+        "externe__nom",
+    )
+    salles: dict[int, SalleDuJour] = {}
+    pas_finies = []
+    for r in reservations:
+        s = salles.get(r.ressource_id)
+        salles[r.ressource_id] = SalleDuJour(
+            r.ressource.nom, r.ressource.slug, s.nombre + 1 if s else 1
+        )
+        if r.fin > maintenant:
+            pas_finies.append(r)
+    # In room order already: the rows come by floor, then room name.
+    return JourneeDesSalles(list(salles.values()), pas_finies)
+
+
 def prochaines_reservations(structure_ids, *, now: datetime.datetime) -> QuerySet[Reservation]:
     """Les réservations actives et pas encore finies des structures `structure_ids`, la plus
     proche d'abord (une réunion en cours est encore à venir)."""
@@ -155,8 +188,9 @@ def structures_reservantes(user, *, le: datetime.date):
 def structures_du_membre_ids(user) -> set[int]:
     """Les structures (non archivées) dont `user` est membre aujourd'hui, présentes ou
     parties : celles dont il voit les réservations (`reservations_visibles`), dans les
-    plannings et les flux comme en détail."""
-    return set(habitants_selectors.structures_of_member(user).values_list("pk", flat=True))
+    plannings et les flux comme en détail. Celles que la navigation lit de toute façon, une
+    fois par requête (habitants_selectors.mes_structures)."""
+    return {s.pk for s in habitants_selectors.mes_structures(user)}
 
 
 def reservations_visibles(user, *, staff: bool) -> QuerySet[Reservation]:

@@ -30,8 +30,13 @@ def structures_reservantes(user):
 
 
 def peut_reserver(user) -> bool:
-    """L'équipe de gestion, ou le membre d'une structure présente aujourd'hui."""
-    return is_gestion(user) or structures_reservantes(user).exists()
+    """L'équipe de gestion, ou le membre d'une structure présente aujourd'hui (celles de
+    `structures_reservantes`), dit des structures de la personne que la navigation lit de
+    toute façon, une fois par requête (habitants_selectors.mes_structures)."""
+    if is_gestion(user):
+        return True
+    aujourd_hui = timezone.localdate()
+    return any(s.est_presente(aujourd_hui) for s in habitants_selectors.mes_structures(user))
 
 
 def structures_presentes():

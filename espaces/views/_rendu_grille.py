@@ -13,7 +13,7 @@ sans lien : une vingtaine d'octets)."""
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from phares.lib import temps
+from phares.lib import dates, liens, temps
 
 from ..selectors import grille as grilles
 
@@ -53,6 +53,73 @@ def contenu_bloc_pris(bloc, detail_url: str, *, voir_tout: bool, miennes: set[in
         f'<li class="bloc bloc-pris"><span class="horaire">{escape(bloc.horaire)}</span>\n'
         f"    {quoi}\n  </li>"
     )
+
+
+def contenu_bloc_libre(bloc, *, nom: str, reserver_url: str, peut_reserver: bool) -> SafeString:
+    """Un temps libre des listes (ce qu'écrivait espaces/_bloc.html, inclus une fois par
+    bloc) : un lien « Réserver » à son heure, nommé par la salle et le jour."""
+    lien = ""
+    if peut_reserver and reserver_url and bloc.fin_suggeree:
+        debut = temps.paris(bloc.debut)
+        heure, jour = f"{debut:%H:%M}", debut.date()
+        lien = (
+            f'<span class="no-print"> — <a href="{escape(reserver_url)}?date={jour.isoformat()}'
+            f"&amp;heure_debut={heure}&amp;heure_fin={temps.paris(bloc.fin_suggeree):%H:%M}"
+            f'">Réserver<span class="visually-hidden"> {escape(nom)} le '
+            f"{escape(dates.date_courte(jour, jour=True))} à partir de {heure}</span></a></span>"
+        )
+    return mark_safe(
+        f'<li class="bloc bloc-libre"><span class="horaire">{escape(bloc.horaire)}</span>'
+        f" libre{lien}</li>"
+    )
+
+
+def contenu_demandes(demandes, detail: str) -> SafeString:
+    """Les demandes extérieures en attente d'un jour (équipe seulement) : elles ne tiennent
+    pas le créneau, la salle peut être réservée par-dessus. `detail` : liens.modele de la
+    fiche d'une réservation."""
+    html = ["\n"]
+    for d in demandes:
+        html.append(
+            '\n  <li class="bloc border-warning bg-warning-subtle"><span class="horaire">'
+            f"{temps.paris(d.debut):%H:%M}–{temps.paris(d.fin):%H:%M}</span> demande en attente : "
+            f'<a href="{escape(liens.pour(detail, d.pk))}">{escape(d.titre)}</a> · '
+            f"{escape(d.externe.nom)} (extérieur)</li>\n"
+        )
+    html.append("\n")
+    return mark_safe("".join(html))
+
+
+def entetes(grille: grilles.Grille, *, mode: str, peut_reserver: bool, jour_url: str) -> SafeString:
+    """Les en-têtes des colonnes de la grille (une par salle en vue jour, par jour en vue
+    semaine) : le nom de chaque case libre (« Réserver Salle A le … à partir de ») et le lien
+    vers l'autre vue. `jour_url` : l'adresse de la vue jour (vue semaine)."""
+    html = []
+    for n, c in enumerate(grille.colonnes):
+        r = c.ressource
+        attributs = f' data-date="{c.date}"'
+        if peut_reserver:
+            attributs += f' data-reserver="{escape(c.reserver_url)}"'
+        if c.fermee:
+            attributs += ' class="fermee"'
+        if mode == "jour":
+            details = escape(r.espace.etage.nom) if r.espace_id else ""
+            if r.capacite:
+                details += f" · {r.capacite} pers."
+            lien = (
+                f'<a href="{escape(c.semaine_url)}?semaine={c.date}">{escape(r.nom)}</a>\n'
+                f'          <span class="d-block small fw-normal">{details}</span>\n          '
+            )
+        else:
+            lien = f'<a href="{escape(jour_url)}?date={c.date}">{escape(c.jour_court)}</a>'
+        ferme = '<span class="d-block small fw-normal">fermée</span>' if c.fermee else ""
+        html.append(
+            f'\n        <th scope="col"{attributs}>\n'
+            f'          <span id="gc{n}" hidden>Réserver {escape(r.nom)} le '
+            f"{escape(c.jour_court)} à partir de</span>\n"
+            f"          {lien}\n          {ferme}\n        </th>\n        "
+        )
+    return mark_safe("".join(html))
 
 
 def corps(grille: grilles.Grille, *, peut_reserver: bool, voir_tout: bool) -> SafeString:

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from espaces import selectors
 from espaces.selectors import grille as grilles
-from espaces.views._rendu_grille import contenu_bloc_pris
+from espaces.views._rendu_grille import contenu_bloc_libre, contenu_bloc_pris, contenu_demandes
+from phares.lib import liens
 from tests.conftest import client_as
 from tests.espaces.views_fixtures import JOUR, NOW, construire_lieu, inserer, paris
 
@@ -171,12 +172,15 @@ def test_la_grille_echappe_ce_qui_vient_de_la_base(lieu, structure_a, gestion):
     Structure = type(structure_a)
     Structure.objects.filter(pk=structure_a.pk).update(nom=f"Halage {piege}")
     inserer(lieu.salle_a, a(9), a(10), structure=structure_a, titre=piege)
+    # The column headers are written in Python too (entetes).
+    type(lieu.salle_a).objects.filter(pk=lieu.salle_a.pk).update(nom=f"Salle {piege}")
 
     page = client_as(gestion).get(JOUR_URL).content.decode()
 
     assert "<script>alert" not in page and '" onmouseover="alert' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)" in page
     assert 'data-titre="&lt;script&gt;' in page  # the attribute the move script reads
+    assert "hidden>Réserver Salle &lt;script&gt;" in page  # a column header
 
 
 def test_un_bloc_pris_des_listes_echappe_et_cache_ce_qu_il_doit():
@@ -195,3 +199,31 @@ def test_un_bloc_pris_des_listes_echappe_et_cache_ce_qu_il_doit():
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; (extérieur)" in equipe
     autre = contenu_bloc_pris(bloc, "/r/1/", voir_tout=False, miennes={7})
     assert "occupé" in autre and "img" not in autre and "/r/1/" not in autre
+
+
+def test_un_temps_libre_et_les_demandes_des_listes_echappent_ce_qui_vient_de_la_base():
+    """Les temps libres et les demandes en attente des listes (écrits en Python puis marqués
+    sûrs, comme les blocs occupés) : nom de salle, titre et organisation arrivent échappés ;
+    sans droit de réserver, pas de lien."""
+    piege = '<img src=x onerror="alert(1)">'
+    debut = paris(2026, 3, 10, 9)
+    bloc = SimpleNamespace(
+        debut=debut,
+        fin=debut + datetime.timedelta(hours=2),
+        fin_suggeree=debut + datetime.timedelta(hours=1),
+        horaire="09:00–11:00",
+    )
+    libre = contenu_bloc_libre(bloc, nom=piege, reserver_url='/r/?a="b"', peut_reserver=True)
+    assert "<img" not in libre and 'href="/r/?a=&quot;b&quot;?date=2026-03-10&amp;' in libre
+    assert "heure_debut=09:00&amp;heure_fin=10:00" in libre
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; le mar. 10 mars 2026 à partir" in libre
+    sans = contenu_bloc_libre(bloc, nom="Salle A", reserver_url="/r/", peut_reserver=False)
+    assert sans == '<li class="bloc bloc-libre"><span class="horaire">09:00–11:00</span> libre</li>'
+    demande = SimpleNamespace(
+        pk=3, debut=debut, fin=bloc.fin, titre=piege, externe=SimpleNamespace(nom=piege)
+    )
+    html = contenu_demandes([demande], liens.modele("espaces:reservation-detail"))
+    detail = reverse("espaces:reservation-detail", args=[3])
+    assert "<img" not in html and f'href="{detail}"' in html
+    assert "09:00–11:00</span> demande en attente" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; (extérieur)" in html

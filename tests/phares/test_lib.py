@@ -364,3 +364,26 @@ def test_un_extrait_donne_les_premiers_et_le_total_en_une_requete(django_assert_
     # DISTINCT over a join: counted apart, as count() counts it.
     distinctes = Structure.objects.filter(nom__startswith="Extrait").distinct().order_by("nom")
     assert premiers_et_total(distinctes, 3)[1] == 12
+
+
+@pytest.mark.django_db
+def test_plusieurs_comptes_en_une_requete(django_assert_num_queries):
+    from habitants.models import Invitation
+    from phares.lib.comptes import compter
+
+    Structure.objects.bulk_create(
+        Structure(nom=f"Compte {i:02d}", slug=f"compte-{i:02d}", archivee=i % 3 == 0)
+        for i in range(12)
+    )
+    actives = Structure.objects.filter(nom__startswith="Compte", archivee=False)
+    with django_assert_num_queries(1):
+        n = compter(
+            actives=actives.order_by("nom"),
+            aucune=Structure.objects.filter(nom="personne"),
+            invitations=Invitation.objects.all(),
+        )
+    assert n == {"actives": 8, "aucune": 0, "invitations": 0} and actives.count() == 8
+    assert compter() == {}
+    for pas_simple in (actives[:3], actives.distinct()):
+        with pytest.raises(ValueError):
+            compter(x=pas_simple)

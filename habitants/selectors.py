@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, QuerySet, Sum, Value
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone

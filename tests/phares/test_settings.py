@@ -301,6 +301,9 @@ def test_bin_servir_lance_le_processus_de_fond_et_l_arrete_avec_le_serveur(tmp_p
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,
+        # As from a terminal: SIGINT at its default. A test runner's worker may ignore it,
+        # and a shell started with SIGINT ignored cannot trap it (bin/servir's Ctrl-C).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

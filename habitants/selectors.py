@@ -40,7 +40,14 @@ def structures_presentes_pendant(*, annee: int) -> QuerySet[Structure]:
 def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
     """Qui est dans le lieu aujourd'hui, avec ses référents (pour les joindre)."""
     le = le or timezone.localdate()
-    referents = Membre.objects.actifs(le).filter(role=Membre.Role.REFERENT).select_related("user")
+    # Only what the directory shows of a référent (name, e-mail, function): not the
+    # password hash and account columns of each person.
+    referents = (
+        Membre.objects.actifs(le)
+        .filter(role=Membre.Role.REFERENT)
+        .select_related("user")
+        .only("structure_id", "fonction", "user__email", "user__first_name", "user__last_name")
+    )
     return structures_presentes(le=le).prefetch_related(
         Prefetch("membres", queryset=referents, to_attr="referents")
     )

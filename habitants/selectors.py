@@ -53,6 +53,14 @@ def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
     )
 
 
+def structures_de_la_liste() -> QuerySet[Structure]:
+    """Toutes les structures, avec ce que la liste de l'équipe en montre : nom, domaine,
+    présence (arrivée, départ), archivée ou non ; pas leurs coordonnées ni leur description."""
+    return Structure.objects.select_related("domaine").only(
+        "nom", "slug", "archivee", "arrivee", "depart", "domaine__nom"
+    )
+
+
 def dans_l_ordre_de_l_annuaire(structures: QuerySet[Structure]) -> QuerySet[Structure]:
     """L'ordre des pages de l'annuaire : par domaine (dans l'ordre des domaines, les
     structures sans domaine à la fin), puis par nom ; l'identifiant départage deux

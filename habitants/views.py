@@ -104,7 +104,7 @@ def annuaire_detail(request, slug):
 
 @staff_required
 def structure_liste(request):
-    f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
+    f = StructureFilter(request.GET, queryset=selectors.structures_de_la_liste())
     page, query = paginate(request, f.qs.order_by("nom", "pk"))
     qualites = _qualites_du_jour()
     return render(

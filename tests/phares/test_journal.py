@@ -76,6 +76,20 @@ def test_une_modification_ne_garde_que_ce_qui_change(gestion, structure_a):
     assert entree.changements == {
         "description": ["Solidarité et environnement.", "Nouvelle description."]
     }
+    page = client_as(gestion).get("/journal/").content.decode()
+    assert (
+        '<span class="fw-semibold">description</span> : Solidarité et environnement. '
+        '<span aria-hidden="true">→</span><span class="visually-hidden">devient</span> '
+        "Nouvelle description.</li>"
+    ) in page
+
+
+def test_les_changements_se_lisent_champ_avant_apres():
+    assert journal.lignes({"nom": ["—", "Halage"], "statut": ["a", "b"]}) == [
+        ("nom", "—", "Halage"),
+        ("statut", "a", "b"),
+    ]
+    assert journal.lignes({}) == []
 
 
 def test_un_refus_ne_laisse_aucune_trace(gestion, structure_a):

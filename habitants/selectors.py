@@ -61,6 +61,14 @@ def structures_de_la_liste() -> QuerySet[Structure]:
     )
 
 
+def pour_les_cartes(structures: QuerySet[Structure]) -> QuerySet[Structure]:
+    """Ce qu'une carte de l'annuaire montre d'une structure (nom, description, contact,
+    domaine) : pas ses coordonnées de facturation, SIRET et autres colonnes de sa fiche."""
+    return structures.only(
+        "nom", "slug", "description", "email_contact", "telephone", "domaine__nom", "domaine__ordre"
+    )
+
+
 def dans_l_ordre_de_l_annuaire(structures: QuerySet[Structure]) -> QuerySet[Structure]:
     """L'ordre des pages de l'annuaire : par domaine (dans l'ordre des domaines, les
     structures sans domaine à la fin), puis par nom ; l'identifiant départage deux

@@ -101,9 +101,9 @@ def facture_liste(request):
             "page": page,
             "query": query,
             "staff": staff,
-            # One aggregate over the plain visible invoices: re-reading the annotated list
-            # through its ids compiled the balances twice for three sums.
-            "a_regler": None if staff else selectors.totaux_a_regler(visibles, aujourd_hui),
+            # From the plain visible invoices: re-reading the annotated list through its ids
+            # compiled the balances twice for three sums.
+            "a_regler": None if staff else selectors.a_regler(visibles, aujourd_hui),
             "mandats": None
             if staff
             else selectors.mandats_actifs(habitants_selectors.structures_du_referent(request.user)),

@@ -3,7 +3,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
-from phares.forms import DateBorneeFilter
+from phares.forms import ChoixDeModeleFilter, DateBorneeFilter
 from phares.lib import dates, recherche, temps
 from phares.lib.pagination import Partie
 
@@ -29,7 +29,7 @@ def _toutes_structures(request):
 
 
 class EspaceFilter(django_filters.FilterSet):
-    etage = django_filters.ModelChoiceFilter(
+    etage = ChoixDeModeleFilter(
         label="Étage", queryset=Etage.objects.all(), empty_label="Tous les étages"
     )
     type = django_filters.ChoiceFilter(
@@ -71,10 +71,10 @@ class EspaceFilter(django_filters.FilterSet):
 
 
 class ConventionFilter(django_filters.FilterSet):
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure", queryset=_toutes_structures, empty_label="Toutes"
     )
-    espace = django_filters.ModelChoiceFilter(
+    espace = ChoixDeModeleFilter(
         label="Espace",
         queryset=Espace.objects.filter(type__in=TYPES_OCCUPES),
         empty_label="Tous",
@@ -103,7 +103,7 @@ class ConventionFilter(django_filters.FilterSet):
 
 
 class ConsommationFilter(django_filters.FilterSet):
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure", queryset=None, empty_label="Toutes"
     )  # in __init__
     service = django_filters.ChoiceFilter(
@@ -142,10 +142,10 @@ class ReservationFilter(django_filters.FilterSet):
         empty_label="Tous",
         method="filter_statut",
     )
-    ressource = django_filters.ModelChoiceFilter(
+    ressource = ChoixDeModeleFilter(
         label="Salle ou vélo", queryset=Ressource.objects.all(), empty_label="Toutes"
     )
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure", queryset=_toutes_structures, empty_label="Toutes"
     )
 

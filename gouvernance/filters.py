@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from phares.forms import DateBorneeFilter
+from phares.forms import ChoixDeModeleFilter, DateBorneeFilter
 from phares.lib import dates
 
 from . import selectors
@@ -81,7 +81,7 @@ class RegistreFilter(django_filters.FilterSet):
 
 
 class MouvementFilter(django_filters.FilterSet):
-    associe = django_filters.ModelChoiceFilter(
+    associe = ChoixDeModeleFilter(
         label="Associé",
         queryset=lambda request: Associe.objects.select_related("structure", "personne"),
         empty_label="Tous",

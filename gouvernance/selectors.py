@@ -23,6 +23,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -665,7 +666,22 @@ def colleges_de(seance: Seance, participants=None) -> list[College]:
 
 
 def seances() -> QuerySet[Seance]:
-    return Seance.objects.annotate(nb_decisions=Count("decisions")).order_by("-debut", "-pk")
+    """La liste des séances, la plus récente en tête, avec ce qu'elle montre de chacune :
+    titre, type, date, procès-verbal et son nombre de décisions (pas les débats, invités et
+    documents de chaque séance). Les décisions comptées par séance dans une sous-requête :
+    le total de la liste reste un simple COUNT, sans jointure ni regroupement."""
+    decisions = (
+        Decision.objects.filter(seance=OuterRef("pk"))
+        .order_by()
+        .values("seance")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Seance.objects.only("titre", "type", "debut", "statut", "numero")
+        .annotate(nb_decisions=Coalesce(Subquery(decisions), 0))
+        .order_by("-debut", "-pk")
+    )
 
 
 def prochaine_seance(*, apres: datetime.datetime | None = None) -> Seance | None:
@@ -724,6 +740,35 @@ def actions_en_retard(*, le: datetime.date) -> QuerySet[Action]:
 
 def propositions_en_attente() -> QuerySet[Point]:
     return Point.objects.filter(seance__isnull=True).select_related("propose_par")
+
+
+# A person named on a page: display_name reads these, not the password hash and account.
+NOM_DE = ("first_name", "last_name", "email")
+
+
+def actions_a_suivre(*, le: datetime.date, nombre: int = 20) -> tuple[list[Action], int]:
+    """Les `nombre` premières actions ouvertes, l'échéance la plus proche d'abord, avec le
+    nom de leur responsable et le titre de leur séance ; et combien des actions ouvertes
+    (toutes, pas seulement les premières) sont en retard à `le`. Une requête : le compte est
+    une fenêtre sur toutes les actions ouvertes, calculée avant la limite."""
+    actions = list(
+        Action.objects.filter(statut=Action.Statut.A_FAIRE)
+        .select_related("responsable", "seance")
+        .only("libelle", "echeance", "seance__titre", *(f"responsable__{c}" for c in NOM_DE))
+        .annotate(nb_en_retard=Window(Count("pk", filter=Q(echeance__lt=le))))
+        .order_by("echeance", "pk")[:nombre]
+    )
+    return actions, actions[0].nb_en_retard if actions else 0
+
+
+def propositions_a_lire() -> QuerySet[Point]:
+    """Les points proposés en attente, le plus ancien d'abord, avec ce que la liste des
+    séances en montre (titre, auteur, date)."""
+    return (
+        propositions_en_attente()
+        .only("titre", "propose_le", *(f"propose_par__{c}" for c in NOM_DE))
+        .order_by("propose_le")
+    )
 
 
 def registre_des_decisions() -> QuerySet[Decision]:

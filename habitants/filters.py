@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from phares.forms import ChoixDeModeleFilter
 from phares.lib import panels
 
 from .models import Domaine, Structure
@@ -9,7 +10,7 @@ from .models import Domaine, Structure
 
 class StructureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom", method="filter_q")
-    domaine = django_filters.ModelChoiceFilter(
+    domaine = ChoixDeModeleFilter(
         label="Domaine", queryset=Domaine.objects.all(), empty_label="Tous les domaines"
     )
     presence = django_filters.ChoiceFilter(
@@ -87,7 +88,7 @@ class StructureFilter(django_filters.FilterSet):
 
 class AnnuaireFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Rechercher", method="filter_q")
-    domaine = django_filters.ModelChoiceFilter(
+    domaine = ChoixDeModeleFilter(
         label="Domaine", queryset=Domaine.objects.all(), empty_label="Tous les domaines"
     )
 

@@ -40,9 +40,32 @@ def structures_presentes_pendant(*, annee: int) -> QuerySet[Structure]:
 def annuaire(*, le: datetime.date | None = None) -> QuerySet[Structure]:
     """Qui est dans le lieu aujourd'hui, avec ses référents (pour les joindre)."""
     le = le or timezone.localdate()
-    referents = Membre.objects.actifs(le).filter(role=Membre.Role.REFERENT).select_related("user")
+    # Only what the directory shows of a référent (name, e-mail, function): not the
+    # password hash and account columns of each person.
+    referents = (
+        Membre.objects.actifs(le)
+        .filter(role=Membre.Role.REFERENT)
+        .select_related("user")
+        .only("structure_id", "fonction", "user__email", "user__first_name", "user__last_name")
+    )
     return structures_presentes(le=le).prefetch_related(
         Prefetch("membres", queryset=referents, to_attr="referents")
+    )
+
+
+def structures_de_la_liste() -> QuerySet[Structure]:
+    """Toutes les structures, avec ce que la liste de l'équipe en montre : nom, domaine,
+    présence (arrivée, départ), archivée ou non ; pas leurs coordonnées ni leur description."""
+    return Structure.objects.select_related("domaine").only(
+        "nom", "slug", "archivee", "arrivee", "depart", "domaine__nom"
+    )
+
+
+def pour_les_cartes(structures: QuerySet[Structure]) -> QuerySet[Structure]:
+    """Ce qu'une carte de l'annuaire montre d'une structure (nom, description, contact,
+    domaine) : pas ses coordonnées de facturation, SIRET et autres colonnes de sa fiche."""
+    return structures.only(
+        "nom", "slug", "description", "email_contact", "telephone", "domaine__nom", "domaine__ordre"
     )
 
 

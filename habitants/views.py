@@ -72,7 +72,7 @@ ANNUAIRE_PAR_PAGE = 48
 @login_required
 def annuaire(request):
     f = AnnuaireFilter(request.GET, queryset=selectors.annuaire())
-    structures = selectors.dans_l_ordre_de_l_annuaire(f.qs)
+    structures = selectors.pour_les_cartes(selectors.dans_l_ordre_de_l_annuaire(f.qs))
     page, query = paginate(request, structures, per_page=ANNUAIRE_PAR_PAGE)
     return render(
         request,
@@ -104,7 +104,7 @@ def annuaire_detail(request, slug):
 
 @staff_required
 def structure_liste(request):
-    f = StructureFilter(request.GET, queryset=Structure.objects.select_related("domaine"))
+    f = StructureFilter(request.GET, queryset=selectors.structures_de_la_liste())
     page, query = paginate(request, f.qs.order_by("nom", "pk"))
     qualites = _qualites_du_jour()
     return render(

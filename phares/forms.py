@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -120,6 +121,34 @@ class DateBorneeFilter(django_filters.DateFilter):
     """Le filtre de date des listes, avec le même champ borné."""
 
     field_class = DateBornee
+
+
+class _ChoixLusDUnTrait(django_filters.fields.ModelChoiceIterator):
+    """Les choix d'une liste déroulante de filtre, lus par une requête ordinaire.
+
+    Django les lit par `queryset.iterator()` : sur PostgreSQL, un curseur côté serveur
+    (DECLARE … WITH HOLD, FETCH, CLOSE), trois allers-retours et le résultat recopié par le
+    serveur, ~1,4 ms pour les 200 structures d'un grand pôle, à chaque liste filtrée. Une
+    copie du queryset (rien de gardé d'une requête à l'autre) lue d'un trait donne les mêmes
+    choix, dans le même ordre."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _ChoixDeModele(django_filters.fields.ModelChoiceField):
+    iterator = _ChoixLusDUnTrait
+
+
+class ChoixDeModeleFilter(django_filters.ModelChoiceFilter):
+    """`django_filters.ModelChoiceFilter`, ses choix lus sans curseur côté serveur."""
+
+    field_class = _ChoixDeModele
 
 
 class DecimalFrancais(forms.DecimalField):

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from habitants import selectors as habitants_selectors
+from phares.forms import ChoixDeModeleFilter
 
 from .forms import MoisField
 from .models import Facture, Paiement
@@ -33,7 +34,7 @@ class FactureFilter(django_filters.FilterSet):
         empty_label="Réglées ou non",
         method="filtrer_paiement",
     )
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure",
         queryset=lambda request: habitants_selectors.structures_a_choisir(),
         empty_label="Toutes les structures",

@@ -64,7 +64,8 @@ def _brouillon(pk) -> Facture:
 @login_required
 def facture_liste(request):
     staff = is_staff_member(request.user)
-    qs = selectors.avec_soldes(selectors.factures_visibles(request.user))
+    visibles = selectors.factures_visibles(request.user)
+    qs = selectors.avec_soldes(visibles)
     if not staff and not selectors.est_referent(request.user):
         # A member who is not a référent: billing is the référents' business.
         raise PermissionDenied
@@ -100,7 +101,9 @@ def facture_liste(request):
             "page": page,
             "query": query,
             "staff": staff,
-            "a_regler": None if staff else selectors.a_regler(qs, aujourd_hui),
+            # From the plain visible invoices: re-reading the annotated list through its ids
+            # compiled the balances twice for three sums.
+            "a_regler": None if staff else selectors.a_regler(visibles, aujourd_hui),
             "mandats": None
             if staff
             else selectors.mandats_actifs(habitants_selectors.structures_du_referent(request.user)),

@@ -40,8 +40,9 @@ from ._commun import apres, page_seance, refus, refus_si_approuvee, seance_ou_40
 
 @roles.lecture_required
 def seance_liste(request):
-    page, query = paginate(request, selectors.seances().select_related("document"), per_page=24)
+    page, query = paginate(request, selectors.seances(), per_page=24)
     aujourd_hui = timezone.localdate()
+    actions, en_retard = selectors.actions_a_suivre(le=aujourd_hui)
     return render(
         request,
         "gouvernance/seance_liste.html",
@@ -49,10 +50,10 @@ def seance_liste(request):
             "page": page,
             "query": query,
             "prochaine": selectors.prochaine_seance(),
-            "actions": selectors.actions_ouvertes().order_by("echeance", "pk")[:20],
-            "en_retard": selectors.actions_en_retard(le=aujourd_hui).count(),
+            "actions": actions,
+            "en_retard": en_retard,
             "aujourd_hui": aujourd_hui,
-            "propositions": selectors.propositions_en_attente().order_by("propose_le"),
+            "propositions": selectors.propositions_a_lire(),
             "proposition_form": PropositionForm(),
             "peut_rediger": roles.peut_rediger(request.user),
         },

@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 
 from habitants import selectors as habitants_selectors
-from phares.forms import DATE_MAX, DATE_MIN
+from phares.forms import DATE_MAX, DATE_MIN, ChoixDeModeleFilter
 from phares.lib import dates
 
 from .models import Axe, Projet
@@ -20,9 +20,7 @@ class AnneeFilter(django_filters.NumberFilter):
 
 class ProjetFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom", method="filtrer_nom")
-    axe = django_filters.ModelChoiceFilter(
-        label="Axe", queryset=Axe.objects.all(), empty_label="Tous les axes"
-    )
+    axe = ChoixDeModeleFilter(label="Axe", queryset=Axe.objects.all(), empty_label="Tous les axes")
     annee = AnneeFilter(
         label="Année",
         method="filtrer_annee",
@@ -32,7 +30,7 @@ class ProjetFilter(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(
         label="État", choices=Projet.Statut.choices, empty_label="Tous les états"
     )
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure",
         queryset=habitants_selectors.structures_a_choisir()
         .filter(participations_projets__isnull=False)

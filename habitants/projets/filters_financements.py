@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from phares.forms import ChoixDeModeleFilter
 from phares.lib import dates
 
 from .models import Partenaire, Projet, Subvention
@@ -78,7 +79,7 @@ class PartenaireFilter(django_filters.FilterSet):
 
 
 class SubventionFilter(django_filters.FilterSet):
-    financeur = django_filters.ModelChoiceFilter(
+    financeur = ChoixDeModeleFilter(
         label="Financeur",
         queryset=lambda request: (
             Partenaire.objects.filter(subventions__isnull=False).distinct().order_by("nom")
@@ -97,7 +98,7 @@ class SubventionFilter(django_filters.FilterSet):
         empty_label="le PHARES ou un projet",
         method="filter_objet",
     )
-    projet = django_filters.ModelChoiceFilter(
+    projet = ChoixDeModeleFilter(
         label="Projet",
         queryset=lambda request: (
             Projet.objects.filter(subventions__isnull=False).distinct().order_by("nom")

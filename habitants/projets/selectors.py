@@ -59,8 +59,19 @@ def avec_porteurs(projets: QuerySet[Projet]) -> QuerySet[Projet]:
 
 
 def projets() -> QuerySet[Projet]:
-    """Tous les projets, avec leur axe et leurs porteurs (la liste des projets)."""
-    return avec_porteurs(Projet.objects.select_related("axe"))
+    """Tous les projets, avec leur axe et le nom de leurs structures porteuses : ce que la
+    liste des projets en montre (pas leur description, ni les coordonnées des porteurs)."""
+    porteurs = (
+        Participation.objects.filter(role=Participation.Role.PORTEUR)
+        .select_related("structure")
+        .only("projet_id", "structure__nom")
+        .order_by("structure__nom")
+    )
+    return (
+        Projet.objects.select_related("axe")
+        .only("nom", "slug", "resume", "statut", "debut", "fin", "axe__numero", "axe__titre_court")
+        .prefetch_related(Prefetch("participations", queryset=porteurs, to_attr="porteurs"))
+    )
 
 
 def projet(slug: str) -> Projet | None:

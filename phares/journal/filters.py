@@ -23,20 +23,31 @@ def sql_valeurs_presentes(colonne: str, *, avec: str | None = None) -> str:
     la table. `avec` : une autre colonne, lue dans la dernière entrée (-le, -id) de chaque
     valeur (une descente de plus). Les bases ne le font pas d'elles-mêmes (PostgreSQL 15
     n'a pas de « skip scan ») ; la requête est la même sur SQLite."""
+    return (
+        f"WITH RECURSIVE {_saut('v', colonne)} "
+        f"SELECT x{_autre('v', colonne, avec)} FROM v WHERE x IS NOT NULL"
+    )
+
+
+def _saut(cte: str, colonne: str) -> str:
     q = connection.ops.quote_name
     table, col = q(EntreeJournal._meta.db_table), q(colonne)
-    autre = ""
-    if avec is not None:
-        autre = (
-            f", (SELECT {q(avec)} FROM {table} WHERE {col} = v.x "
-            f"ORDER BY {q('le')} DESC, {q('id')} DESC LIMIT 1)"
-        )
     return (
-        f"WITH RECURSIVE v(x) AS ("
+        f"{cte}(x) AS ("
         f"SELECT MIN({col}) FROM {table} "
         f"UNION ALL "
-        f"SELECT (SELECT MIN({col}) FROM {table} WHERE {col} > v.x) FROM v WHERE v.x IS NOT NULL"
-        f") SELECT x{autre} FROM v WHERE x IS NOT NULL"
+        f"SELECT (SELECT MIN({col}) FROM {table} WHERE {col} > {cte}.x) FROM {cte} "
+        f"WHERE {cte}.x IS NOT NULL)"
+    )
+
+
+def _autre(cte: str, colonne: str, avec: str | None) -> str:
+    if avec is None:
+        return ""
+    q = connection.ops.quote_name
+    return (
+        f", (SELECT {q(avec)} FROM {q(EntreeJournal._meta.db_table)} WHERE {q(colonne)} = "
+        f"{cte}.x ORDER BY {q('le')} DESC, {q('id')} DESC LIMIT 1)"
     )
 
 
@@ -44,6 +55,34 @@ def valeurs_presentes(colonne: str, *, avec: str | None = None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql_valeurs_presentes(colonne, avec=avec))
         return cursor.fetchall()
+
+
+# The filters' columns: the authors, the structures (with their last name), the object types.
+COLONNES_DES_FILTRES = (("par_id", None), ("structure_id", "structure_nom"), ("objet_type", None))
+
+
+def sql_valeurs_des_filtres() -> str:
+    """Les sauts d'index de `sql_valeurs_presentes` pour les trois colonnes des filtres, en
+    une requête (UNION ALL) : un aller-retour au lieu de trois. Chaque ligne : le rang de la
+    colonne, la valeur en texte, le nom de la structure (ou NULL)."""
+    ctes = ", ".join(_saut(f"v{i}", col) for i, (col, _avec) in enumerate(COLONNES_DES_FILTRES))
+    selects = " UNION ALL ".join(
+        f"SELECT {i}, CAST(x AS TEXT), "
+        + (_autre(f"v{i}", col, avec)[2:] if avec else "NULL")
+        + f" FROM v{i} WHERE x IS NOT NULL"
+        for i, (col, avec) in enumerate(COLONNES_DES_FILTRES)
+    )
+    return f"WITH RECURSIVE {ctes} {selects}"
+
+
+def valeurs_des_filtres() -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """(auteurs, structures et leur nom, types d'objets) présents au journal, en texte."""
+    parties: tuple[list, list, list] = ([], [], [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql_valeurs_des_filtres())
+        for rang, valeur, nom in cursor.fetchall():
+            parties[rang].append((valeur, nom) if rang == 1 else valeur)
+    return parties
 
 
 @functools.cache
@@ -57,21 +96,19 @@ def nom_du_type(label: str) -> str:
     return nom[:1].upper() + nom[1:]
 
 
-def _types_presents() -> list[tuple[str, str]]:
+def _types_presents(labels: list[str]) -> list[tuple[str, str]]:
     """Les types d'objets présents au journal, avec leur nom (« Réservation »)."""
-    choix = [(label, nom_du_type(label)) for (label,) in valeurs_presentes("objet_type") if label]
+    choix = [(label, nom_du_type(label)) for label in labels if label]
     return sorted(choix, key=lambda c: c[1].lower())
 
 
-def _structures_presentes() -> list[tuple[str, str]]:
+def _structures_presentes(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Les structures qui apparaissent au journal, sous le nom de leur dernière entrée."""
-    rows = valeurs_presentes("structure_id", avec="structure_nom")
-    return sorted(((str(pk), nom) for pk, nom in rows), key=lambda c: c[1].lower())
+    return sorted(rows, key=lambda c: c[1].lower())
 
 
-def _auteurs() -> list[tuple[str, str]]:
+def _auteurs(ids: list[str]) -> list[tuple[str, str]]:
     """Les personnes qui ont agi au moins une fois, par leur nom d'aujourd'hui."""
-    ids = [pk for (pk,) in valeurs_presentes("par_id")]
     auteurs = get_user_model().objects.filter(pk__in=ids).order_by("last_name", "email")
     return [(str(u.pk), u.display_name) for u in auteurs]
 
@@ -94,12 +131,13 @@ class JournalFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        auteurs, structures, types = valeurs_des_filtres()
         self.filters["personne"].extra["choices"] = [
             (SYSTEME, "Système (commandes)"),
-            *_auteurs(),
+            *_auteurs(auteurs),
         ]
-        self.filters["structure"].extra["choices"] = _structures_presentes()
-        self.filters["objet_type"].extra["choices"] = _types_presents()
+        self.filters["structure"].extra["choices"] = _structures_presentes(structures)
+        self.filters["objet_type"].extra["choices"] = _types_presents(types)
 
     def filter_personne(self, queryset, name, value):
         if value == SYSTEME:

@@ -116,6 +116,14 @@ def affichable(valeur: Any) -> str:
     return texte if len(texte) <= MAX_VALEUR else texte[: MAX_VALEUR - 1] + "…"
 
 
+def lignes(changements: dict[str, list]) -> list[tuple[str, Any, Any]]:
+    """Les changements d'une entrée (chacun [avant, après], écrit par `_champs`) en
+    (champ, avant, après), pour les montrer : un triplet se déballe dans une boucle de
+    gabarit, là où `valeurs.0` cherche d'abord une clé puis un attribut (et liste ceux de la
+    liste par dir()) avant de tenter l'index."""
+    return [(champ, avant, apres) for champ, (avant, apres) in changements.items()]
+
+
 def instantane(objet: models.Model, champs: Iterable[str]) -> dict[str, str]:
     """Les valeurs lisibles de `champs` (libellés des choix, nom des objets liés)."""
     result = {}

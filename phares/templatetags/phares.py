@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from phares.forms import style_form
-from phares.lib import annulables, dates, liens, temps
+from phares.lib import annulables, dates, journal, liens, temps
 from phares.lib.money import format_euros, format_nombre, format_prix_unitaire
 
 register = template.Library()
@@ -27,6 +27,12 @@ def modele_url(nom):
 @register.filter
 def url_pour(modele, valeur):
     return liens.pour(modele, valeur)
+
+
+@register.filter
+def lignes_de_changements(changements):
+    """`{% for champ, avant, apres in e.changements|lignes_de_changements %}`."""
+    return journal.lignes(changements)
 
 
 @register.filter

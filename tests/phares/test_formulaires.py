@@ -1,8 +1,14 @@
 """Les listes déroulantes, dont les options sont écrites en Python
 (phares/templatetags/formulaires.py) : le balisage de Django, échappé pareil."""
 
+import django_filters
+import pytest
 from django import forms
+from django.db.models import QuerySet
 from django.test.html import parse_html
+
+from habitants.models import Domaine, Structure
+from phares.forms import ChoixDeModeleFilter
 
 
 class Formulaire(forms.Form):
@@ -84,3 +90,46 @@ def test_les_attributs_s_ecrivent_comme_ceux_de_django():
         for nom in ("nom", "nombre", "quand", "texte"):
             assert str(f[nom]) == de_django[nom]
         assert parse_html(str(f["choix"])) == parse_html(de_django["choix"])
+
+
+# --- Les choix d'un filtre lus d'un trait (phares.forms.ChoixDeModeleFilter) -------------
+
+
+class FiltreDesDomaines(django_filters.FilterSet):
+    domaine = ChoixDeModeleFilter(
+        queryset=Domaine.objects.order_by("nom"), empty_label="Tous", null_label="Sans"
+    )
+    comme_django = django_filters.ModelChoiceFilter(
+        queryset=Domaine.objects.order_by("nom"), empty_label="Tous", null_label="Sans"
+    )
+
+    class Meta:
+        model = Structure
+        fields: list[str] = []
+
+
+@pytest.mark.django_db
+def test_un_filtre_propose_les_memes_choix_que_django_en_une_requete(
+    django_assert_num_queries, monkeypatch
+):
+    for nom in ("Culture", "Alimentation", "Bâtiment"):
+        Domaine.objects.create(nom=nom)
+    form = FiltreDesDomaines().form
+    comme_django = str(form["comme_django"])
+
+    def sans_curseur(*args, **kwargs):
+        raise AssertionError("iterator() : un curseur côté serveur sur PostgreSQL")
+
+    monkeypatch.setattr(QuerySet, "iterator", sans_curseur)
+    with django_assert_num_queries(1):
+        html = str(form["domaine"])
+    monkeypatch.undo()
+    assert html == comme_django.replace("comme_django", "domaine")
+    assert html.index("Tous") < html.index("Sans") < html.index("Alimentation")
+    # Read again for each rendering: nothing kept from one form (or request) to the next.
+    Domaine.objects.create(nom="Numérique")
+    assert "Numérique" in str(FiltreDesDomaines().form["domaine"])
+    culture = Domaine.objects.get(nom="Culture")
+    form = FiltreDesDomaines({"domaine": str(culture.pk)}).form
+    assert form.is_valid() and form.cleaned_data["domaine"] == culture
+    assert f'<option value="{culture.pk}" selected>Culture</option>' in str(form["domaine"])

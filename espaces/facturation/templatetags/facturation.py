@@ -40,3 +40,19 @@ def iban(value: str) -> str:
 def reste_du(value):
     """Un reste dû annoté (flottant sur SQLite) au centime ; un trop-perçu reste négatif."""
     return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+# The badge of each payment state (selectors.EtatPaiement); paid and cancelled: success.
+CLASSES_ETAT = {
+    "en_retard": "text-bg-danger",
+    "partielle": "text-bg-warning",
+    "presentee": "text-bg-info",
+    "due": "text-bg-light border",
+}
+
+
+@register.filter
+def classe_etat(etat) -> str:
+    """La classe du badge d'un état de paiement : une recherche dans un dictionnaire plutôt
+    qu'un gabarit inclus à chaque ligne de la liste des factures."""
+    return CLASSES_ETAT.get(etat, "text-bg-success")

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q
 
 from habitants import selectors as habitants_selectors
-from phares.forms import DateBornee, DecimalFrancais
+from phares.forms import ChoixDeModeleFilter, DateBornee, DecimalFrancais
 from phares.lib import dates
 
 from ..models import EmploiMutualise, Engagement, Projet
@@ -208,7 +208,7 @@ class EmploiFilter(django_filters.FilterSet):
     annee = django_filters.NumberFilter(
         label="En poste en", method="filter_annee", min_value=1900, max_value=2999
     )
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure (part ou employeur)",
         queryset=habitants_selectors.toutes_structures().none(),
         method="filter_structure",
@@ -241,7 +241,7 @@ class EngagementFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         label="Type", choices=Engagement.Type.choices, empty_label="Tous"
     )
-    structure = django_filters.ModelChoiceFilter(
+    structure = ChoixDeModeleFilter(
         label="Structure d'accueil",
         queryset=habitants_selectors.toutes_structures().none(),
         empty_label="Toutes",

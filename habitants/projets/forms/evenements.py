@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from habitants import selectors as habitants_selectors
-from phares.forms import DateBornee
+from phares.forms import ChoixDeModeleFilter, DateBornee
 
 from ..models import Axe, Evenement, Projet
 from ..services import evenements as services
@@ -99,13 +99,11 @@ class EvenementFilter(django_filters.FilterSet):
     annee = django_filters.NumberFilter(
         label="Année", method="filtrer_annee", min_value=ANNEE_MIN, max_value=ANNEE_MAX
     )
-    axe = django_filters.ModelChoiceFilter(
-        label="Axe", queryset=Axe.objects.all(), empty_label="Tous les axes"
-    )
+    axe = ChoixDeModeleFilter(label="Axe", queryset=Axe.objects.all(), empty_label="Tous les axes")
     type = django_filters.ChoiceFilter(
         label="Type", choices=Evenement.Type.choices, empty_label="Tous les types"
     )
-    projet = django_filters.ModelChoiceFilter(
+    projet = ChoixDeModeleFilter(
         label="Projet", queryset=Projet.objects.order_by("nom"), empty_label="Tous les projets"
     )
 

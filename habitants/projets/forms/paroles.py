@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 
 from habitants import selectors as habitants_selectors
+from phares.forms import ChoixDeModeleFilter
 
 from ..models import Axe, Parole
 from ..services.paroles import ANNEE_MAX, ANNEE_MIN, ANONYME_NOMME, SIGNEE_SANS_NOM
@@ -57,9 +58,7 @@ class ParoleForm(forms.ModelForm):
 
 class ParoleFilter(django_filters.FilterSet):
     annee = django_filters.NumberFilter(label="Année", min_value=1900, max_value=2999)
-    axe = django_filters.ModelChoiceFilter(
-        label="Axe", queryset=Axe.objects.all(), empty_label="Tous"
-    )
+    axe = ChoixDeModeleFilter(label="Axe", queryset=Axe.objects.all(), empty_label="Tous")
     dans_le_rapport = django_filters.BooleanFilter(
         label="Dans le rapport",
         widget=forms.Select(choices=[("", "Toutes"), ("true", "Oui"), ("false", "Non")]),

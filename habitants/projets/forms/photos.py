@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 
-from phares.forms import DateBornee
+from phares.forms import ChoixDeModeleFilter, DateBornee
 
 from .. import roles, selectors
 from ..models import Axe, Evenement, Photo, Projet
@@ -83,10 +83,10 @@ class PhotoFilter(django_filters.FilterSet):
     annee = django_filters.NumberFilter(
         label="Année", field_name="date", lookup_expr="year", min_value=1900, max_value=2999
     )
-    axe = django_filters.ModelChoiceFilter(
+    axe = ChoixDeModeleFilter(
         label="Axe", queryset=Axe.objects.all(), empty_label="Tous", method="filtrer_axe"
     )
-    projet = django_filters.ModelChoiceFilter(
+    projet = ChoixDeModeleFilter(
         label="Projet", queryset=Projet.objects.order_by("nom"), empty_label="Tous"
     )
 

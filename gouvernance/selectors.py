@@ -665,11 +665,10 @@ def colleges_de(seance: Seance, participants=None) -> list[College]:
     return list(College.objects.filter(pk__in=ids))
 
 
-def seances() -> QuerySet[Seance]:
-    """La liste des séances, la plus récente en tête, avec ce qu'elle montre de chacune :
-    titre, type, date, procès-verbal et son nombre de décisions (pas les débats, invités et
-    documents de chaque séance). Les décisions comptées par séance dans une sous-requête :
-    le total de la liste reste un simple COUNT, sans jointure ni regroupement."""
+def _nb_decisions() -> Coalesce:
+    """Le nombre de décisions d'une séance, en sous-requête corrélée plutôt que JOIN + GROUP
+    BY : les lignes restent sans regroupement, leur total reste un simple COUNT et un
+    tableau de bord lit les premières et leur total en une requête (phares/lib/extraits.py)."""
     decisions = (
         Decision.objects.filter(seance=OuterRef("pk"))
         .order_by()
@@ -677,9 +676,17 @@ def seances() -> QuerySet[Seance]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(decisions), 0)
+
+
+def seances() -> QuerySet[Seance]:
+    """La liste des séances, la plus récente en tête, avec ce qu'elle montre de chacune :
+    titre, type, date, procès-verbal et son nombre de décisions (pas les débats, invités et
+    documents de chaque séance). Les décisions comptées par séance dans une sous-requête :
+    le total de la liste reste un simple COUNT, sans jointure ni regroupement."""
     return (
         Seance.objects.only("titre", "type", "debut", "statut", "numero")
-        .annotate(nb_decisions=Coalesce(Subquery(decisions), 0))
+        .annotate(nb_decisions=_nb_decisions())
         .order_by("-debut", "-pk")
     )
 
@@ -711,19 +718,10 @@ def seances_en_attente_de_pv(*, avant: datetime.datetime | None = None) -> Query
     n'entreront au registre qu'à l'approbation. Pour qui rédige (un procès-verbal en cours
     n'est lu que par lui)."""
     avant = avant or timezone.now()
-    # A correlated count, not a JOIN + GROUP BY: the rows stay ungrouped, so the dashboard
-    # reads its first ones and their total in one query (phares/lib/extraits.py).
-    decisions = (
-        Decision.objects.filter(seance=OuterRef("pk"))
-        .order_by()
-        .values("seance")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         Seance.objects.brouillons()
         .filter(debut__lt=avant)
-        .annotate(nb_decisions=Coalesce(Subquery(decisions), 0))
+        .annotate(nb_decisions=_nb_decisions())
         .order_by("debut", "pk")
     )
 

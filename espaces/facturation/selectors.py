@@ -260,7 +260,7 @@ def a_regler(qs: QuerySet[Facture], aujourd_hui: datetime.date) -> dict[str, Dec
     dues d'un client."""
     du = en_retard_total = presente = ZERO
     for solde, presentee, echeance in dues(qs).values_list("reste", "presentee", "date_echeance"):
-        r = Decimal(solde).quantize(ZERO)
+        r = _au_centime(solde)
         du += r
         if presentee:
             presente += r

@@ -25,7 +25,7 @@ def sql_valeurs_presentes(colonne: str, *, avec: str | None = None) -> str:
     n'a pas de « skip scan ») ; la requête est la même sur SQLite."""
     return (
         f"WITH RECURSIVE {_saut('v', colonne)} "
-        f"SELECT x{_autre('v', colonne, avec)} FROM v WHERE x IS NOT NULL"
+        f"SELECT x{', ' + _derniere('v', colonne, avec) if avec else ''} FROM v WHERE x IS NOT NULL"
     )
 
 
@@ -41,12 +41,11 @@ def _saut(cte: str, colonne: str) -> str:
     )
 
 
-def _autre(cte: str, colonne: str, avec: str | None) -> str:
-    if avec is None:
-        return ""
+def _derniere(cte: str, colonne: str, avec: str) -> str:
+    """La colonne `avec` de la dernière entrée (-le, -id) de chaque valeur de `cte`."""
     q = connection.ops.quote_name
     return (
-        f", (SELECT {q(avec)} FROM {q(EntreeJournal._meta.db_table)} WHERE {q(colonne)} = "
+        f"(SELECT {q(avec)} FROM {q(EntreeJournal._meta.db_table)} WHERE {q(colonne)} = "
         f"{cte}.x ORDER BY {q('le')} DESC, {q('id')} DESC LIMIT 1)"
     )
 
@@ -68,7 +67,7 @@ def sql_valeurs_des_filtres() -> str:
     ctes = ", ".join(_saut(f"v{i}", col) for i, (col, _avec) in enumerate(COLONNES_DES_FILTRES))
     selects = " UNION ALL ".join(
         f"SELECT {i}, CAST(x AS TEXT), "
-        + (_autre(f"v{i}", col, avec)[2:] if avec else "NULL")
+        + (_derniere(f"v{i}", col, avec) if avec else "NULL")
         + f" FROM v{i} WHERE x IS NOT NULL"
         for i, (col, avec) in enumerate(COLONNES_DES_FILTRES)
     )

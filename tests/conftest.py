@@ -13,11 +13,17 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from habitants.models import Domaine, Membre, Structure
 from habitants.projets.models import Axe
 
 PASSWORD = "mot-de-passe-de-test-42"
+
+# The property tests compute (no I/O); on a shared 2-core machine one example can take more
+# than Hypothesis's 200 ms deadline and fail a correct test: no deadline.
+hypothesis_settings.register_profile("phares", deadline=None)
+hypothesis_settings.load_profile("phares")
 
 # Browser tests drive a live server from the test process's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

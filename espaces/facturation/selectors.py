@@ -24,7 +24,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
@@ -314,49 +313,52 @@ def premieres_dues_et_totaux(
     qs: QuerySet[Facture], aujourd_hui: datetime.date, limite: int, *, en_retard: bool = False
 ) -> tuple[list[Facture], TotauxARegler]:
     """Les `limite` premières factures dues de `qs` par échéance (seulement celles en retard
-    si `en_retard`) et les `totaux_a_regler` de toutes, en une requête au lieu de deux : les
-    totaux sont des fenêtres (OVER ()) sur toutes les dues, calculées avant la coupe (LIMIT),
-    et chaque ligne lue les porte. Avec `en_retard`, celles en retard passent d'abord ; les
-    autres ne sont lues que pour compléter la coupe, puis écartées. Aucune due : des zéros."""
-    retard = Q(date_echeance__lt=aujourd_hui, presentee=False)
-    presentee = Q(presentee=True)
-    montant = DecimalField(max_digits=12, decimal_places=2)
+    si `en_retard`) et les `totaux_a_regler` de toutes, annotées comme par `avec_soldes`.
 
-    def nombre(condition):
-        return Window(Sum(Case(When(condition, then=1), default=0, output_field=IntegerField())))
-
-    def somme(condition):
-        return Window(
-            Sum(Case(When(condition, then=F("reste")), default=None, output_field=montant))
-        )
-
-    lignes = list(
-        dues(qs)
-        .annotate(
-            _en_retard=Case(When(retard, then=0), default=1, output_field=IntegerField()),
-            _nb_dues=Window(Count("pk")),
-            _du=Window(Sum("reste")),
-            _nb_en_retard=nombre(retard),
-            _montant_en_retard=somme(retard),
-            _nb_presentees=nombre(presentee),
-            _presente=somme(presentee),
-        )
-        .order_by(*(["_en_retard"] if en_retard else []), "date_echeance", "rang", "pk")[:limite]
+    Deux requêtes simples plutôt qu'une savante : les soldes de chaque due (une ligne de
+    quelques colonnes par facture due, pas par facture émise), d'où les totaux et l'ordre,
+    puis les `limite` premières en entier. Les totaux en fenêtres (OVER ()) sur le reste dû
+    répétaient ses deux sous-requêtes à chaque somme : Django mettait plus de temps à écrire
+    cette requête que la base à la lire."""
+    soldes = dues(qs).values_list(
+        "pk", "total_ttc", "credite", "paye", "presentee", "date_echeance", "rang"
     )
-    if not lignes:
-        return [], TotauxARegler(0, _au_centime(None), 0, _au_centime(None), 0, _au_centime(None))
-    t = lignes[0]
+    nb = {"dues": 0, "en_retard": 0, "presentees": 0}
+    somme = {"dues": ZERO, "en_retard": ZERO, "presentees": ZERO}
+    lues = {}
+    for pk, total, credite, paye, presentee, echeance, rang in soldes:
+        r = _au_centime(total - credite - paye)
+        retard = not presentee and echeance is not None and echeance < aujourd_hui
+        for cle, compte in (("dues", True), ("en_retard", retard), ("presentees", presentee)):
+            if compte:
+                nb[cle] += 1
+                somme[cle] += r
+        if retard or not en_retard:
+            # The list's order; an issued invoice always has a due date (last otherwise).
+            lues[pk] = (credite, paye, presentee, (echeance or datetime.date.max, rang, pk))
     totaux = TotauxARegler(
-        nb_dues=t._nb_dues,
-        du=_au_centime(t._du),
-        nb_en_retard=t._nb_en_retard,
-        en_retard=_au_centime(t._montant_en_retard),
-        nb_presentees=t._nb_presentees,
-        presente=_au_centime(t._presente),
+        nb_dues=nb["dues"],
+        du=somme["dues"],
+        nb_en_retard=nb["en_retard"],
+        en_retard=somme["en_retard"],
+        nb_presentees=nb["presentees"],
+        presente=somme["presentees"],
     )
-    if en_retard:
-        lignes = [f for f in lignes if f._en_retard == 0]
-    return lignes, totaux
+    premieres = sorted(lues, key=lambda pk: lues[pk][3])[:limite]
+    if not premieres:
+        return [], totaux
+    # The columns the cards show and `etat` reads, not the whole invoice.
+    factures = list(
+        qs.filter(pk__in=premieres).only(
+            "type", "statut", "numero", "date_echeance", "rang", "total_ttc",
+            "structure__nom", "client_externe__nom",
+        )  # fmt: skip
+    )
+    for f in factures:
+        f.credite, f.paye, f.presentee, _ = lues[f.pk]
+        f.reste = f.total_ttc - f.credite - f.paye
+    factures.sort(key=lambda f: lues[f.pk][3])
+    return factures, totaux
 
 
 def partiellement_payees(qs: QuerySet[Facture]) -> QuerySet[Facture]:

@@ -55,8 +55,8 @@ def tableau_de_bord(*, user) -> Panel | None:
 
 
 def _points(seance) -> list:
-    # One more than shown: enough to say that the agenda goes on.
-    return list(selectors.ordre_du_jour(seance)[: LIMITE + 1]) if seance else []
+    # One more than shown: enough to say that the agenda goes on. Their titles only.
+    return list(selectors.ordre_du_jour(seance).only("seance", "titre")[: LIMITE + 1]) if seance else []
 
 
 def _associe() -> Panel:

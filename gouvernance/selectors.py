@@ -691,9 +691,14 @@ def seances() -> QuerySet[Seance]:
     )
 
 
+# What the pages and cards show of the next meeting: not its notice, attendees or documents.
+ANNONCE = ("type", "titre", "debut", "lieu")
+
+
 def prochaine_seance(*, apres: datetime.datetime | None = None) -> Seance | None:
+    """La prochaine séance, telle qu'on l'annonce (ANNONCE)."""
     apres = apres or timezone.now()
-    return Seance.objects.filter(debut__gte=apres).order_by("debut", "pk").first()
+    return Seance.objects.filter(debut__gte=apres).only(*ANNONCE).order_by("debut", "pk").first()
 
 
 ASSEMBLEES = (Seance.Type.AGO, Seance.Type.AGE)
@@ -703,7 +708,10 @@ def prochaine_assemblee(*, apres: datetime.datetime | None = None) -> Seance | N
     """La prochaine assemblée générale (ordinaire ou extraordinaire) : celle des associé·es."""
     apres = apres or timezone.now()
     return (
-        Seance.objects.filter(debut__gte=apres, type__in=ASSEMBLEES).order_by("debut", "pk").first()
+        Seance.objects.filter(debut__gte=apres, type__in=ASSEMBLEES)
+        .only(*ANNONCE)
+        .order_by("debut", "pk")
+        .first()
     )
 
 

@@ -18,7 +18,13 @@ def tableau_de_bord(*, user, le: datetime.date | None = None) -> Panel | None:
         return None
     le = le or timezone.localdate()
     dans_6_mois = selectors.plus_mois(le, 6)
-    douze = list(selectors.subventions_se_terminant(le, 12))
+    # The card shows these columns, not the grant's whole file.
+    douze = list(
+        selectors.subventions_se_terminant(le, 12)
+        .select_related(None)
+        .select_related("financeur")
+        .only("intitule", "fin", "montant_accorde", "financeur__nom")
+    )
     return Panel(
         "projets/_panel_financements.html",
         {

@@ -56,7 +56,9 @@ def tableau_de_bord(*, user) -> Panel | None:
 
 def _points(seance) -> list:
     # One more than shown: enough to say that the agenda goes on. Their titles only.
-    return list(selectors.ordre_du_jour(seance).only("seance", "titre")[: LIMITE + 1]) if seance else []
+    if seance is None:
+        return []
+    return list(selectors.ordre_du_jour(seance).only("seance", "titre")[: LIMITE + 1])
 
 
 def _associe() -> Panel:

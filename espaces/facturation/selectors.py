@@ -350,9 +350,15 @@ def premieres_dues_et_totaux(
     # The columns the cards show and `etat` reads, not the whole invoice.
     factures = list(
         qs.filter(pk__in=premieres).only(
-            "type", "statut", "numero", "date_echeance", "rang", "total_ttc",
-            "structure__nom", "client_externe__nom",
-        )  # fmt: skip
+            "type",
+            "statut",
+            "numero",
+            "date_echeance",
+            "rang",
+            "total_ttc",
+            "structure__nom",
+            "client_externe__nom",
+        )
     )
     for f in factures:
         f.credite, f.paye, f.presentee, _ = lues[f.pk]

@@ -111,7 +111,18 @@ def _comptes(aujourd_hui: datetime.date, *, gestion: bool) -> dict:
 
 
 def _gestion(aujourd_hui: datetime.date) -> dict:
-    demandes = extrait(espaces_selectors.demandes_a_decider())
+    demandes = extrait(
+        espaces_selectors.demandes_a_decider().only(
+            "titre",
+            "nb_personnes",
+            "statut",
+            "expire_le",
+            "debut",
+            "fin",
+            "ressource__nom",
+            "externe__nom",
+        )
+    )
     libres = espaces_selectors.bureaux_et_postes_libres(le=aujourd_hui)
     journee = espaces_selectors.journee_des_salles(aujourd_hui, maintenant=timezone.now())
     # The figures of last year are the ones being declared (and the report's next edition).
@@ -175,10 +186,17 @@ def _habitant(user, structures, aujourd_hui: datetime.date, maintenant) -> dict:
     forfaits = espaces_selectors.forfaits_du_mois(presentes, aujourd_hui) if presentes else {}
     context = {
         "mes_structures": structures,
-        "mes_reservations": extrait(espaces_selectors.prochaines_reservations(ids, now=maintenant)),
+        # The cards read the columns they show (what, when, where, for whom), not the rows.
+        "mes_reservations": extrait(
+            espaces_selectors.prochaines_reservations(ids, now=maintenant).only(
+                "debut", "fin", "titre", "ressource__nom", "structure__nom"
+            )
+        ),
         "mes_forfaits": [(s, forfaits[s.pk]) for s in presentes],
         "mes_projets": extrait(
-            projets_selectors.projets_en_cours_des_structures(ids, le=aujourd_hui)
+            projets_selectors.projets_en_cours_des_structures(ids, le=aujourd_hui).only(
+                "nom", "slug"
+            )
         ),
         # One structure: the "see all" links filter on it.
         "ma_structure": structures[0] if len(structures) == 1 else None,
